@@ -1,0 +1,89 @@
+import * as tf from '@tensorflow/tfjs-core';
+import type { Dataset, Plugin, PluginContext, PluginKind, PluginProducts } from '../plugins/types';
+import { ConfigError } from '../plugins/types';
+import { PluginRegistry } from '../plugins/registry';
+import { VAE } from '../model/vae';
+import type { PluginBlock } from '../config/types';
+
+
+/** The parts of a config needed to build a model; a validated TrainConfig has them. */
+export interface ModelSpec {
+  latentDim: number;
+  encoder: PluginBlock;
+  decoder: PluginBlock;
+  loss: PluginBlock;
+}
+
+export interface BuildContext {
+  registry: PluginRegistry;
+  /** Validates a plugin's options against its schema and fills defaults; throws a ConfigError. */
+  validateOptions: (schema: object, value: unknown, where: { file?: string; path: string }) => any;
+  file?: string;
+  baseDir: string;
+  seed: number;
+}
+
+/** Resolves a plugin block, validates its options and creates the product. */
+export async function createFromBlock<K extends PluginKind>(
+  kind: K,
+  block: PluginBlock,
+  path: string,
+  ctx: BuildContext,
+  extra: Partial<PluginContext> = {},
+): Promise<PluginProducts[K]> {
+  const plugin: Plugin<K> = ctx.registry.resolve(kind, block.use, { path, baseDir: ctx.baseDir, file: ctx.file });
+  const { use: _use, ...rest } = block;
+  const options = ctx.validateOptions(plugin.optionsSchema, rest, { file: ctx.file, path });
+  const context: PluginContext = { dataShape: [], latentDim: 0, seed: ctx.seed, path, baseDir: ctx.baseDir, ...extra };
+  try {
+    return await plugin.create(options, context);
+  } catch (e) {
+    if ((e as Error).name === 'ConfigError') throw e;
+    throw new ConfigError(`${path}: ${kind} "${block.use}" failed: ${(e as Error).message.split('\n')[0]}`, path);
+  }
+}
+
+export async function loadDataset(block: PluginBlock, ctx: BuildContext): Promise<Dataset> {
+  const ds = await createFromBlock('dataset', block, 'data', ctx);
+  if (ds.train.n === 0) throw new ConfigError(`data: the dataset "${block.use}" has no training examples`, 'data');
+  return ds;
+}
+
+/**
+ * Builds the VAE for data of the given shape and checks, before any training, that the parts fit:
+ * the encoder yields [batch, latentDim] means and log-variances, the decoder yields one value per
+ * data value, and the likelihood accepts the data's range.
+ */
+export async function buildModel(spec: ModelSpec, data: Dataset['info'], ctx: BuildContext): Promise<VAE> {
+  const base = { dataShape: data.shape, latentDim: spec.latentDim };
+  const encoder = await createFromBlock('encoder', spec.encoder, 'model.encoder', { ...ctx, seed: ctx.seed * 3 + 1 }, base);
+  const decoder = await createFromBlock('decoder', spec.decoder, 'model.decoder', { ...ctx, seed: ctx.seed * 3 + 2 }, base);
+  const loss = await createFromBlock('loss', spec.loss, 'model.loss', ctx, base);
+  const model = new VAE(encoder, decoder, loss, spec.latentDim, data.shape);
+  try {
+    loss.checkData?.(data);
+    checkShapes(model);
+  } catch (e) {
+    tf.dispose(model.weights());
+    throw e;
+  }
+  return model;
+}
+
+function checkShapes(model: VAE): void {
+  const dim = model.dataDim;
+  const [mean, logVar, out] = tf.tidy(() => {
+    const e = model.encoder.encode(tf.zeros([2, dim]));
+    return [e.mean.shape, e.logVar.shape, model.decoder.decode(tf.zeros([2, model.latentDim])).shape];
+  });
+  const want = `[2, ${model.latentDim}]`;
+  if (`[${mean.join(', ')}]` !== want || `[${logVar.join(', ')}]` !== want) {
+    throw new ConfigError(`model.encoder: the encoder yields means of shape [${mean.join(', ')}] for 2 examples, expected ${want}`, 'model.encoder');
+  }
+  if (out.length !== 2 || out[1] !== dim) {
+    throw new ConfigError(
+      `model.decoder: the decoder yields [${out.slice(1).join(', ')}] values per example, but the data has ${dim} (shape [${model.dataShape.join(', ')}])`,
+      'model.decoder',
+    );
+  }
+}

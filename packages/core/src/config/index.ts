@@ -1,0 +1,15 @@
+export * from './types';
+export { CONFIG_SCHEMA_PATH, configSchema, loadConfigSchema } from './schema';
+export { validateConfig, validateOptions, splitPluginBlock, cloneData } from './validate';
+export {
+  ajvErrorToConfigError,
+  closestMatch,
+  describeSchema,
+  editDistance,
+  formatValue,
+  pointerToPath,
+  typeName,
+} from './errors';
+export { getPath, setPath, splitPath, parseSetArgument, parseFlowValue, resolvePlainScalar } from './paths';
+export type { SetArgument, ValueParser } from './paths';
+export { defaultConfig } from './defaults';

@@ -1,0 +1,134 @@
+import * as tf from '@tensorflow/tfjs-core';
+import type { DataSplit } from '../plugins/types';
+import type { VAE } from '../model/vae';
+import { batchRanges, gatherRows } from '../data/batches';
+import { logDiagNormal, logStandardNormal } from '../math/kl';
+import { Rng } from '../math/rng';
+
+export interface EvalOptions {
+  batchSize?: number;
+  /** Importance samples for the IWAE NLL; 0 skips it. */
+  iwaeSamples?: number;
+  /** A dimension is active when Var_x(E_q[z_d]) exceeds this (Burda et al. 2016). */
+  activeUnitThreshold?: number;
+  seed?: number;
+}
+
+/** Metrics of a model on a split, per example, in nats. */
+export interface EvalMetrics {
+  n: number;
+  /** −ELBO = recon + KL, one posterior sample per example. */
+  negElbo: number;
+  recon: number;
+  kl: number;
+  klPerDim: number[];
+  activeUnits: number;
+  /** Variance over x of the posterior mean, per dimension. */
+  posteriorMeanVariance: number[];
+  /** −log p(x) estimated with k importance samples (the IWAE bound). */
+  iwaeNll?: number;
+  /** I(x; z) in nats, estimated per batch as in He et al. 2019. */
+  mutualInfo: number;
+}
+
+/** Evaluates the ELBO terms and the latent-usage diagnostics of a model on a split. */
+export function evaluate(model: VAE, split: DataSplit, opts: EvalOptions = {}): EvalMetrics {
+  const batchSize = opts.batchSize ?? 500;
+  const rng = new Rng(opts.seed ?? 7);
+  const L = model.latentDim;
+  let recon = 0;
+  let miSum = 0;
+  let miBatches = 0;
+  const kl = new Float64Array(L);
+  const mSum = new Float64Array(L);
+  const mSq = new Float64Array(L);
+  let iwae = 0;
+  const k = opts.iwaeSamples ?? 0;
+  for (const [from, to] of batchRanges(split.n, batchSize)) {
+    const x = tf.tensor2d(gatherRows(split, null, from, to), [to - from, split.dim]);
+    const [r, klSum, mean, mi] = tf.tidy(() => {
+      const t = model.terms(x, rng.nextSeed());
+      return [tf.sum(t.recon), tf.sum(t.klDims, 0), t.mean, mutualInfoBatch(t.mean, t.logVar, t.z)];
+    });
+    recon += (r.dataSync() as Float32Array)[0];
+    const kd = klSum.dataSync();
+    const md = mean.dataSync();
+    for (let d = 0; d < L; d++) kl[d] += kd[d];
+    for (let i = 0; i < to - from; i++) {
+      for (let d = 0; d < L; d++) {
+        const v = md[i * L + d];
+        mSum[d] += v;
+        mSq[d] += v * v;
+      }
+    }
+    if (to - from > 1) {
+      miSum += mi.dataSync()[0];
+      miBatches++;
+    }
+    tf.dispose([r, klSum, mean, mi]);
+    if (k > 0) iwae += iwaeNllSum(model, x, k, rng);
+    x.dispose();
+  }
+  const n = split.n;
+  const klPerDim = Array.from(kl, (v) => v / n);
+  const variance = Array.from(mSum, (s, d) => Math.max(0, mSq[d] / n - (s / n) ** 2));
+  const klTotal = klPerDim.reduce((a, b) => a + b, 0);
+  const out: EvalMetrics = {
+    n,
+    negElbo: recon / n + klTotal,
+    recon: recon / n,
+    kl: klTotal,
+    klPerDim,
+    activeUnits: variance.filter((v) => v > (opts.activeUnitThreshold ?? 0.01)).length,
+    posteriorMeanVariance: variance,
+    mutualInfo: miBatches ? miSum / miBatches : 0,
+  };
+  if (k > 0) out.iwaeNll = iwae / n;
+  return out;
+}
+
+/**
+ * Sum over the batch of −log p̂(x), p̂(x) = (1/k) Σ_i p(x|z_i) p(z_i) / q(z_i|x), z_i ~ q(z|x),
+ * computed with log-sum-exp. Processed in chunks of examples so k·chunk rows fit in memory.
+ */
+export function iwaeNllSum(model: VAE, x: tf.Tensor2D, k: number, rng: Rng): number {
+  const [b, dim] = x.shape;
+  const chunk = Math.max(1, Math.floor(20000 / k));
+  let total = 0;
+  for (let s = 0; s < b; s += chunk) {
+    const e = Math.min(b, s + chunk);
+    const v = tf.tidy(() => {
+      const xb = tf.slice(x, [s, 0], [e - s, dim]);
+      const { mean, logVar } = model.encoder.encode(xb);
+      const L = model.latentDim;
+      const eps = tf.randomNormal([k, e - s, L], 0, 1, 'float32', rng.nextSeed());
+      const z = tf.add(mean, tf.mul(tf.exp(tf.mul(logVar, 0.5)), eps)); // [k, b, L]
+      const zFlat = tf.reshape(z, [k * (e - s), L]) as tf.Tensor2D;
+      const xRep = tf.reshape(tf.tile(tf.expandDims(xb, 0), [k, 1, 1]), [k * (e - s), dim]) as tf.Tensor2D;
+      const logPxz = tf.reshape(tf.neg(model.loss.nll(xRep, model.decoder.decode(zFlat))), [k, e - s]);
+      const logW = tf.sub(tf.add(logPxz, logStandardNormal(z)), logDiagNormal(z, mean, logVar));
+      const logPx = tf.sub(tf.logSumExp(logW, 0), Math.log(k));
+      return tf.neg(tf.sum(logPx));
+    });
+    total += v.dataSync()[0];
+    v.dispose();
+  }
+  return total;
+}
+
+/**
+ * I(x; z) = E_x E_q(z|x)[log q(z|x)] − E_q(z)[log q(z)], with the aggregate posterior q(z)
+ * approximated by the mixture of the batch's posteriors (He et al. 2019).
+ */
+export function mutualInfoBatch(mean: tf.Tensor2D, logVar: tf.Tensor2D, z: tf.Tensor2D): tf.Scalar {
+  return tf.tidy(() => {
+    const [b, L] = mean.shape;
+    // E[log q(z|x)] = −L/2 log 2π − ½ Σ (1 + logVar): the negative entropy of each posterior.
+    const negEntropy = tf.mean(tf.mul(-0.5, tf.add(tf.sum(tf.add(logVar, 1), 1), L * Math.log(2 * Math.PI))));
+    // log q(z_i) ≈ logsumexp_j log q(z_i | x_j) − log b.
+    const zi = tf.expandDims(z, 1); // [b, 1, L]
+    const logQ = logDiagNormal(zi, tf.expandDims(mean, 0), tf.expandDims(logVar, 0)); // [b, b]
+    const logAgg = tf.sub(tf.logSumExp(logQ, 1), Math.log(b));
+    return tf.sub(negEntropy, tf.mean(logAgg)) as tf.Scalar;
+  });
+}

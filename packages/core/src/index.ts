@@ -1,0 +1,21 @@
+// Autodiff needs gradients registered in tfjs-core's kernel registry: tfjs-core's CommonJS entry has
+// none, the @tensorflow/tfjs bundle registers them all when loaded.
+import '@tensorflow/tfjs';
+export * from './plugins/types';
+export * from './plugins/registry';
+export * from './math/rng';
+export * from './math/reparameterize';
+export * from './math/kl';
+export * from './math/schedules';
+export * from './model/vae';
+export * from './data/batches';
+export * from './eval/evaluate';
+export * from './train/optimizer';
+export * from './train/trainer';
+export * from './checkpoint/fileHandler';
+export * from './checkpoint/checkpoint';
+export * from './backend/select';
+export * from './layers/layers';
+export * as ops from './nn';
+export * from './config';
+export * from "./build/build";

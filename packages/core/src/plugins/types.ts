@@ -1,0 +1,99 @@
+import type * as tf from '@tensorflow/tfjs-core';
+
+/**
+ * What every model part needs to know about the data it is fitted to.
+ * `shape` is the shape of one example: [H, W, C] for images, [D] for vectors.
+ * Tensors passed between parts are always flat, [batch, prod(shape)].
+ */
+export interface DataInfo {
+  shape: number[];
+  /** Smallest and largest value seen in the training split. */
+  min: number;
+  max: number;
+}
+
+/** A split of a dataset held in memory as one flat Float32Array, row-major [n, dim]. */
+export interface DataSplit {
+  x: Float32Array;
+  n: number;
+  dim: number;
+  labels?: Int32Array;
+}
+
+/** The product of a dataset plugin. */
+export interface Dataset {
+  name: string;
+  info: DataInfo;
+  train: DataSplit;
+  validation: DataSplit;
+  test: DataSplit;
+  /** How a batch is turned into model input each time it is drawn. */
+  binarize: 'none' | 'static' | 'dynamic';
+}
+
+/** Anything that owns trainable weights. Weight names are stable so checkpoints can find them. */
+export interface HasWeights {
+  /** Trainable variables, in a fixed order. */
+  weights(): tf.Variable[];
+}
+
+/** x → the mean and log-variance of a diagonal Gaussian q(z|x). */
+export interface Encoder extends HasWeights {
+  encode(x: tf.Tensor2D): { mean: tf.Tensor2D; logVar: tf.Tensor2D };
+}
+
+/** z → the parameters of p(x|z), flat [batch, dim]. */
+export interface Decoder extends HasWeights {
+  decode(z: tf.Tensor2D): tf.Tensor2D;
+}
+
+/** A likelihood p(x|z) parameterised by the decoder's output. */
+export interface Loss {
+  /** Negative log-likelihood per example, in nats: [batch]. */
+  nll(x: tf.Tensor2D, params: tf.Tensor2D): tf.Tensor1D;
+  /** The mean of p(x|z), in data space, for pictures: [batch, dim]. */
+  mean(params: tf.Tensor2D): tf.Tensor2D;
+  /** Throws a PluginError when the data cannot be modelled by this likelihood. */
+  checkData?(info: DataInfo): void;
+}
+
+/** What a plugin's factory gets to fit into the model. */
+export interface PluginContext {
+  /** Shape of one example. */
+  dataShape: number[];
+  latentDim: number;
+  /** Seed for weight initialisation. */
+  seed: number;
+  /** The config path of this plugin's options, such as "model.encoder", for messages. */
+  path: string;
+  /** Folder that relative file paths in options are resolved against. */
+  baseDir: string;
+}
+
+export type PluginKind = 'encoder' | 'decoder' | 'loss' | 'dataset';
+
+export interface PluginProducts {
+  encoder: Encoder;
+  decoder: Decoder;
+  loss: Loss;
+  dataset: Dataset;
+}
+
+/** A plugin is a plain object; third parties export these from npm packages. */
+export interface Plugin<K extends PluginKind = PluginKind, O = any> {
+  kind: K;
+  name: string;
+  /** JSON Schema of the options object (the config block minus `use`). */
+  optionsSchema: object;
+  /** One line saying what it is. */
+  description?: string;
+  create(options: O, context: PluginContext): PluginProducts[K] | Promise<PluginProducts[K]>;
+}
+
+/** A mistake in what the user asked for: shown as one short paragraph, never a stack trace. */
+export class ConfigError extends Error {
+  constructor(message: string, public readonly path?: string) {
+    super(message);
+    this.name = 'ConfigError';
+  }
+}

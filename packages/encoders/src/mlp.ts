@@ -1,0 +1,60 @@
+import * as tf from '@tensorflow/tfjs-core';
+import { Activation, activate, Dense, Encoder, Plugin, Rng } from '@vaekit/core';
+
+export interface MlpEncoderOptions {
+  hidden: number[];
+  activation: Activation;
+}
+
+/** x → hidden layers → (mean, log-variance); the two heads are separate dense layers, as in Kingma & Welling. */
+export class MlpEncoder implements Encoder {
+  private readonly layers: Dense[] = [];
+  private readonly meanHead: Dense;
+  private readonly logVarHead: Dense;
+
+  constructor(inDim: number, latentDim: number, private readonly o: MlpEncoderOptions, rng: Rng) {
+    let d = inDim;
+    for (const h of o.hidden) {
+      this.layers.push(new Dense(d, h, rng));
+      d = h;
+    }
+    this.meanHead = new Dense(d, latentDim, rng);
+    this.logVarHead = new Dense(d, latentDim, rng);
+  }
+
+  encode(x: tf.Tensor2D): { mean: tf.Tensor2D; logVar: tf.Tensor2D } {
+    return tf.tidy(() => {
+      let h = x;
+      for (const l of this.layers) h = activate(l.apply(h), this.o.activation);
+      return { mean: this.meanHead.apply(h), logVar: this.logVarHead.apply(h) };
+    });
+  }
+
+  weights(): tf.Variable[] {
+    return [...this.layers.flatMap((l) => l.weights()), ...this.meanHead.weights(), ...this.logVarHead.weights()];
+  }
+}
+
+export const activationSchema = {
+  enum: ['relu', 'tanh', 'elu', 'leakyRelu', 'sigmoid', 'linear'],
+  default: 'relu',
+  description: 'Nonlinearity after each hidden layer.',
+};
+
+export const mlpEncoder: Plugin<'encoder', MlpEncoderOptions> = {
+  kind: 'encoder',
+  name: 'mlp',
+  description: 'Fully connected encoder on flattened data.',
+  optionsSchema: {
+    type: 'object',
+    additionalProperties: false,
+    properties: {
+      hidden: { type: 'array', items: { type: 'integer', minimum: 1 }, default: [400], description: 'Width of each hidden layer.' },
+      activation: activationSchema,
+    },
+  },
+  create(o, ctx) {
+    const inDim = ctx.dataShape.reduce((a, b) => a * b, 1);
+    return new MlpEncoder(inDim, ctx.latentDim, o, new Rng(ctx.seed));
+  },
+};

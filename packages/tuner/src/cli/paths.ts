@@ -1,0 +1,18 @@
+import * as fs from 'fs';
+import * as path from 'path';
+
+/**
+ * The folder of ready configs: `configs/` in the working directory or a parent of it (the
+ * monorepo's root when run through Nx or npx), else the one beside this package in the repo.
+ */
+export function findConfigsDir(start = process.cwd()): string {
+  let dir = path.resolve(start);
+  for (;;) {
+    const c = path.join(dir, 'configs');
+    if (fs.existsSync(c) && fs.statSync(c).isDirectory()) return c;
+    const up = path.dirname(dir);
+    if (up === dir) break;
+    dir = up;
+  }
+  return path.resolve(__dirname, '..', '..', '..', '..', 'configs');
+}

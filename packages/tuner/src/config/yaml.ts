@@ -1,0 +1,72 @@
+import { isAlias, LineCounter, parseDocument, visit } from 'yaml';
+import { ConfigError, formatValue, typeName } from '@vaekit/core';
+
+/** The parser's reason without its position suffix and code excerpt: "Map keys must be unique". */
+function shortReason(message: string): string {
+  return message
+    .split('\n')[0]
+    .replace(/\s*at line \d+, column \d+:?\s*$/, '')
+    .trim();
+}
+
+/**
+ * Parses a YAML document into plain data. A syntax error becomes a one-line ConfigError:
+ * `configs/x.yaml: invalid YAML at line 3, column 1: Map keys must be unique`.
+ * `file` is the name shown in messages. An empty document (or only comments) gives undefined.
+ */
+export function parseYamlText(text: string, file: string): unknown {
+  const lines = new LineCounter();
+  let doc: ReturnType<typeof parseDocument>;
+  try {
+    doc = parseDocument(text, { prettyErrors: true, uniqueKeys: true, lineCounter: lines });
+  } catch (e) {
+    throw new ConfigError(`${file}: invalid YAML: ${shortReason(String((e as Error)?.message ?? e))}`);
+  }
+  const err = doc.errors[0];
+  if (err) {
+    const pos = err.linePos?.[0];
+    const at = pos ? ` at line ${pos.line}, column ${pos.col}` : '';
+    const reason =
+      err.code === 'MULTIPLE_DOCS'
+        ? 'a config file holds one YAML document, but a second one starts here ("---")'
+        : shortReason(err.message);
+    throw new ConfigError(`${file}: invalid YAML${at}: ${reason}`);
+  }
+  if (doc.contents === null) return undefined;
+  try {
+    return doc.toJS({ maxAliasCount: 1000 });
+  } catch (e) {
+    // toJS fails on an alias (*name) without an anchor (&name) before it: point at the alias.
+    let at = '';
+    visit(doc, {
+      Alias(_key, node) {
+        if (isAlias(node) && node.resolve(doc) === undefined && node.range) {
+          const pos = lines.linePos(node.range[0]);
+          at = ` at line ${pos.line}, column ${pos.col}`;
+          return visit.BREAK;
+        }
+        return undefined;
+      },
+    });
+    throw new ConfigError(`${file}: invalid YAML${at}: ${shortReason(String((e as Error)?.message ?? e))}`);
+  }
+}
+
+/**
+ * Reads a `--set` value as YAML: 3e-4 → number, true → boolean, [1, 2] → list, {a: 1} → mapping,
+ * anything else → string; an empty value is null. Throws an Error with the parser's short reason.
+ */
+export function parseYamlValue(text: string): unknown {
+  const doc = parseDocument(text, { uniqueKeys: true });
+  if (doc.errors.length > 0) {
+    const e = doc.errors[0];
+    const pos = e.linePos?.[0];
+    throw new Error(`${shortReason(e.message)}${pos ? ` at column ${pos.col}` : ''}`);
+  }
+  return doc.toJS();
+}
+
+/** "a list", "a mapping"... for the top-level check. */
+export function describeFound(v: unknown): string {
+  return `${formatValue(v)} (${typeName(v)})`;
+}

@@ -1,0 +1,6 @@
+export * from './registry';
+export * from './commands/train';
+export * from './images/png';
+export * from './images/pictures';
+export * from './config';
+export { main } from './cli/main';
