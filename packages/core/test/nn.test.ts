@@ -7,7 +7,7 @@ import * as path from 'path';
 import * as tf from '@tensorflow/tfjs-core';
 import '@tensorflow/tfjs-backend-cpu';
 import { setWasmPaths } from '@tensorflow/tfjs-backend-wasm';
-import { conv2d, conv2dTranspose, dense } from '../src/nn';
+import { conv2d, conv2dOutputSize, conv2dTranspose, conv2dTransposeOutputSize, dense } from '../src/nn';
 import type { Conv2DPad, Conv2DStrides } from '../src/nn';
 
 const RTOL = 1e-4;
@@ -70,9 +70,9 @@ function upstream(shape: number[], seed: number): tf.Tensor {
   return tf.tensor(randHost(shape, rng(seed)).data, shape);
 }
 
-/** Our op on the wasm backend: value and autodiff gradients of sum(op(inputs) * r). */
-async function evaluateOurs(op: Op, inputs: HostTensor[], seed: number): Promise<Result> {
-  await tf.setBackend('wasm');
+/** Our op (on wasm unless told): value and autodiff gradients of sum(op(inputs) * r). */
+async function evaluateOurs(op: Op, inputs: HostTensor[], seed: number, backend = 'wasm'): Promise<Result> {
+  await tf.setBackend(backend);
   return tf.tidy(() => {
     const ts = tensors(inputs);
     const y = op(...ts);
@@ -117,11 +117,15 @@ function relErr(actual: Float32Array, expected: Float32Array): number {
   return maxDiff / Math.max(maxRef, 1e-6);
 }
 
-/** Compares op on wasm against ref on cpu (value and all gradients). */
-async function compare(ours: Op, ref: RefOp, inputs: HostTensor[], names: string[]): Promise<void> {
+/** Compares op on wasm (or oursBackend) against ref on cpu (value and all gradients). */
+async function compare(ours: Op, ref: RefOp, inputs: HostTensor[], names: string[], oursBackend = 'wasm'): Promise<void> {
   const seed = 1234;
-  const got = await evaluateOurs(ours, inputs, seed);
+  let t0 = Date.now();
+  const got = await evaluateOurs(ours, inputs, seed, oursBackend);
+  if (process.env.NN_TEST_TIMING) console.log('ours', Date.now() - t0);
+  t0 = Date.now();
   const want = await evaluateRef(ref, inputs, seed);
+  if (process.env.NN_TEST_TIMING) console.log('ref', Date.now() - t0);
   await tf.setBackend('wasm');
   expect(got.shape).toEqual(want.shape);
   const errs: Record<string, number> = { value: relErr(got.value, want.value) };
@@ -220,11 +224,21 @@ function refConv2dTranspose(outHW: [number, number], strides: Conv2DStrides, pad
   };
 }
 
+const consoleWarn = console.warn;
+
 beforeAll(async () => {
+  // tfjs prints an "install tfjs-node" banner on first cpu use; it is not available here.
+  jest.spyOn(console, 'warn').mockImplementation((...args: unknown[]) => {
+    if (!String(args[0]).includes('tfjs-node')) consoleWarn(...args);
+  });
   const dir = path.dirname(require.resolve('@tensorflow/tfjs-backend-wasm/package.json'));
   setWasmPaths(path.join(dir, 'dist') + path.sep);
   expect(await tf.setBackend('wasm')).toBe(true);
   await tf.ready();
+});
+
+afterAll(() => {
+  jest.restoreAllMocks();
 });
 
 describe('dense', () => {
@@ -234,6 +248,7 @@ describe('dense', () => {
     [5, 13, 3],
     [33, 50, 17],
     [64, 20, 40],
+    [8, 120, 70],
   ];
   for (const [B, I, O] of cases) {
     for (const withBias of [true, false]) {
@@ -350,6 +365,23 @@ describe('conv2dTranspose', () => {
     }
   }
 
+  test('output size helpers agree with the ops', () => {
+    tf.tidy(() => {
+      for (const c of convCases) {
+        const y = conv2d(tf.zeros(c.x) as tf.Tensor4D, tf.zeros([c.k[0], c.k[1], c.x[3], c.outC]) as tf.Tensor4D, null, c.strides, c.pad);
+        expect(conv2dOutputSize([c.x[1], c.x[2]], c.k, c.strides, c.pad)).toEqual(y.shape.slice(1, 3));
+      }
+      for (const c of convTCases.filter((t) => !t.explicit)) {
+        expect(conv2dTransposeOutputSize([c.x[1], c.x[2]], c.k, c.strides, c.pad)).toEqual(c.out);
+      }
+      // PyTorch: Conv2d(k4, s2, p1) 28 -> 14 -> 7, ConvTranspose2d(k4, s2, p1) 7 -> 14 -> 28
+      expect(conv2dOutputSize([28, 28], [4, 4], 2, 1)).toEqual([14, 14]);
+      expect(conv2dOutputSize([14, 14], [4, 4], 2, 1)).toEqual([7, 7]);
+      expect(conv2dTransposeOutputSize([7, 7], [4, 4], 2, 1)).toEqual([14, 14]);
+      expect(conv2dTransposeOutputSize([14, 14], [4, 4], 2, 1)).toEqual([28, 28]);
+    });
+  });
+
   test('rejects an output shape inconsistent with the input', () => {
     tf.tidy(() => {
       const x = tf.zeros([1, 4, 4, 2]) as tf.Tensor4D;
@@ -381,16 +413,22 @@ function cgReshape<T extends tf.Tensor>(x: tf.Tensor, shape: number[]): T {
 describe('the VAE conv stack end to end', () => {
   test('encoder conv/conv/dense + decoder dense/convT/convT: all gradients match tf on cpu', async () => {
     const next = rng(99);
+    // The target architecture with half the channels (tf's cpu Conv2DBackpropFilter,
+    // used by the reference, is slow): 28x28x1 -> conv k4 s2 p1 -> 14x14xC1 -> conv
+    // k4 s2 p1 -> 7x7xC2 -> dense Z -> dense -> 7x7xC2 -> convT -> 14x14xC1 -> convT -> 28x28x1.
     const B = 2;
     const Z = 4;
+    const C1 = 16;
+    const C2 = 32;
+    const F = 7 * 7 * C2;
     const shapes: number[][] = [
       [B, 28, 28, 1], // x
-      [4, 4, 1, 32], [32], // conv 1->32 k4 s2 p1
-      [4, 4, 32, 64], [64], // conv 32->64 k4 s2 p1
-      [7 * 7 * 64, Z], [Z], // encoder dense
-      [Z, 7 * 7 * 64], [7 * 7 * 64], // decoder dense
-      [4, 4, 32, 64], [32], // convT 64->32 k4 s2 p1 (tfjs layout [kh,kw,out,in])
-      [4, 4, 1, 32], [1], // convT 32->1 k4 s2 p1
+      [4, 4, 1, C1], [C1], // conv 1->C1 k4 s2 p1
+      [4, 4, C1, C2], [C2], // conv C1->C2 k4 s2 p1
+      [F, Z], [Z], // encoder dense
+      [Z, F], [F], // decoder dense
+      [4, 4, C1, C2], [C1], // convT C2->C1 k4 s2 p1 (tfjs layout [kh,kw,out,in])
+      [4, 4, 1, C1], [1], // convT C1->1 k4 s2 p1
     ];
     const inputs = shapes.map((sh, i) => randHost(sh, next, i === 0 ? 1 : 0.2));
     const ours: Op = (...t: tf.Tensor[]) => {
@@ -400,9 +438,9 @@ describe('the VAE conv stack end to end', () => {
       ];
       const h1 = cgRelu(conv2d(x, c1w, c1b, 2, 1));
       const h2 = cgRelu(conv2d(h1, c2w, c2b, 2, 1));
-      const z = dense(cgReshape<tf.Tensor2D>(h2, [B, 7 * 7 * 64]), ew, eb);
+      const z = dense(cgReshape<tf.Tensor2D>(h2, [B, F]), ew, eb);
       const d = dense(z, dw, db);
-      const u1 = cgRelu(conv2dTranspose(cgReshape<tf.Tensor4D>(d, [B, 7, 7, 64]), t1w, t1b, null, 2, 1));
+      const u1 = cgRelu(conv2dTranspose(cgReshape<tf.Tensor4D>(d, [B, 7, 7, C2]), t1w, t1b, null, 2, 1));
       return conv2dTranspose(u1, t2w, t2b, null, 2, 1);
     };
     // Reference: the same net from the tf ops, backpropagated by hand.
@@ -412,9 +450,9 @@ describe('the VAE conv stack end to end', () => {
       const h1 = tf.relu(L1.value);
       const L2 = refConv2d(2, 1)(h1, c2w, c2b);
       const h2 = tf.relu(L2.value);
-      const L3 = refDense(tf.reshape(h2, [B, 7 * 7 * 64]), ew, eb);
+      const L3 = refDense(tf.reshape(h2, [B, F]), ew, eb);
       const L4 = refDense(L3.value, dw, db);
-      const L5 = refConv2dTranspose([14, 14], 2, 1)(tf.reshape(L4.value, [B, 7, 7, 64]), t1w, t1b);
+      const L5 = refConv2dTranspose([14, 14], 2, 1)(tf.reshape(L4.value, [B, 7, 7, C2]), t1w, t1b);
       const u1 = tf.relu(L5.value);
       const L6 = refConv2dTranspose([28, 28], 2, 1)(u1, t2w, t2b);
       return {
@@ -422,7 +460,7 @@ describe('the VAE conv stack end to end', () => {
         grads: (r) => {
           const [du1, dt2w, dt2b] = L6.grads(r);
           const [dd4, dt1w, dt1b] = L5.grads(tf.mul(du1, tf.step(L5.value)));
-          const [dz, ddw, ddb] = L4.grads(tf.reshape(dd4, [B, 7 * 7 * 64]));
+          const [dz, ddw, ddb] = L4.grads(tf.reshape(dd4, [B, F]));
           const [dflat, dew, deb] = L3.grads(dz);
           const [dh1, dc2w, dc2b] = L2.grads(tf.mul(tf.reshape(dflat, h2.shape), tf.step(L2.value)));
           const [dx, dc1w, dc1b] = L1.grads(tf.mul(dh1, tf.step(L1.value)));
@@ -442,6 +480,34 @@ function sumAll(y: tf.Tensor): tf.Scalar {
   });
   return f(y) as tf.Scalar;
 }
+
+describe('on the cpu backend', () => {
+  test('the ops also work (and agree) on cpu', async () => {
+    const next = rng(5);
+    const x = randHost([2, 9, 7, 3], next);
+    await compare(
+      (xi, wi, bi) => conv2d(xi as tf.Tensor4D, wi as tf.Tensor4D, bi as tf.Tensor1D, [2, 1], 1),
+      refConv2d([2, 1], 1),
+      [x, randHost([3, 2, 3, 4], next), randHost([4], next)],
+      ['x', 'w', 'b'],
+      'cpu',
+    );
+    await compare(
+      (xi, wi, bi) => conv2dTranspose(xi as tf.Tensor4D, wi as tf.Tensor4D, bi as tf.Tensor1D, null, [2, 1], 'same'),
+      refConv2dTranspose([18, 7], [2, 1], 'same'),
+      [x, randHost([3, 2, 4, 3], next), randHost([4], next)],
+      ['x', 'w', 'b'],
+      'cpu',
+    );
+    await compare(
+      (xi, wi, bi) => dense(xi as tf.Tensor2D, wi as tf.Tensor2D, bi as tf.Tensor1D),
+      refDense,
+      [randHost([6, 9], next), randHost([9, 4], next), randHost([4], next)],
+      ['x', 'w', 'b'],
+      'cpu',
+    );
+  });
+});
 
 describe('inputGrad: false', () => {
   test('skips the input gradient (zeros) and keeps the others', async () => {

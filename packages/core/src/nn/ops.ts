@@ -2,27 +2,32 @@
  * Differentiable dense / conv2d / conv2dTranspose ops that are fast on the
  * tfjs wasm backend and need only kernels the wasm backend registers.
  *
- * Why these exist (measured on tfjs-backend-wasm 4.22, see README in this
- * folder for the numbers):
+ * Why these exist (tfjs-backend-wasm 4.22 in Node 20, one core):
  *  - MatMul with transposeA/transposeB runs ~10x slower than a plain MatMul,
  *    and tfjs' autodiff of matMul uses the transposed forms. We transpose
  *    explicitly (the Transpose kernel is cheap) and use plain MatMuls.
  *  - wasm has no Conv2DBackpropFilter kernel, so tf.grad of tf.conv2d /
  *    tf.conv2dTranspose w.r.t. the filter throws. We compute the filter
- *    gradient as an ordinary (dilated) Conv2D of the transposed input with the
- *    transposed output gradient as "filter".
+ *    gradient as one ordinary Conv2D (dilated by the stride) of the transposed
+ *    input with the transposed output gradient as its "filter".
  *  - Conv2DBackpropInput (input gradient of conv2d, forward of
  *    conv2dTranspose) is ~10x slower than Conv2D. We compute it as a
- *    "sub-pixel" stride-1 Conv2D that produces all s_h*s_w output phases as
- *    channels, followed by a reshape/transpose interleave and a cheap crop.
- *  - Slice / Concat / DepthToSpace are slow (JS loops or naive kernels) when
- *    the innermost copied run is short, so the ops here only slice tensors
- *    reshaped to 3-D with a long contiguous inner run, and never use
- *    DepthToSpace.
+ *    "sub-pixel" stride-1 Conv2D that produces all sh*sw output phases as
+ *    channels, then a reshape/transpose interleave and a crop.
+ *  - Slice and Concat are JS loops that copy one innermost run per call (and
+ *    Slice first copies its whole input out of the wasm heap); GatherV2,
+ *    Reverse and DepthToSpace are slow too. The ops here slice only tensors
+ *    reshaped so the inner run is long, and use none of the last three.
  *
- * All ops are tf.customGrad functions; the forward and the gradients are
- * built from Conv2D / FusedConv2D, BatchMatMul / _FusedMatMul, Transpose,
- * Reshape, Slice, Sum, GatherV2, Concat (tiny), Fill and Tile.
+ * Measured at batch 128 (medians of noisy runs; /tmp/nnbench in the session
+ * that wrote this): conv 32->64 k4 s2 p1, 14->7: forward + dx + dw ~72 ms,
+ * where tf's dx alone (Conv2DBackpropInput) takes ~185 ms; convT 64->32 k4 s2
+ * p1, 7->14, forward: ~28 ms vs tf.conv2dTranspose ~200 ms; dense 784->400
+ * forward + backward: ~15 ms vs ~95 ms with tf.matMul's autodiff kernels.
+ *
+ * All ops are tf.customGrad functions (they need no registered gradients);
+ * forward and backward use Conv2D / FusedConv2D, BatchMatMul / _FusedMatMul,
+ * Transpose, Reshape, Slice, Concat, PadV2, Sum, Tile, Fill and Identity.
  *
  * Padding conventions (per spatial axis, input size n, kernel k, stride s):
  *  - 'valid':  no padding, out = floor((n - k) / s) + 1.
@@ -243,35 +248,44 @@ function subpixelAxis(a: AxisGeom): SubpixelAxis {
 }
 
 /**
+ * Reverses the order of a tensor's outermost axis by contiguous slices + one
+ * concat (the wasm Reverse and GatherV2 kernels are ~10x slower than copies).
+ */
+function reverseOuter(x: tf.Tensor): tf.Tensor {
+  const n = x.shape[0];
+  if (n === 1) return x;
+  const rest = x.shape.slice(1);
+  const parts: tf.Tensor[] = [];
+  for (let i = n - 1; i >= 0; i--) parts.push(tf.slice(x, [i, ...rest.map(() => 0)], [1, ...rest]));
+  return tf.concat(parts, 0);
+}
+
+/**
  * Builds the combined sub-pixel kernel G[tH, tW, outC, sh*sw*inC] from the
  * forward filter w[kh, kw, inC, outC]:
  *   G[t, t', co, (r, c, ci)] = w[sh*(A-1-t) + r, sw*(A'-1-t') + c, ci, co]
- * (zero where the tap falls outside the kernel), by one GatherV2.
+ * (zero where the tap falls outside the kernel), with pad / slice / concat /
+ * transpose only.
  */
 function subpixelKernel(w: tf.Tensor4D, g: ConvGeom, ah: SubpixelAxis, aw: SubpixelAxis): tf.Tensor4D {
   return tf.tidy(() => {
     const { k: kh, s: sh } = g.h;
     const { k: kw, s: sw } = g.w;
     const { inC, outC } = g;
-    const zeroRow = kh * kw;
-    const idx: number[] = [];
-    for (let t = 0; t < ah.taps; t++) {
-      for (let u = 0; u < aw.taps; u++) {
-        for (let r = 0; r < sh; r++) {
-          for (let c = 0; c < sw; c++) {
-            const i = sh * (ah.taps - 1 - t) + r;
-            const j = sw * (aw.taps - 1 - u) + c;
-            idx.push(i < kh && j < kw ? i * kw + j : zeroRow);
-          }
-        }
-      }
+    const A = ah.taps;
+    const Aw = aw.taps;
+    let wp: tf.Tensor = w;
+    if (A * sh !== kh || Aw * sw !== kw) {
+      wp = tf.pad(w, [[0, A * sh - kh], [0, Aw * sw - kw], [0, 0], [0, 0]]);
     }
-    const w3 = tf.reshape(w, [kh * kw, inC, outC]);
-    const wz = tf.concat([w3, tf.zeros([1, inC, outC])], 0);
-    const gathered = tf.gather(wz, tf.tensor1d(idx, 'int32'), 0); // [tH*tW*sh*sw, inC, outC]
-    const g4 = tf.reshape(gathered, [ah.taps * aw.taps, sh * sw, inC, outC]);
-    const gt = tf.transpose(g4, [0, 3, 1, 2]); // [tH*tW, outC, sh*sw, inC]
-    return tf.reshape(gt, [ah.taps, aw.taps, outC, sh * sw * inC]) as tf.Tensor4D;
+    // [A, sh*Aw*sw*inC*outC], reverse A: rows are t = A-1-a.
+    let r = reverseOuter(tf.reshape(wp, [A, sh * Aw * sw * inC * outC]));
+    // [t, r, a', (c, ci, co)] -> [a', t, r, (c, ci, co)], then reverse a' -> t'.
+    r = tf.transpose(tf.reshape(r, [A, sh, Aw, sw * inC * outC]), [2, 0, 1, 3]);
+    r = reverseOuter(tf.reshape(r, [Aw, A * sh * sw * inC * outC]));
+    // [t', t, (r, c, ci), co] -> [t, t', co, (r, c, ci)]
+    const G = tf.transpose(tf.reshape(r, [Aw, A, sh * sw * inC, outC]), [1, 0, 3, 2]);
+    return tf.reshape(G, [A, Aw, outC, sh * sw * inC]) as tf.Tensor4D;
   });
 }
 
@@ -324,9 +338,14 @@ function convInputGrad(dy: tf.Tensor4D, w: tf.Tensor4D, g: ConvGeom, bias?: tf.T
   });
 }
 
+/**
+ * Bias gradient sum(dy, [0, 1, 2]) of dy[B, H, W, C]. The wasm Sum kernel
+ * transposes the reduced axes innermost; reducing [B, H*W, C] over axis 1 and
+ * then over axis 0 is ~2x faster than one reduction of [B*H*W, C] over axis 0.
+ */
 function biasGrad4d(dy: tf.Tensor4D): tf.Tensor1D {
-  const c = dy.shape[3];
-  return tf.tidy(() => tf.sum(tf.reshape(dy, [-1, c]), 0) as tf.Tensor1D);
+  const [B, H, W, C] = dy.shape;
+  return tf.tidy(() => tf.sum(tf.sum(tf.reshape(dy, [B, H * W, C]), 1), 0) as tf.Tensor1D);
 }
 
 /** Calls op with (x, w[, b]) as customGrad inputs. */
@@ -379,9 +398,10 @@ function withOptionalBias<T extends tf.Tensor>(
  * @param b optional [O]
  * @returns [B, O]
  *
- * Gradients use explicit transposes and plain MatMuls only:
- * dw = xᵀ·dy, dx = dy·wᵀ (evaluated as (w·dyᵀ)ᵀ when B < I, which makes the
- * right-hand operand that XNNPACK repacks on every call the smaller one),
+ * Gradients use explicit transposes and plain MatMuls only (no transposeA /
+ * transposeB, which run ~10x slower on wasm): dx = dy·wᵀ, computed either as
+ * matMul(dy, transpose(w)) or as transpose(matMul(w, transpose(dy))) whichever
+ * moves less data; dw = xᵀ·dy computed as transpose(matMul(transpose(dy), x));
  * db = sum(dy, 0).
  */
 export function dense(x: tf.Tensor2D, w: tf.Tensor2D, b?: tf.Tensor1D | null, opts: NnOpOptions = {}): tf.Tensor2D {
@@ -404,15 +424,23 @@ export function dense(x: tf.Tensor2D, w: tf.Tensor2D, b?: tf.Tensor1D | null, op
         ? (tf.fused.matMul({ a: xi as tf.Tensor2D, b: wi as tf.Tensor2D, bias: bi }) as tf.Tensor2D)
         : tf.matMul(xi as tf.Tensor2D, wi as tf.Tensor2D),
     (dy, xs, ws) => {
-      const [batch, inDim] = xs.shape;
+      const x2 = xs as tf.Tensor2D;
+      const w2 = ws as tf.Tensor2D;
+      const [batch, inDim] = x2.shape;
+      const outDim = w2.shape[1];
+      // dx = dy·wᵀ. Both forms below are that product with an explicit Transpose
+      // and a plain MatMul; pick the one that moves less data (transposes and the
+      // right-hand operand, which XNNPACK repacks on every call).
       const dx = !inputGrad
-        ? tf.zerosLike(xs)
+        ? tf.zerosLike(x2)
         : tf.tidy(() =>
-            batch < inDim
-              ? tf.transpose(tf.matMul(ws as tf.Tensor2D, tf.transpose(dy)))
-              : tf.matMul(dy, tf.transpose(ws as tf.Tensor2D)),
+            2 * batch * outDim + inDim * batch < 2 * inDim * outDim
+              ? tf.transpose(tf.matMul(w2, tf.transpose(dy)))
+              : tf.matMul(dy, tf.transpose(w2)),
           );
-      const dw = tf.tidy(() => tf.matMul(tf.transpose(xs as tf.Tensor2D), dy));
+      // dw = xᵀ·dy, evaluated as (dyᵀ·x)ᵀ: as fast or faster in every shape measured
+      // (3x for a wide x and a narrow dy, e.g. 3136 -> 16).
+      const dw = tf.tidy(() => tf.transpose(tf.matMul(tf.transpose(dy), x2)));
       return { dx, dw, db: () => tf.sum(dy, 0) };
     },
   );
@@ -462,6 +490,35 @@ export function conv2d(
       db: () => biasGrad4d(dy),
     }),
   );
+}
+
+/**
+ * Output [height, width] of conv2d for an input of spatial size inHW and a
+ * kernel of spatial size kernelHW (see conv2d for the padding rules).
+ */
+export function conv2dOutputSize(
+  inHW: [number, number],
+  kernelHW: [number, number],
+  strides: Conv2DStrides = 1,
+  pad: Conv2DPad = 'valid',
+): [number, number] {
+  const g = convGeom([1, inHW[0], inHW[1], 1], kernelHW[0], kernelHW[1], 1, 1, strides, pad);
+  return [g.h.out, g.w.out];
+}
+
+/**
+ * Output [height, width] of conv2dTranspose (without an explicit outShape) for
+ * an input of spatial size inHW and a kernel of spatial size kernelHW.
+ */
+export function conv2dTransposeOutputSize(
+  inHW: [number, number],
+  kernelHW: [number, number],
+  strides: Conv2DStrides = 1,
+  pad: Conv2DPad = 'valid',
+): [number, number] {
+  const [sh, sw] = pair(strides, 'strides');
+  const [ph, pw] = pad === 'same' || pad === 'valid' ? [pad, pad] : pair(pad, 'pad');
+  return [transposeOutSize(inHW[0], kernelHW[0], sh, ph), transposeOutSize(inHW[1], kernelHW[1], sw, pw)];
 }
 
 /**

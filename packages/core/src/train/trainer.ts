@@ -76,6 +76,7 @@ export async function trainModel(model: VAE, data: Dataset, o: TrainOptions): Pr
     let weight = 1;
     const start = process.hrtime.bigint();
     let step = 0;
+    let lastYield = Date.now();
     for (const [from, to] of batchRanges(split.n, o.batchSize)) {
       step++;
       weight = klWeight(o.klSchedule, epoch - 1 + (step - 1) / steps, o.epochs);
@@ -101,6 +102,11 @@ export async function trainModel(model: VAE, data: Dataset, o: TrainOptions): Pr
       tf.dispose([x, value, ...parts, ...Object.values(grads)]);
       if (applied !== grads) tf.dispose(Object.values(applied));
       o.onStep?.({ epoch, step, steps, loss });
+      // Steps are synchronous: let timers and I/O (heartbeats, signals) run now and then.
+      if (Date.now() - lastYield > 500) {
+        await new Promise((r) => setImmediate(r));
+        lastYield = Date.now();
+      }
     }
     const seconds = Number(process.hrtime.bigint() - start) / 1e9;
     trainSeconds += seconds;

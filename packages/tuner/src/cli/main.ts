@@ -11,6 +11,15 @@ commands:
       train a VAE from a YAML config (a bare name is looked up in configs/);
       writes metrics.json, the checkpoint and PNG pictures to --out (default out/<config name>)
 
+  search --config FILE [--trials N] [--workers K] [--storage URL] [--study NAME] [--out DIR]
+         [--set path=value ...] [--json]
+      run or resume a hyperparameter study described by the config's study: and search:
+      sections; writes OUT/STUDY/trial-N/, OUT/STUDY/summary.json and OUT/STUDY/best.yaml
+  bench --model mlp|conv [--steps N] [--backend B] [--json]
+      samples/s of training steps of the benchmark specs (as ../shared/bench/torch_vae.py)
+  studies [--storage URL]             list the studies in a storage (default sqlite:out/studies.db)
+  trials --study NAME [--storage URL] list one study's trials
+
 options common to all commands:
   --help     show this text
   --version  print the version
@@ -55,6 +64,81 @@ async function train(argv: string[]): Promise<void> {
   }
 }
 
+function intFlag(v: unknown, name: string): number | undefined {
+  if (v === undefined) return undefined;
+  const n = Number(v);
+  if (!Number.isInteger(n) || n < 1) throw new UsageError(`--${name}: expected an integer >= 1, found "${v}"`);
+  return n;
+}
+
+async function search(argv: string[]): Promise<void> {
+  const a = parseArgs(argv, { values: ['config', 'out', 'trials', 'workers', 'storage', 'study'], repeatable: ['set'], booleans: ['json', 'worker'] }, 'search');
+  if (!a.flags.config) throw new UsageError('vaekit search: --config FILE is required');
+  const { runSearch } = await import('../search/command');
+  await runSearch({
+    config: String(a.flags.config),
+    configsDir: findConfigsDir(),
+    sets: (a.flags.set as string[]) ?? [],
+    trials: intFlag(a.flags.trials, 'trials'),
+    workers: intFlag(a.flags.workers, 'workers'),
+    storage: a.flags.storage as string | undefined,
+    study: a.flags.study as string | undefined,
+    out: a.flags.out as string | undefined,
+    json: !!a.flags.json,
+    worker: !!a.flags.worker,
+  });
+}
+
+async function bench(argv: string[]): Promise<void> {
+  const a = parseArgs(argv, { values: ['model', 'steps', 'backend'], booleans: ['json'] }, 'bench');
+  const model = String(a.flags.model ?? 'mlp');
+  if (model !== 'mlp' && model !== 'conv') throw new UsageError(`vaekit bench: --model: expected mlp or conv, found "${model}"`);
+  const backend = String(a.flags.backend ?? 'auto');
+  if (!['auto', 'tensorflow', 'wasm', 'cpu'].includes(backend)) throw new UsageError(`vaekit bench: --backend: expected auto, tensorflow, wasm or cpu, found "${backend}"`);
+  const { runBench } = await import('../commands/bench');
+  const r = await runBench({ model, steps: intFlag(a.flags.steps, 'steps') ?? (model === 'mlp' ? 100 : 20), backend: backend as 'auto' });
+  const line = `${r.model} on ${r.backend}: ${Math.round(r.samplesPerSec)} samples/s (${r.steps} steps of 128 in ${r.seconds.toFixed(2)} s)`;
+  if (a.flags.json) {
+    process.stderr.write(line + '\n');
+    process.stdout.write(JSON.stringify({ model: r.model, backend: r.backend, samplesPerSec: r.samplesPerSec }) + '\n');
+  } else process.stdout.write(line + '\n');
+}
+
+async function listing(command: 'studies' | 'trials', argv: string[]): Promise<void> {
+  const a = parseArgs(argv, { values: ['storage', 'study'], booleans: ['json'] }, command);
+  const { openStorage } = await import('../study/storages');
+  const url = String(a.flags.storage ?? `sqlite:${path.join('out', 'studies.db')}`);
+  if (url.startsWith('sqlite:') && !fs.existsSync(url.replace(/^sqlite:(\/\/)?/, ''))) {
+    throw new UsageError(`vaekit ${command}: no study storage at ${url} (run vaekit search first, or pass --storage URL)`);
+  }
+  const storage = await openStorage(url, { defaultSqlitePath: path.join('out', 'studies.db') });
+  try {
+    if (command === 'studies') {
+      const list = await storage.listStudies();
+      if (a.flags.json) return void process.stdout.write(JSON.stringify(list) + '\n');
+      for (const st of list) {
+        const c = st.counts;
+        process.stdout.write(
+          `${st.name}  ${st.direction}  complete ${c.COMPLETE ?? 0}  pruned ${c.PRUNED ?? 0}  running ${c.RUNNING ?? 0}  failed ${c.FAIL ?? 0}` +
+            (st.best ? `  best: trial ${st.best.number} = ${st.best.value}` : '') + '\n',
+        );
+      }
+      if (!list.length) process.stdout.write(`no studies in ${url}\n`);
+      return;
+    }
+    if (!a.flags.study) throw new UsageError('vaekit trials: --study NAME is required');
+    const st = await storage.getStudy(String(a.flags.study));
+    if (!st) throw new UsageError(`vaekit trials: no study "${a.flags.study}" in ${url} (vaekit studies --storage ${url} lists them)`);
+    const trials = await storage.getTrials(st.id);
+    if (a.flags.json) return void process.stdout.write(JSON.stringify(trials) + '\n');
+    for (const t of trials) {
+      process.stdout.write(`${t.number}\t${t.state}\t${t.value ?? ''}\t${JSON.stringify(t.params)}${t.error ? '\t' + t.error : ''}\n`);
+    }
+  } finally {
+    await storage.close();
+  }
+}
+
 export async function main(argv: string[]): Promise<number> {
   const [command, ...rest] = argv;
   try {
@@ -70,6 +154,16 @@ export async function main(argv: string[]): Promise<number> {
     switch (command) {
       case 'train':
         await train(rest);
+        return 0;
+      case 'search':
+        await search(rest);
+        return 0;
+      case 'bench':
+        await bench(rest);
+        return 0;
+      case 'studies':
+      case 'trials':
+        await listing(command, rest);
         return 0;
       default:
         throw new UsageError(`vaekit: unknown command "${command}" (try vaekit --help)`);

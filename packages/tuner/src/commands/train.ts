@@ -4,6 +4,7 @@ import * as tf from '@tensorflow/tfjs-core';
 import {
   buildModel,
   EpochMetrics,
+  EvalMetrics,
   evaluate,
   evaluationView,
   loadDataset,
@@ -28,14 +29,19 @@ export interface TrainRunOptions {
   log: NodeJS.WritableStream;
   /** Called after each epoch; return false to stop (the tuner prunes with it). */
   onEpoch?: (m: EpochMetrics) => void | boolean | Promise<void | boolean>;
+  /** Also evaluate the validation split after training, with this many IWAE samples (0: none). */
+  validationIwae?: number;
 }
 
 export interface TrainRunResult {
   backend: string;
   samplesPerSec: number;
   test: { negElbo: number; recon: number; kl: number; activeUnits: number; mutualInfo: number; iwaeNll?: number; klPerDim: number[] };
+  /** The validation split after training (absent when the data has none). */
+  validation?: EvalMetrics;
   epochs: EpochMetrics[];
   files: string[];
+  stoppedEarly: boolean;
 }
 
 /** `vaekit train`: data → model → training → test metrics, checkpoint and pictures in `out`. */
@@ -101,13 +107,25 @@ export async function runTraining(config: TrainConfig, o: TrainRunOptions): Prom
     klPerDim: m.klPerDim,
   };
   if (m.iwaeNll !== undefined) testMetrics.iwaeNll = m.iwaeNll;
+  let validation: EvalMetrics | undefined;
+  if (data.validation.n > 0) {
+    validation =
+      o.validationIwae || !epochs.length || !epochs[epochs.length - 1].validation
+        ? evaluate(model, evaluationView(data.validation, data.binarize, t.seed + 1), {
+            batchSize: config.eval.batchSize,
+            iwaeSamples: o.validationIwae ?? 0,
+            activeUnitThreshold: config.eval.activeUnitThreshold,
+            seed: t.seed + 2,
+          })
+        : epochs[epochs.length - 1].validation;
+  }
   const ckpt = path.join(o.out, 'checkpoint');
   await saveCheckpoint(ckpt, model, { config, dataShape: data.info.shape, dataRange: [data.info.min, data.info.max] });
   const files = [metricsFile, ckpt];
   if (config.output.images) {
     files.push(...writePictures(o.out, model, test, { seed: t.seed, traversalSteps: config.output.traversalSteps, klPerDim: m.klPerDim }));
   }
-  writeMetrics({ status: 'complete', samplesPerSec: result.samplesPerSec, trainSeconds: result.seconds, stoppedEarly: result.stoppedEarly, test: testMetrics });
+  writeMetrics({ status: 'complete', validation, samplesPerSec: result.samplesPerSec, trainSeconds: result.seconds, stoppedEarly: result.stoppedEarly, test: testMetrics });
   tf.dispose(model.weights());
-  return { backend, samplesPerSec: result.samplesPerSec, test: testMetrics, epochs, files };
+  return { backend, samplesPerSec: result.samplesPerSec, test: testMetrics, validation, epochs, files, stoppedEarly: result.stoppedEarly };
 }

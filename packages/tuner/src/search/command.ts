@@ -1,0 +1,213 @@
+import { spawn } from 'child_process';
+import * as fs from 'fs';
+import * as os from 'os';
+import * as path from 'path';
+import { stringify } from 'yaml';
+import { ConfigError, selectBackend, setPath } from '@vaekit/core';
+import { loadConfigFile } from '../config';
+import { createStudy, Study } from '../study/study';
+import type { FrozenTrial, ParamValue } from '../study/types';
+import { gridSize, parseSearchConfig, SearchSpec } from './spec';
+import { vaeObjective } from './objective';
+
+export interface SearchArgs {
+  config: string;
+  configsDir: string;
+  sets: string[];
+  trials?: number;
+  workers?: number;
+  storage?: string;
+  study?: string;
+  out?: string;
+  json: boolean;
+  /** Set in child processes: run trials, report each on stdout, write no summary. */
+  worker?: boolean;
+}
+
+export interface SearchSummary {
+  study: string;
+  metric: string;
+  direction: string;
+  sampler: string;
+  storage: string;
+  best: { number: number; value: number; params: Record<string, ParamValue> } | null;
+  trials: Array<{ number: number; state: string; value: number | null; params: Record<string, ParamValue>; metrics: unknown; seconds: number | null; error?: string }>;
+}
+
+const WORKER_LINE = '@@vaekit-trial ';
+
+/** Everything a search needs, resolved from the config file and the command line. */
+function resolve(a: SearchArgs) {
+  const loaded = loadConfigFile(a.config, { configsDir: a.configsDir, cwd: process.cwd(), sets: a.sets });
+  const file = path.relative(process.cwd(), loaded.file) || loaded.file;
+  const name = path.basename(loaded.file).replace(/\.ya?ml$/, '');
+  const spec: SearchSpec = parseSearchConfig(loaded.raw, file, { name });
+  const s = spec.study;
+  if (a.study) s.name = a.study;
+  if (!/^[A-Za-z0-9_.-]+$/.test(s.name)) throw new ConfigError(`--study: a study name may hold letters, digits, _ . - only, found "${s.name}"`);
+  const out = path.resolve(a.out ?? 'out');
+  const storage = a.storage ?? s.storage ?? `sqlite:${path.join(out, 'studies.db')}`;
+  const trials = a.trials ?? s.trials ?? (spec.grid ? gridSize(spec.grid) : 20);
+  const workers = a.workers ?? s.workers ?? os.cpus().length;
+  if (a.trials !== undefined && (!Number.isInteger(a.trials) || a.trials < 1)) throw new ConfigError(`--trials: expected an integer >= 1, found ${a.trials}`);
+  if (a.workers !== undefined && (!Number.isInteger(a.workers) || a.workers < 1)) throw new ConfigError(`--workers: expected an integer >= 1, found ${a.workers}`);
+  if (workers > 1 && storage.startsWith('memory:')) throw new ConfigError(`study.storage: memory: cannot be shared by ${workers} worker processes (use sqlite:PATH or postgres://…, or --workers 1)`);
+  return { loaded, file, spec, out, storage, trials, workers, studyDir: path.join(out, s.name) };
+}
+
+function openStudy(r: ReturnType<typeof resolve>): Study {
+  const s = r.spec.study;
+  return createStudy({
+    name: s.name,
+    direction: s.direction,
+    sampler: s.sampler,
+    searchSpace: r.spec.grid,
+    pruner: s.pruner,
+    storage: r.storage,
+    attrs: { metric: s.metric, config: r.file },
+  });
+}
+
+const fmt = (v: number | undefined | null) => (v === undefined || v === null ? '—' : Math.abs(v) >= 1000 || Math.abs(v) < 0.01 ? v.toPrecision(4) : v.toFixed(3));
+const showParams = (p: Record<string, ParamValue>) =>
+  Object.entries(p)
+    .map(([k, v]) => `${k}=${typeof v === 'number' ? +v.toPrecision(4) : v}`)
+    .join(' ');
+const seconds = (t: FrozenTrial) => (t.startedAt && t.finishedAt ? (Date.parse(t.finishedAt) - Date.parse(t.startedAt)) / 1000 : null);
+
+function trialLine(t: FrozenTrial, best: FrozenTrial | undefined): string {
+  const secs = seconds(t);
+  return (
+    `trial ${t.number}  ${t.state.padEnd(8)} ${fmt(t.value).padStart(9)}  ${showParams(t.params)}` +
+    (secs !== null ? `  ${secs.toFixed(1)} s` : '') +
+    (t.error ? `  (${t.error.split('\n')[0]})` : '') +
+    (best ? `   best: trial ${best.number} = ${fmt(best.value)}` : '')
+  );
+}
+
+/** `vaekit search`: runs (or resumes) a study, in-process or with worker processes, then writes the summary. */
+export async function runSearch(a: SearchArgs): Promise<SearchSummary | undefined> {
+  const r = resolve(a);
+  const s = r.spec.study;
+  const log = a.json ? process.stderr : process.stdout;
+  fs.mkdirSync(r.studyDir, { recursive: true });
+  const objective = vaeObjective({ base: r.spec.base, entries: r.spec.entries, metric: s.metric, file: r.file, baseDir: path.dirname(r.loaded.file), studyDir: r.studyDir });
+  const optimizeOpts = { nTrials: r.trials, timeoutSeconds: s.timeout, heartbeatSeconds: s.heartbeatSeconds, staleSeconds: s.staleSeconds };
+
+  if (a.worker) {
+    await selectBackend(r.loaded.config.train.backend);
+    const study = openStudy(r);
+    await study.optimize(objective, { ...optimizeOpts, workers: 1, onTrialEnd: (t) => void process.stdout.write(WORKER_LINE + JSON.stringify(t) + '\n') });
+    await study.close();
+    return undefined;
+  }
+
+  const study = await openStudy(r).open();
+  const already = study.trials.filter((t) => t.state === 'COMPLETE' || t.state === 'PRUNED').length;
+  log.write(
+    `vaekit: study ${s.name} (${s.sampler.name} sampler, ${s.pruner.name} pruner, ${s.direction} ${s.metric}) in ${r.storage}: ` +
+      `${already} of ${r.trials} trials finished, ${r.workers} worker${r.workers > 1 ? 's' : ''}\n`,
+  );
+  const onEnd = async (t: FrozenTrial) => {
+    await study.refresh();
+    log.write(trialLine(t, study.bestTrial) + '\n');
+  };
+  if (r.workers <= 1) {
+    const backend = await selectBackend(r.loaded.config.train.backend);
+    log.write(`vaekit: backend ${backend}\n`);
+    await study.optimize(objective, { ...optimizeOpts, workers: 1, onTrialEnd: onEnd });
+  } else {
+    await runWorkers(a, r.workers, onEnd, log);
+  }
+  await study.refresh();
+  const summary = writeSummary(r, study);
+  await study.close();
+  log.write(table(summary) + `\nwrote ${path.join(r.studyDir, 'summary.json')} and ${path.join(r.studyDir, 'best.yaml')}\n`);
+  if (a.json) process.stdout.write(JSON.stringify(summary) + '\n');
+  return summary;
+}
+
+/** Starts K worker processes on the same study and relays each finished trial. */
+async function runWorkers(a: SearchArgs, k: number, onEnd: (t: FrozenTrial) => Promise<void>, log: NodeJS.WritableStream): Promise<void> {
+  const main = path.join(__dirname, '..', 'cli', 'main.js');
+  const args = ['search', '--config', a.config, '--worker', '--json', '--out', path.resolve(a.out ?? 'out')];
+  for (const s of a.sets) args.push('--set', s);
+  if (a.trials !== undefined) args.push('--trials', String(a.trials));
+  if (a.storage) args.push('--storage', a.storage);
+  if (a.study) args.push('--study', a.study);
+  const children = Array.from({ length: k }, () => spawn(process.execPath, [main, ...args], { stdio: ['ignore', 'pipe', 'pipe'] }));
+  const stop = () => children.forEach((c) => c.kill('SIGTERM'));
+  process.once('SIGINT', stop);
+  process.once('SIGTERM', stop);
+  let chain = Promise.resolve();
+  const codes = await Promise.all(
+    children.map(
+      (c, i) =>
+        new Promise<number>((done) => {
+          let buf = '';
+          let err = '';
+          c.stdout.on('data', (d) => {
+            buf += d;
+            let nl;
+            while ((nl = buf.indexOf('\n')) >= 0) {
+              const line = buf.slice(0, nl);
+              buf = buf.slice(nl + 1);
+              if (line.startsWith(WORKER_LINE)) {
+                const t = JSON.parse(line.slice(WORKER_LINE.length));
+                chain = chain.then(() => onEnd(t));
+              }
+            }
+          });
+          c.stderr.on('data', (d) => (err += d));
+          c.on('close', (code) => {
+            if (code) log.write(`vaekit: worker ${i + 1} exited with code ${code}: ${err.trim().split('\n').filter((l) => !l.startsWith('vaekit: backend')).join(' ').slice(0, 500)}\n`);
+            done(code ?? 1);
+          });
+        }),
+    ),
+  );
+  await chain;
+  process.removeListener('SIGINT', stop);
+  process.removeListener('SIGTERM', stop);
+  if (codes.every((c) => c !== 0)) throw new Error('every worker process failed (see the messages above)');
+}
+
+function writeSummary(r: ReturnType<typeof resolve>, study: Study): SearchSummary {
+  const s = r.spec.study;
+  const best = study.bestTrial;
+  const summary: SearchSummary = {
+    study: s.name,
+    metric: s.metric,
+    direction: s.direction,
+    sampler: s.sampler.name,
+    storage: r.storage,
+    best: best ? { number: best.number, value: best.value!, params: best.params } : null,
+    trials: study.trials.map((t) => ({
+      number: t.number,
+      state: t.state,
+      value: t.value ?? null,
+      params: t.params,
+      metrics: t.userAttrs.metrics ?? null,
+      seconds: seconds(t),
+      ...(t.error ? { error: t.error } : {}),
+    })),
+  };
+  fs.writeFileSync(path.join(r.studyDir, 'summary.json'), JSON.stringify(summary, null, 2) + '\n');
+  if (best) {
+    // The best trial's config, runnable as is by `vaekit train`.
+    const cfg = JSON.parse(JSON.stringify(r.spec.base));
+    delete cfg.$schema;
+    for (const [p, v] of Object.entries(best.params)) setPath(cfg, p, v);
+    const header = `# Best trial ${best.number} of study ${s.name}: ${s.metric} = ${best.value} (${s.direction})\n# vaekit train --config ${path.join(r.studyDir, 'best.yaml')}\n`;
+    fs.writeFileSync(path.join(r.studyDir, 'best.yaml'), header + stringify(cfg));
+  }
+  return summary;
+}
+
+function table(s: SearchSummary): string {
+  const rows = [...s.trials].sort((a, b) => a.number - b.number);
+  const lines = [`${'trial'.padStart(5)}  ${'state'.padEnd(8)} ${s.metric.padStart(10)}  ${'seconds'.padStart(8)}  params`];
+  for (const t of rows) lines.push(`${String(t.number).padStart(5)}  ${t.state.padEnd(8)} ${fmt(t.value).padStart(10)}  ${t.seconds === null ? '—'.padStart(8) : t.seconds.toFixed(1).padStart(8)}  ${showParams(t.params)}`);
+  lines.push(s.best ? `best: trial ${s.best.number}, ${s.metric} ${fmt(s.best.value)}, ${showParams(s.best.params)}` : 'best: none (no trial completed)');
+  return lines.join('\n');
+}

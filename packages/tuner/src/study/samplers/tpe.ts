@@ -1,0 +1,314 @@
+/**
+ * Tree-structured Parzen Estimator (Bergstra et al., NeurIPS 2011), with Optuna 3.1's choices:
+ *
+ * - Finished trials (COMPLETE, and PRUNED ranked after every COMPLETE one: deeper pruned trials
+ *   first, then by their last intermediate value) are sorted by loss; the best gamma(n) form the
+ *   "below" group, the rest "above". With the constant liar, RUNNING trials of other workers join
+ *   "above" as if they had the worst loss, so parallel workers spread out. Each group keeps only
+ *   the trials that have the parameter, in chronological order.
+ * - l(x) and g(x) are Parzen estimators of the two groups (see parzen.ts): truncated normals with
+ *   the neighbour-gap bandwidth, the "magic clip" floor, a prior component and recency weights.
+ * - nEiCandidates draws from l(x); the one maximising log l(x) − log g(x) is suggested.
+ * - Until nStartupTrials trials have finished, parameters come from the RandomSampler's stream.
+ *
+ * Every draw comes from a stream seeded by (seed, trial number, parameter name), so a suggestion is
+ * a pure function of the seed, the trial number and the study's trials.
+ *
+ * One deliberate difference from Optuna 3.1: its truncated-normal log density omits the −log σ
+ * term (optuna/optuna#5109, fixed in Optuna 3.5); ours is the normalised density.
+ */
+import type { Direction, Distribution, FrozenTrial, ParamValue } from '../types';
+import type { Sampler, SamplerContext } from './sampler';
+import { isSingle, sameDistribution, singleValue, toExternal, toInternal, validateDistribution } from './distributions';
+import { defaultWeights, ParzenEstimator, type ParzenOptions } from './parzen';
+import { RandomSampler } from './random';
+import { Rng, randomSeed } from './rng';
+
+/** Optuna's default: the best 10% of finished trials, at most 25. */
+export function defaultGamma(n: number): number {
+  return Math.min(Math.ceil(0.1 * n), 25);
+}
+
+/** Hyperopt's rule, for reference: ceil(sqrt(n)/4), at most 25. */
+export function hyperoptGamma(n: number): number {
+  return Math.min(Math.ceil(0.25 * Math.sqrt(n)), 25);
+}
+
+export interface TPESamplerOptions {
+  seed?: number;
+  /** Random sampling until this many trials are COMPLETE or PRUNED. Default 10. */
+  nStartupTrials?: number;
+  /** Candidates drawn from l(x) per suggestion. Default 24. */
+  nEiCandidates?: number;
+  /** Size of the "below" group for n finished trials. Default min(ceil(0.1 n), 25). */
+  gamma?: (n: number) => number;
+  /** Weights of n observations, oldest first. Default: flat for the 25 most recent, ramp for older. */
+  weights?: (n: number) => number[];
+  /** Weight of the prior component. Default 1. */
+  priorWeight?: number;
+  considerPrior?: boolean;
+  considerMagicClip?: boolean;
+  considerEndpoints?: boolean;
+  /** Sample the parameters every finished trial shares jointly (multivariate TPE). Default false. */
+  multivariate?: boolean;
+  /** Count other workers' RUNNING trials as the worst observations. Default true. */
+  constantLiar?: boolean;
+}
+
+/** The option names TPESampler understands (used by the factory to reject typos). */
+export const TPE_OPTION_NAMES: ReadonlyArray<keyof TPESamplerOptions> = [
+  'seed',
+  'nStartupTrials',
+  'nEiCandidates',
+  'gamma',
+  'weights',
+  'priorWeight',
+  'considerPrior',
+  'considerMagicClip',
+  'considerEndpoints',
+  'multivariate',
+  'constantLiar',
+];
+
+/** A trial's rank key: lexicographic (stage, loss), smaller is better. */
+type Score = readonly [number, number];
+
+interface Observation {
+  trial: FrozenTrial;
+  score: Score;
+  running: boolean;
+}
+
+interface RelativeSample {
+  names: string[];
+  dists: Distribution[];
+  values: ParamValue[];
+}
+
+const RELATIVE_CACHE_SIZE = 256;
+
+export class TPESampler implements Sampler {
+  readonly name = 'tpe';
+  readonly seed: number;
+  readonly nStartupTrials: number;
+  readonly nEiCandidates: number;
+  readonly multivariate: boolean;
+  readonly constantLiar: boolean;
+  private readonly gamma: (n: number) => number;
+  private readonly parzen: ParzenOptions;
+  private readonly random: RandomSampler;
+  /** Joint samples of multivariate TPE, per trial number (computed at the trial's first request). */
+  private readonly relativeCache = new Map<number, RelativeSample>();
+
+  constructor(options: TPESamplerOptions = {}) {
+    const o = options;
+    if (o.seed !== undefined && (typeof o.seed !== 'number' || !Number.isFinite(o.seed))) {
+      throw new TypeError(`TPESampler: seed must be a finite number, got ${String(o.seed)}`);
+    }
+    this.seed = o.seed ?? randomSeed();
+    this.nStartupTrials = intOption('nStartupTrials', o.nStartupTrials, 10, 0);
+    this.nEiCandidates = intOption('nEiCandidates', o.nEiCandidates, 24, 1);
+    this.gamma = fnOption('gamma', o.gamma, defaultGamma);
+    const priorWeight = o.priorWeight ?? 1;
+    if (typeof priorWeight !== 'number' || !Number.isFinite(priorWeight) || priorWeight <= 0) {
+      throw new TypeError(`TPESampler: priorWeight must be a positive number, got ${String(priorWeight)}`);
+    }
+    this.multivariate = boolOption('multivariate', o.multivariate, false);
+    this.constantLiar = boolOption('constantLiar', o.constantLiar, true);
+    this.parzen = {
+      considerPrior: boolOption('considerPrior', o.considerPrior, true),
+      priorWeight,
+      considerMagicClip: boolOption('considerMagicClip', o.considerMagicClip, true),
+      considerEndpoints: boolOption('considerEndpoints', o.considerEndpoints, false),
+      weights: fnOption('weights', o.weights, defaultWeights),
+      multivariate: false,
+    };
+    this.random = new RandomSampler(this.seed);
+  }
+
+  sample(ctx: SamplerContext, name: string, dist: Distribution): ParamValue {
+    validateDistribution(dist, name);
+    if (isSingle(dist)) return singleValue(dist);
+    const history = this.observations(ctx);
+    const nFinished = history.filter((h) => !h.running).length;
+    if (nFinished < this.nStartupTrials) return this.random.sample(ctx, name, dist);
+    const [below, above] = splitObservations(history, this.nBelow(nFinished));
+    if (this.multivariate) {
+      const joint = this.relative(ctx, history, below, above);
+      const i = joint.names.indexOf(name);
+      if (i >= 0 && sameDistribution(joint.dists[i], dist)) return joint.values[i];
+    }
+    const rng = Rng.fromKey('tpe', this.seed, ctx.trialNumber, name);
+    return this.propose([dist], below, above, [name], rng, this.parzen)[0];
+  }
+
+  /** Finished trials (and, with the constant liar, other RUNNING trials), oldest first, with their rank keys. */
+  private observations(ctx: SamplerContext): Observation[] {
+    const sign = directionSign(ctx.direction);
+    const out: Observation[] = [];
+    const trials = [...ctx.trials].sort((a, b) => a.number - b.number);
+    for (const trial of trials) {
+      if (trial.number === ctx.trialNumber) continue;
+      const score = scoreOf(trial, sign, this.constantLiar);
+      if (score) out.push({ trial, score, running: trial.state === 'RUNNING' });
+    }
+    return out;
+  }
+
+  private nBelow(nFinished: number): number {
+    const g = this.gamma(nFinished);
+    if (typeof g !== 'number' || !Number.isFinite(g) || g < 0) {
+      throw new Error(`TPESampler: gamma(${nFinished}) must return a non-negative number, got ${String(g)}`);
+    }
+    return Math.floor(g);
+  }
+
+  /** Fits l and g on the groups, draws candidates from l and returns the best by log l − log g. */
+  private propose(
+    dists: Distribution[],
+    below: FrozenTrial[],
+    above: FrozenTrial[],
+    names: string[],
+    rng: Rng,
+    parzen: ParzenOptions,
+  ): ParamValue[] {
+    const l = new ParzenEstimator(dists, internalValues(below, names, dists), parzen);
+    const g = new ParzenEstimator(dists, internalValues(above, names, dists), parzen);
+    const candidates = l.sample(rng, this.nEiCandidates);
+    const logL = l.logPdf(candidates);
+    const logG = g.logPdf(candidates);
+    let best = 0;
+    let bestScore = -Infinity;
+    for (let i = 0; i < logL.length; i++) {
+      const s = logL[i] - logG[i];
+      if (s > bestScore) {
+        bestScore = s;
+        best = i;
+      }
+    }
+    return dists.map((d, p) => toExternal(d, candidates[p][best]));
+  }
+
+  /**
+   * Multivariate TPE: the parameters every finished trial has with the same distribution are drawn
+   * jointly, once per trial (at its first request; later requests read the cache).
+   */
+  private relative(ctx: SamplerContext, history: Observation[], below: FrozenTrial[], above: FrozenTrial[]): RelativeSample {
+    const cached = this.relativeCache.get(ctx.trialNumber);
+    if (cached) return cached;
+    const space = intersectionSpace(history.filter((h) => !h.running).map((h) => h.trial));
+    const names = Object.keys(space).sort();
+    const dists = names.map((n) => space[n]);
+    const values =
+      names.length === 0
+        ? []
+        : this.propose(dists, below, above, names, Rng.fromKey('tpe-relative', this.seed, ctx.trialNumber), { ...this.parzen, multivariate: true });
+    const result: RelativeSample = { names, dists, values };
+    this.relativeCache.set(ctx.trialNumber, result);
+    if (this.relativeCache.size > RELATIVE_CACHE_SIZE) {
+      const oldest = this.relativeCache.keys().next().value as number;
+      this.relativeCache.delete(oldest);
+    }
+    return result;
+  }
+}
+
+function directionSign(direction: Direction): 1 | -1 {
+  if (direction === 'minimize') return 1;
+  if (direction === 'maximize') return -1;
+  throw new Error(`TPESampler: unknown direction ${JSON.stringify(direction)}`);
+}
+
+/** Intermediate values as [step, value] pairs. */
+function intermediateEntries(trial: FrozenTrial): Array<[number, number]> {
+  return Object.entries(trial.intermediate ?? {}).map(([s, v]) => [Number(s), v]);
+}
+
+/**
+ * Rank key of a trial (lexicographic, smaller is better), or undefined when it does not take part:
+ * COMPLETE → (−∞, loss); PRUNED → (−last step, loss at that step), so deeper pruned trials rank
+ * better, and (1, 0) when it reported nothing; RUNNING (constant liar) → (∞, ∞). loss = sign·value.
+ */
+function scoreOf(trial: FrozenTrial, sign: number, constantLiar: boolean): Score | undefined {
+  switch (trial.state) {
+    case 'COMPLETE':
+      if (typeof trial.value !== 'number' || Number.isNaN(trial.value)) return undefined;
+      return [-Infinity, sign * trial.value];
+    case 'PRUNED': {
+      const entries = intermediateEntries(trial);
+      if (entries.length === 0) return [1, 0];
+      const [step, value] = entries.reduce((a, b) => (b[0] > a[0] ? b : a));
+      return [-step, Number.isNaN(value) ? Infinity : sign * value];
+    }
+    case 'RUNNING':
+      return constantLiar ? [Infinity, Infinity] : undefined;
+    default:
+      return undefined;
+  }
+}
+
+function compareScores(a: Score, b: Score): number {
+  for (let i = 0; i < 2; i++) {
+    if (a[i] < b[i]) return -1;
+    if (a[i] > b[i]) return 1;
+  }
+  return 0;
+}
+
+/** The nBelow best observations and the rest, each in chronological order. */
+function splitObservations(history: Observation[], nBelow: number): [FrozenTrial[], FrozenTrial[]] {
+  const ranked = history.map((h, i) => ({ h, i })).sort((a, b) => compareScores(a.h.score, b.h.score) || a.i - b.i);
+  const isBelow = new Array<boolean>(history.length).fill(false);
+  ranked.slice(0, nBelow).forEach(({ i }) => (isBelow[i] = true));
+  const below: FrozenTrial[] = [];
+  const above: FrozenTrial[] = [];
+  history.forEach((h, i) => (isBelow[i] ? below : above).push(h.trial));
+  return [below, above];
+}
+
+/** values[p][i] for the trials that have every parameter with a value its distribution contains. */
+function internalValues(trials: FrozenTrial[], names: string[], dists: Distribution[]): number[][] {
+  const out: number[][] = names.map(() => []);
+  for (const t of trials) {
+    const row = names.map((n, p) => toInternal(dists[p], t.params?.[n]));
+    if (row.some((v) => v === undefined)) continue;
+    row.forEach((v, p) => out[p].push(v as number));
+  }
+  return out;
+}
+
+/** Parameters present in every trial with one same distribution, excluding single-valued ones. */
+function intersectionSpace(trials: FrozenTrial[]): Record<string, Distribution> {
+  if (trials.length === 0) return {};
+  let space: Record<string, Distribution> = { ...(trials[0].distributions ?? {}) };
+  for (const t of trials.slice(1)) {
+    const next: Record<string, Distribution> = {};
+    for (const [n, d] of Object.entries(space)) {
+      const other = t.distributions?.[n];
+      if (other && n in (t.params ?? {}) && sameDistribution(d, other)) next[n] = d;
+    }
+    space = next;
+  }
+  for (const [n, d] of Object.entries(space)) if (isSingle(d) || !(n in (trials[0].params ?? {}))) delete space[n];
+  return space;
+}
+
+function intOption(name: string, v: unknown, dflt: number, min: number): number {
+  if (v === undefined) return dflt;
+  if (typeof v !== 'number' || !Number.isInteger(v) || v < min) {
+    throw new TypeError(`TPESampler: ${name} must be an integer >= ${min}, got ${String(v)}`);
+  }
+  return v;
+}
+
+function boolOption(name: string, v: unknown, dflt: boolean): boolean {
+  if (v === undefined) return dflt;
+  if (typeof v !== 'boolean') throw new TypeError(`TPESampler: ${name} must be true or false, got ${String(v)}`);
+  return v;
+}
+
+function fnOption<F>(name: string, v: unknown, dflt: F): F {
+  if (v === undefined) return dflt;
+  if (typeof v !== 'function') throw new TypeError(`TPESampler: ${name} must be a function, got ${typeof v}`);
+  return v as F;
+}

@@ -1,0 +1,213 @@
+/**
+ * A storage in this process's memory (`memory:`), for studies that need no persistence.
+ * Every method does its work synchronously before its first await, so concurrent async calls
+ * (several workers in one process) see each change whole: numbers and claims never collide.
+ * Values are copied in and out (attributes JSON-normalised, as a database would), so callers
+ * never share objects with the store.
+ */
+import type { Direction, Distribution, FrozenTrial, ParamValue, StudySummary, TrialState } from '../types';
+import {
+  bestOf,
+  checkDirection,
+  checkFinalState,
+  checkStaleSeconds,
+  checkStep,
+  checkSystemAttrKey,
+  type CreateTrialOptions,
+  directionMismatch,
+  emptyCounts,
+  finalValue,
+  jsonValue,
+  LIVE_STATES,
+  staleError,
+  StorageError,
+  TrialNotRunningError,
+  type VaekitStorage,
+} from './common';
+
+interface MemStudy {
+  id: number;
+  name: string;
+  direction: Direction;
+  attrs: Record<string, unknown>;
+  trials: FrozenTrial[];
+}
+
+export class InMemoryStorage implements VaekitStorage {
+  private readonly studies = new Map<number, MemStudy>();
+  private nextId = 1;
+  private closed = false;
+
+  async createStudy(name: string, direction: Direction, attrs: Record<string, unknown> = {}): Promise<number> {
+    this.open();
+    checkDirection(direction);
+    const found = this.byName(name);
+    if (found) {
+      if (found.direction !== direction) throw directionMismatch(name, found.direction, direction);
+      return found.id;
+    }
+    const id = this.nextId++;
+    this.studies.set(id, { id, name, direction, attrs: jsonValue(attrs ?? {}) as Record<string, unknown>, trials: [] });
+    return id;
+  }
+
+  async getStudy(name: string): Promise<{ id: number; name: string; direction: Direction; attrs: Record<string, unknown> } | undefined> {
+    this.open();
+    const s = this.byName(name);
+    return s && { id: s.id, name: s.name, direction: s.direction, attrs: structuredClone(s.attrs) };
+  }
+
+  async listStudies(): Promise<StudySummary[]> {
+    this.open();
+    return [...this.studies.values()].map((s) => {
+      const counts = emptyCounts();
+      for (const t of s.trials) counts[t.state]++;
+      const best = bestOf(s.trials, s.direction);
+      return best ? { name: s.name, direction: s.direction, counts, best: structuredClone(best) } : { name: s.name, direction: s.direction, counts };
+    });
+  }
+
+  async createTrial(studyId: number, opts: CreateTrialOptions = {}): Promise<FrozenTrial | undefined> {
+    this.open();
+    const s = this.study(studyId);
+    if (opts.maxTrials !== undefined) {
+      const live = s.trials.filter((t) => LIVE_STATES.includes(t.state)).length;
+      if (live >= opts.maxTrials) return undefined;
+    }
+    if (opts.claimKey !== undefined && s.trials.some((t) => t.state !== 'FAIL' && t.systemAttrs.claimKey === opts.claimKey)) return undefined;
+    const now = new Date().toISOString();
+    const t: FrozenTrial = {
+      number: s.trials.length,
+      state: 'RUNNING',
+      params: { ...(opts.params ?? {}) },
+      distributions: structuredClone(Object.fromEntries(Object.keys(opts.params ?? {}).filter((k) => opts.distributions?.[k]).map((k) => [k, opts.distributions![k]]))),
+      intermediate: {},
+      userAttrs: {},
+      systemAttrs: opts.claimKey !== undefined ? { claimKey: opts.claimKey } : {},
+      startedAt: now,
+    };
+    s.trials.push(t);
+    return structuredClone(t);
+  }
+
+  async setParam(studyId: number, trialNumber: number, name: string, value: ParamValue, dist: Distribution): Promise<void> {
+    this.open();
+    const t = this.running(studyId, trialNumber);
+    t.params[name] = value;
+    t.distributions[name] = structuredClone(dist);
+  }
+
+  async reportIntermediate(studyId: number, trialNumber: number, step: number, value: number): Promise<void> {
+    this.open();
+    checkStep(step);
+    this.running(studyId, trialNumber).intermediate[step] = value;
+  }
+
+  async setUserAttr(studyId: number, trialNumber: number, key: string, value: unknown): Promise<void> {
+    this.open();
+    this.trial(studyId, trialNumber).userAttrs[key] = jsonValue(value);
+  }
+
+  /** EXTRA (not in the Storage interface): see StorageExtras. */
+  async setSystemAttr(studyId: number, trialNumber: number, key: string, value: unknown): Promise<void> {
+    this.open();
+    checkSystemAttrKey(key);
+    this.trial(studyId, trialNumber).systemAttrs[key] = jsonValue(value);
+  }
+
+  async finishTrial(studyId: number, trialNumber: number, state: 'COMPLETE' | 'PRUNED' | 'FAIL', value?: number, error?: string): Promise<boolean> {
+    this.open();
+    checkFinalState(state);
+    const t = this.trial(studyId, trialNumber);
+    if (t.state !== 'RUNNING') return false;
+    let v = finalValue(value);
+    if (v === undefined && state === 'PRUNED') v = lastReported(t);
+    t.state = state;
+    if (v !== undefined) t.value = v;
+    if (error !== undefined) t.error = error;
+    t.finishedAt = new Date().toISOString();
+    return true;
+  }
+
+  async heartbeat(studyId: number, trialNumber: number): Promise<void> {
+    this.open();
+    const t = this.studies.get(studyId)?.trials[trialNumber];
+    if (t && t.state === 'RUNNING') t.heartbeat = new Date().toISOString();
+  }
+
+  async failStaleTrials(studyId: number, seconds: number): Promise<number[]> {
+    this.open();
+    checkStaleSeconds(seconds);
+    const s = this.studies.get(studyId);
+    if (!s) return [];
+    const cutoff = Date.now() - seconds * 1000;
+    const failed: number[] = [];
+    const now = new Date().toISOString();
+    for (const t of s.trials) {
+      const last = t.heartbeat ?? t.startedAt;
+      if (t.state === 'RUNNING' && last !== undefined && Date.parse(last) < cutoff) {
+        t.state = 'FAIL';
+        t.error = staleError(seconds);
+        t.finishedAt = now;
+        failed.push(t.number);
+      }
+    }
+    return failed;
+  }
+
+  async getTrials(studyId: number, states?: TrialState[]): Promise<FrozenTrial[]> {
+    this.open();
+    const trials = this.studies.get(studyId)?.trials ?? [];
+    return structuredClone(states ? trials.filter((t) => states.includes(t.state)) : trials);
+  }
+
+  async getTrial(studyId: number, trialNumber: number): Promise<FrozenTrial | undefined> {
+    this.open();
+    const t = this.studies.get(studyId)?.trials[trialNumber];
+    return t && structuredClone(t);
+  }
+
+  /** EXTRA (not in the Storage interface): see StorageExtras. */
+  async deleteStudy(name: string): Promise<boolean> {
+    this.open();
+    const s = this.byName(name);
+    return s ? this.studies.delete(s.id) : false;
+  }
+
+  async close(): Promise<void> {
+    this.closed = true;
+    this.studies.clear();
+  }
+
+  private open(): void {
+    if (this.closed) throw new StorageError('memory: storage is closed');
+  }
+
+  private byName(name: string): MemStudy | undefined {
+    for (const s of this.studies.values()) if (s.name === name) return s;
+    return undefined;
+  }
+
+  private study(studyId: number): MemStudy {
+    const s = this.studies.get(studyId);
+    if (!s) throw new StorageError(`no study with id ${studyId}`);
+    return s;
+  }
+
+  private trial(studyId: number, trialNumber: number): FrozenTrial {
+    const t = this.study(studyId).trials[trialNumber];
+    if (!t) throw new StorageError(`study ${studyId} has no trial ${trialNumber}`);
+    return t;
+  }
+
+  private running(studyId: number, trialNumber: number): FrozenTrial {
+    const t = this.trial(studyId, trialNumber);
+    if (t.state !== 'RUNNING') throw new TrialNotRunningError(studyId, trialNumber, t.state);
+    return t;
+  }
+}
+
+function lastReported(t: FrozenTrial): number | undefined {
+  const steps = Object.keys(t.intermediate).map(Number);
+  return steps.length ? finalValue(t.intermediate[Math.max(...steps)]) : undefined;
+}

@@ -1,0 +1,471 @@
+/**
+ * A storage in one SQLite file (`sqlite:PATH`), shared safely by the processes of one machine.
+ *
+ * better-sqlite3 is synchronous: each method runs its statements to the end before returning
+ * its promise, so calls from one process never interleave. Across processes, WAL mode lets
+ * readers work while one writer writes; every write runs in a `BEGIN IMMEDIATE` transaction
+ * (the write lock is taken before anything is read), and a busy timeout makes a process wait
+ * for the lock instead of failing. So createTrial's count / claim check / next number / insert
+ * happen as one step: numbers are unique and `maxTrials` / `claimKey` hold across processes.
+ * A partial unique index on (study, claim key) of non-FAIL trials backs the claim rule up.
+ *
+ * Schema (JSON columns are TEXT holding JSON; times are ISO-8601 UTC strings):
+ *   vaekit_meta(key, value)                            schema_version
+ *   vaekit_studies(id, name UNIQUE, direction, attrs JSON, created_at)
+ *   vaekit_trials(id, study_id, number, state, value, claim_key, system_attrs JSON,
+ *                 started_at, finished_at, heartbeat, error)      UNIQUE(study_id, number)
+ *   vaekit_trial_params(trial_id, name, value JSON, distribution JSON)
+ *   vaekit_trial_intermediate(trial_id, step, value)   value NULL = NaN (SQLite cannot store NaN)
+ *   vaekit_trial_user_attrs(trial_id, key, value JSON)
+ * e.g. `SELECT number, value, json_extract(p.value, '$') FROM vaekit_trials t JOIN vaekit_trial_params p ON p.trial_id = t.id WHERE p.name = 'lr'`.
+ */
+import * as fs from 'fs';
+import * as path from 'path';
+import type BetterSqlite3 from 'better-sqlite3';
+import type { Direction, Distribution, FrozenTrial, ParamValue, StudySummary, TrialState } from '../types';
+import {
+  checkDirection,
+  checkFinalState,
+  checkStaleSeconds,
+  checkStep,
+  checkSystemAttrKey,
+  type CreateTrialOptions,
+  directionMismatch,
+  emptyCounts,
+  finalValue,
+  frozenTrial,
+  jsonText,
+  loadDriver,
+  staleError,
+  StorageError,
+  TrialNotRunningError,
+  type VaekitStorage,
+} from './common';
+
+export const SCHEMA_VERSION = 1;
+
+const SCHEMA = `
+CREATE TABLE IF NOT EXISTS vaekit_meta (
+  key   TEXT PRIMARY KEY,
+  value TEXT NOT NULL
+);
+CREATE TABLE IF NOT EXISTS vaekit_studies (
+  id         INTEGER PRIMARY KEY AUTOINCREMENT,
+  name       TEXT NOT NULL UNIQUE,
+  direction  TEXT NOT NULL CHECK (direction IN ('minimize', 'maximize')),
+  attrs      TEXT NOT NULL DEFAULT '{}',
+  created_at TEXT NOT NULL
+);
+CREATE TABLE IF NOT EXISTS vaekit_trials (
+  id           INTEGER PRIMARY KEY AUTOINCREMENT,
+  study_id     INTEGER NOT NULL REFERENCES vaekit_studies(id) ON DELETE CASCADE,
+  number       INTEGER NOT NULL,
+  state        TEXT NOT NULL CHECK (state IN ('RUNNING', 'COMPLETE', 'PRUNED', 'FAIL', 'WAITING')),
+  value        REAL,
+  claim_key    TEXT,
+  system_attrs TEXT NOT NULL DEFAULT '{}',
+  started_at   TEXT,
+  finished_at  TEXT,
+  heartbeat    TEXT,
+  error        TEXT,
+  UNIQUE (study_id, number)
+);
+CREATE INDEX IF NOT EXISTS vaekit_trials_state ON vaekit_trials (study_id, state);
+CREATE UNIQUE INDEX IF NOT EXISTS vaekit_trials_claim ON vaekit_trials (study_id, claim_key)
+  WHERE claim_key IS NOT NULL AND state <> 'FAIL';
+CREATE TABLE IF NOT EXISTS vaekit_trial_params (
+  trial_id     INTEGER NOT NULL REFERENCES vaekit_trials(id) ON DELETE CASCADE,
+  name         TEXT NOT NULL,
+  value        TEXT NOT NULL,
+  distribution TEXT,
+  PRIMARY KEY (trial_id, name)
+);
+CREATE TABLE IF NOT EXISTS vaekit_trial_intermediate (
+  trial_id INTEGER NOT NULL REFERENCES vaekit_trials(id) ON DELETE CASCADE,
+  step     INTEGER NOT NULL,
+  value    REAL,
+  PRIMARY KEY (trial_id, step)
+);
+CREATE TABLE IF NOT EXISTS vaekit_trial_user_attrs (
+  trial_id INTEGER NOT NULL REFERENCES vaekit_trials(id) ON DELETE CASCADE,
+  key      TEXT NOT NULL,
+  value    TEXT NOT NULL,
+  PRIMARY KEY (trial_id, key)
+);
+`;
+
+/** Finite doubles only: SQLite keeps ±Infinity, which are never "best". */
+const FINITE = 'value BETWEEN -1.7976931348623157e308 AND 1.7976931348623157e308';
+
+interface TrialRow {
+  id: number;
+  number: number;
+  state: TrialState;
+  value: number | null;
+  system_attrs: string;
+  started_at: string | null;
+  finished_at: string | null;
+  heartbeat: string | null;
+  error: string | null;
+}
+
+type SqliteDb = BetterSqlite3.Database;
+
+export interface SqliteStorageOptions {
+  /** How long a process waits for another's write lock, in ms (default 10 000). */
+  busyTimeoutMs?: number;
+}
+
+export class SqliteStorage implements VaekitStorage {
+  readonly file: string;
+  private db?: SqliteDb;
+  private readonly statements = new Map<string, BetterSqlite3.Statement>();
+
+  /** Opens (creating if needed, with its parent directories) the database file and its schema. */
+  constructor(file: string, o: SqliteStorageOptions = {}) {
+    const memory = file === ':memory:' || file === '';
+    this.file = memory ? file : path.resolve(file);
+    if (!memory) fs.mkdirSync(path.dirname(this.file), { recursive: true });
+    const Database = loadDriver<typeof BetterSqlite3>('better-sqlite3', 'sqlite:');
+    const busy = o.busyTimeoutMs ?? 10_000;
+    const db = new Database(this.file, { timeout: busy });
+    try {
+      db.pragma(`busy_timeout = ${Math.floor(busy)}`);
+      // Switching to WAL needs a moment alone with the file; another process opening it at the
+      // same time may make that fail with SQLITE_BUSY without waiting, so retry briefly.
+      retryBusy(() => db.pragma('journal_mode = WAL'), busy);
+      db.pragma('synchronous = NORMAL');
+      db.pragma('foreign_keys = ON');
+      retryBusy(
+        () =>
+          db
+            .transaction(() => {
+              db.exec(SCHEMA);
+              db.prepare('INSERT OR IGNORE INTO vaekit_meta (key, value) VALUES (?, ?)').run('schema_version', String(SCHEMA_VERSION));
+            })
+            .immediate(),
+        busy,
+      );
+      const row = db.prepare("SELECT value FROM vaekit_meta WHERE key = 'schema_version'").get() as { value: string } | undefined;
+      if (row && Number(row.value) > SCHEMA_VERSION) {
+        throw new StorageError(`${this.file}: schema version ${row.value} is newer than this vaekit understands (${SCHEMA_VERSION}); upgrade vaekit`);
+      }
+    } catch (e) {
+      db.close();
+      throw e;
+    }
+    this.db = db;
+  }
+
+  async createStudy(name: string, direction: Direction, attrs: Record<string, unknown> = {}): Promise<number> {
+    checkDirection(direction);
+    return this.write(() => {
+      const found = this.q('SELECT id, direction FROM vaekit_studies WHERE name = ?').get(name) as { id: number; direction: Direction } | undefined;
+      if (found) {
+        if (found.direction !== direction) throw directionMismatch(name, found.direction, direction);
+        return found.id;
+      }
+      const r = this.q('INSERT INTO vaekit_studies (name, direction, attrs, created_at) VALUES (?, ?, ?, ?)').run(name, direction, jsonText(attrs ?? {}), now());
+      return Number(r.lastInsertRowid);
+    });
+  }
+
+  async getStudy(name: string): Promise<{ id: number; name: string; direction: Direction; attrs: Record<string, unknown> } | undefined> {
+    const row = this.q('SELECT id, name, direction, attrs FROM vaekit_studies WHERE name = ?').get(name) as
+      | { id: number; name: string; direction: Direction; attrs: string }
+      | undefined;
+    return row && { id: row.id, name: row.name, direction: row.direction, attrs: JSON.parse(row.attrs) };
+  }
+
+  async listStudies(): Promise<StudySummary[]> {
+    return this.read(() => {
+      const studies = this.q('SELECT id, name, direction FROM vaekit_studies ORDER BY id').all() as Array<{ id: number; name: string; direction: Direction }>;
+      const counts = this.q('SELECT study_id, state, COUNT(*) AS n FROM vaekit_trials GROUP BY study_id, state').all() as Array<{ study_id: number; state: TrialState; n: number }>;
+      return studies.map((s) => {
+        const c = emptyCounts();
+        for (const r of counts) if (r.study_id === s.id) c[r.state] = r.n;
+        const order = s.direction === 'minimize' ? 'ASC' : 'DESC';
+        const best = this.q(
+          `SELECT id, number, value FROM vaekit_trials WHERE study_id = ? AND state = 'COMPLETE' AND ${FINITE} ORDER BY value ${order}, number ASC LIMIT 1`,
+        ).get(s.id) as { id: number; number: number; value: number } | undefined;
+        const summary: StudySummary = { name: s.name, direction: s.direction, counts: c };
+        if (best) summary.best = { number: best.number, value: best.value, params: this.paramsOf(best.id).params };
+        return summary;
+      });
+    });
+  }
+
+  async createTrial(studyId: number, opts: CreateTrialOptions = {}): Promise<FrozenTrial | undefined> {
+    return this.write(() => {
+      if (!this.q('SELECT 1 FROM vaekit_studies WHERE id = ?').get(studyId)) throw new StorageError(`no study with id ${studyId}`);
+      if (opts.maxTrials !== undefined) {
+        const { n } = this.q("SELECT COUNT(*) AS n FROM vaekit_trials WHERE study_id = ? AND state IN ('COMPLETE', 'PRUNED', 'RUNNING')").get(studyId) as { n: number };
+        if (n >= opts.maxTrials) return undefined;
+      }
+      if (opts.claimKey !== undefined) {
+        if (this.q("SELECT 1 FROM vaekit_trials WHERE study_id = ? AND claim_key = ? AND state <> 'FAIL'").get(studyId, opts.claimKey)) return undefined;
+      }
+      const { next } = this.q('SELECT COALESCE(MAX(number) + 1, 0) AS next FROM vaekit_trials WHERE study_id = ?').get(studyId) as { next: number };
+      const systemAttrs: Record<string, unknown> = opts.claimKey !== undefined ? { claimKey: opts.claimKey } : {};
+      const started = now();
+      const r = this.q("INSERT INTO vaekit_trials (study_id, number, state, claim_key, system_attrs, started_at) VALUES (?, ?, 'RUNNING', ?, ?, ?)").run(
+        studyId,
+        next,
+        opts.claimKey ?? null,
+        jsonText(systemAttrs),
+        started,
+      );
+      const trialId = Number(r.lastInsertRowid);
+      for (const [name, value] of Object.entries(opts.params ?? {})) {
+        const dist = opts.distributions?.[name];
+        this.q('INSERT INTO vaekit_trial_params (trial_id, name, value, distribution) VALUES (?, ?, ?, ?)').run(trialId, name, jsonText(value), dist ? jsonText(dist) : null);
+      }
+      return frozenTrial({
+        number: next,
+        state: 'RUNNING',
+        params: { ...(opts.params ?? {}) },
+        distributions: JSON.parse(JSON.stringify(pick(opts.distributions ?? {}, Object.keys(opts.params ?? {})))),
+        systemAttrs,
+        startedAt: started,
+      });
+    });
+  }
+
+  async setParam(studyId: number, trialNumber: number, name: string, value: ParamValue, dist: Distribution): Promise<void> {
+    this.write(() => {
+      const id = this.runningId(studyId, trialNumber);
+      this.q(
+        'INSERT INTO vaekit_trial_params (trial_id, name, value, distribution) VALUES (?, ?, ?, ?) ON CONFLICT (trial_id, name) DO UPDATE SET value = excluded.value, distribution = excluded.distribution',
+      ).run(id, name, jsonText(value), jsonText(dist));
+    });
+  }
+
+  async reportIntermediate(studyId: number, trialNumber: number, step: number, value: number): Promise<void> {
+    checkStep(step);
+    this.write(() => {
+      const id = this.runningId(studyId, trialNumber);
+      this.q('INSERT INTO vaekit_trial_intermediate (trial_id, step, value) VALUES (?, ?, ?) ON CONFLICT (trial_id, step) DO UPDATE SET value = excluded.value').run(
+        id,
+        step,
+        Number.isNaN(value) ? null : value,
+      );
+    });
+  }
+
+  async setUserAttr(studyId: number, trialNumber: number, key: string, value: unknown): Promise<void> {
+    this.write(() => {
+      const { id } = this.trialRef(studyId, trialNumber);
+      this.q('INSERT INTO vaekit_trial_user_attrs (trial_id, key, value) VALUES (?, ?, ?) ON CONFLICT (trial_id, key) DO UPDATE SET value = excluded.value').run(
+        id,
+        key,
+        jsonText(value),
+      );
+    });
+  }
+
+  /** EXTRA (not in the Storage interface): see StorageExtras. */
+  async setSystemAttr(studyId: number, trialNumber: number, key: string, value: unknown): Promise<void> {
+    checkSystemAttrKey(key);
+    this.write(() => {
+      const { id } = this.trialRef(studyId, trialNumber);
+      const row = this.q('SELECT system_attrs FROM vaekit_trials WHERE id = ?').get(id) as { system_attrs: string };
+      const attrs = JSON.parse(row.system_attrs) as Record<string, unknown>;
+      attrs[key] = JSON.parse(jsonText(value));
+      this.q('UPDATE vaekit_trials SET system_attrs = ? WHERE id = ?').run(JSON.stringify(attrs), id);
+    });
+  }
+
+  async finishTrial(studyId: number, trialNumber: number, state: 'COMPLETE' | 'PRUNED' | 'FAIL', value?: number, error?: string): Promise<boolean> {
+    checkFinalState(state);
+    return this.write(() => {
+      const t = this.trialRef(studyId, trialNumber);
+      if (t.state !== 'RUNNING') return false;
+      let v = finalValue(value);
+      if (v === undefined && state === 'PRUNED') {
+        const last = this.q('SELECT value FROM vaekit_trial_intermediate WHERE trial_id = ? ORDER BY step DESC LIMIT 1').get(t.id) as { value: number | null } | undefined;
+        v = last?.value ?? undefined;
+      }
+      const r = this.q("UPDATE vaekit_trials SET state = ?, value = ?, error = ?, finished_at = ? WHERE id = ? AND state = 'RUNNING'").run(
+        state,
+        v ?? null,
+        error ?? null,
+        now(),
+        t.id,
+      );
+      return r.changes === 1;
+    });
+  }
+
+  async heartbeat(studyId: number, trialNumber: number): Promise<void> {
+    this.write(() => {
+      this.q("UPDATE vaekit_trials SET heartbeat = ? WHERE study_id = ? AND number = ? AND state = 'RUNNING'").run(now(), studyId, trialNumber);
+    });
+  }
+
+  async failStaleTrials(studyId: number, seconds: number): Promise<number[]> {
+    checkStaleSeconds(seconds);
+    return this.write(() => {
+      const cutoff = new Date(Date.now() - seconds * 1000).toISOString();
+      const rows = this.q(
+        "UPDATE vaekit_trials SET state = 'FAIL', error = ?, finished_at = ? WHERE study_id = ? AND state = 'RUNNING' AND COALESCE(heartbeat, started_at) < ? RETURNING number",
+      ).all(staleError(seconds), now(), studyId, cutoff) as Array<{ number: number }>;
+      return rows.map((r) => r.number).sort((a, b) => a - b);
+    });
+  }
+
+  async getTrials(studyId: number, states?: TrialState[]): Promise<FrozenTrial[]> {
+    if (states && states.length === 0) return [];
+    return this.read(() => {
+      const filter = states ? ` AND state IN (${states.map(() => '?').join(', ')})` : '';
+      const rows = this.q(`SELECT * FROM vaekit_trials WHERE study_id = ?${filter} ORDER BY number`).all(studyId, ...(states ?? [])) as TrialRow[];
+      if (rows.length === 0) return [];
+      const byId = new Map<number, FrozenTrial>();
+      const out = rows.map((r) => {
+        const t = this.toTrial(r);
+        byId.set(r.id, t);
+        return t;
+      });
+      const params = this.q('SELECT p.trial_id, p.name, p.value, p.distribution FROM vaekit_trial_params p JOIN vaekit_trials t ON t.id = p.trial_id WHERE t.study_id = ?').all(
+        studyId,
+      ) as Array<{ trial_id: number; name: string; value: string; distribution: string | null }>;
+      for (const p of params) {
+        const t = byId.get(p.trial_id);
+        if (!t) continue;
+        t.params[p.name] = JSON.parse(p.value);
+        if (p.distribution !== null) t.distributions[p.name] = JSON.parse(p.distribution);
+      }
+      const inter = this.q(
+        'SELECT i.trial_id, i.step, i.value FROM vaekit_trial_intermediate i JOIN vaekit_trials t ON t.id = i.trial_id WHERE t.study_id = ? ORDER BY i.trial_id, i.step',
+      ).all(studyId) as Array<{ trial_id: number; step: number; value: number | null }>;
+      for (const i of inter) {
+        const t = byId.get(i.trial_id);
+        if (t) t.intermediate[i.step] = i.value ?? NaN;
+      }
+      const attrs = this.q('SELECT a.trial_id, a.key, a.value FROM vaekit_trial_user_attrs a JOIN vaekit_trials t ON t.id = a.trial_id WHERE t.study_id = ?').all(studyId) as Array<{
+        trial_id: number;
+        key: string;
+        value: string;
+      }>;
+      for (const a of attrs) {
+        const t = byId.get(a.trial_id);
+        if (t) t.userAttrs[a.key] = JSON.parse(a.value);
+      }
+      return out;
+    });
+  }
+
+  async getTrial(studyId: number, trialNumber: number): Promise<FrozenTrial | undefined> {
+    return this.read(() => {
+      const row = this.q('SELECT * FROM vaekit_trials WHERE study_id = ? AND number = ?').get(studyId, trialNumber) as TrialRow | undefined;
+      if (!row) return undefined;
+      const t = this.toTrial(row);
+      const { params, distributions } = this.paramsOf(row.id);
+      t.params = params;
+      t.distributions = distributions;
+      for (const i of this.q('SELECT step, value FROM vaekit_trial_intermediate WHERE trial_id = ? ORDER BY step').all(row.id) as Array<{ step: number; value: number | null }>) {
+        t.intermediate[i.step] = i.value ?? NaN;
+      }
+      for (const a of this.q('SELECT key, value FROM vaekit_trial_user_attrs WHERE trial_id = ?').all(row.id) as Array<{ key: string; value: string }>) {
+        t.userAttrs[a.key] = JSON.parse(a.value);
+      }
+      return t;
+    });
+  }
+
+  /** EXTRA (not in the Storage interface): see StorageExtras. */
+  async deleteStudy(name: string): Promise<boolean> {
+    return this.write(() => this.q('DELETE FROM vaekit_studies WHERE name = ?').run(name).changes > 0);
+  }
+
+  async close(): Promise<void> {
+    this.statements.clear();
+    this.db?.close();
+    this.db = undefined;
+  }
+
+  private conn(): SqliteDb {
+    if (!this.db) throw new StorageError(`sqlite:${this.file}: storage is closed`);
+    return this.db;
+  }
+
+  private q(sql: string): BetterSqlite3.Statement {
+    let s = this.statements.get(sql);
+    if (!s) {
+      s = this.conn().prepare(sql);
+      this.statements.set(sql, s);
+    }
+    return s;
+  }
+
+  /** Runs fn in a BEGIN IMMEDIATE transaction: the write lock first, so no two processes interleave. */
+  private write<T>(fn: () => T): T {
+    return this.conn().transaction(fn).immediate();
+  }
+
+  /** Runs fn in a read transaction: one consistent snapshot for several SELECTs. */
+  private read<T>(fn: () => T): T {
+    return this.conn().transaction(fn).deferred();
+  }
+
+  private trialRef(studyId: number, trialNumber: number): { id: number; state: TrialState } {
+    const t = this.q('SELECT id, state FROM vaekit_trials WHERE study_id = ? AND number = ?').get(studyId, trialNumber) as { id: number; state: TrialState } | undefined;
+    if (!t) throw new StorageError(`study ${studyId} has no trial ${trialNumber}`);
+    return t;
+  }
+
+  private runningId(studyId: number, trialNumber: number): number {
+    const t = this.trialRef(studyId, trialNumber);
+    if (t.state !== 'RUNNING') throw new TrialNotRunningError(studyId, trialNumber, t.state);
+    return t.id;
+  }
+
+  private paramsOf(trialId: number): { params: Record<string, ParamValue>; distributions: Record<string, Distribution> } {
+    const params: Record<string, ParamValue> = {};
+    const distributions: Record<string, Distribution> = {};
+    for (const p of this.q('SELECT name, value, distribution FROM vaekit_trial_params WHERE trial_id = ?').all(trialId) as Array<{
+      name: string;
+      value: string;
+      distribution: string | null;
+    }>) {
+      params[p.name] = JSON.parse(p.value);
+      if (p.distribution !== null) distributions[p.name] = JSON.parse(p.distribution);
+    }
+    return { params, distributions };
+  }
+
+  private toTrial(r: TrialRow): FrozenTrial {
+    return frozenTrial({
+      number: r.number,
+      state: r.state,
+      value: r.value,
+      systemAttrs: JSON.parse(r.system_attrs),
+      startedAt: r.started_at,
+      finishedAt: r.finished_at,
+      heartbeat: r.heartbeat,
+      error: r.error,
+    });
+  }
+}
+
+function now(): string {
+  return new Date().toISOString();
+}
+
+function pick<T>(o: Record<string, T>, keys: string[]): Record<string, T> {
+  const out: Record<string, T> = {};
+  for (const k of keys) if (k in o) out[k] = o[k];
+  return out;
+}
+
+function retryBusy<T>(fn: () => T, budgetMs: number): T {
+  const until = Date.now() + budgetMs;
+  for (;;) {
+    try {
+      return fn();
+    } catch (e) {
+      const code = (e as { code?: string }).code ?? '';
+      if (!code.startsWith('SQLITE_BUSY') || Date.now() > until) throw e;
+      Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0, 20 + Math.random() * 30);
+    }
+  }
+}
