@@ -25,7 +25,7 @@ describe('define-by-run study', () => {
 
   it('maximises when asked', async () => {
     const study = createStudy({ direction: 'maximize', sampler: { name: 'random', seed: 3 } });
-    await study.optimize(async (t) => -((await t.suggestFloat('x', 0, 1)) - 0.5) ** 2, { nTrials: 20 });
+    await study.optimize(async (t) => -(((await t.suggestFloat('x', 0, 1)) - 0.5) ** 2), { nTrials: 20 });
     expect(study.bestValue!).toBe(Math.max(...study.trials.map((t) => t.value!)));
   });
 

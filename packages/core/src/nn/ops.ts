@@ -567,14 +567,6 @@ export function conv2dTranspose(
   const [B, H, W, C] = x.shape;
   if (C !== inC) throw new Error(`nn.conv2dTranspose: x has ${C} channels but w [${w.shape}] expects ${inC}`);
   const [sh, sw] = pair(strides, 'strides');
-  let ph: 'same' | 'valid' | number;
-  let pw: 'same' | 'valid' | number;
-  if (pad === 'same' || pad === 'valid') {
-    ph = pad;
-    pw = pad;
-  } else {
-    [ph, pw] = pair(pad, 'pad');
-  }
   let Ho: number;
   let Wo: number;
   if (outShape != null) {
@@ -588,8 +580,7 @@ export function conv2dTranspose(
       [Ho, Wo] = outShape;
     }
   } else {
-    Ho = transposeOutSize(H, kh, sh, ph);
-    Wo = transposeOutSize(W, kw, sw, pw);
+    [Ho, Wo] = conv2dTransposeOutputSize([H, W], [kh, kw], [sh, sw], pad);
   }
   // The forward convolution whose input gradient this op is: [B,Ho,Wo,outC] -> [B,H,W,inC].
   const g = convGeom([B, Ho, Wo, outC], kh, kw, outC, inC, [sh, sw], pad);

@@ -125,7 +125,7 @@ export class Study {
         if (claimed === 'done') break;
         if (claimed === 'wait') {
           // Trials of other workers are running: they may yet fail (or go stale) and leave work.
-          await sleep(Math.min(1000, heartbeat * 250));
+          await sleep(Math.min(500, heartbeat * 100));
           continue;
         }
         const state = await this.runTrial(claimed, objective, heartbeat);

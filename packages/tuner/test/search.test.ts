@@ -1,0 +1,99 @@
+import { spawn, spawnSync } from 'child_process';
+import * as fs from 'fs';
+import * as os from 'os';
+import * as path from 'path';
+
+const BIN = path.join(__dirname, '..', 'dist', 'cli', 'main.js');
+const tmp = () => fs.mkdtempSync(path.join(os.tmpdir(), 'vaekit-search-'));
+const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+
+const base = `
+data: { use: mnist, limit: 600, validation: 200, testLimit: 200 }
+model:
+  latentDim: 4
+  encoder: { use: mlp, hidden: [32] }
+  decoder: { use: mlp, hidden: [32] }
+train: { epochs: 2, batchSize: 100, seed: 1, backend: wasm }
+output: { images: true }
+`;
+
+function run(args: string[], cwd: string) {
+  const r = spawnSync(process.execPath, [BIN, ...args], { cwd, encoding: 'utf8' });
+  return { code: r.status, stdout: r.stdout, stderr: r.stderr };
+}
+
+describe('vaekit search', () => {
+  it('runs a grid study with two worker processes and writes the summary, the best config and each trial', () => {
+    const dir = tmp();
+    fs.writeFileSync(path.join(dir, 'grid.yaml'), base + 'study: { name: g, sampler: { name: grid } }\nsearch:\n  model.beta: { grid: [0.5, 1, 4] }\n');
+    const r = run(['search', '--config', 'grid.yaml', '--workers', '2', '--json'], dir);
+    expect(r.stderr).not.toMatch(/\n\s+at /);
+    expect(r.code).toBe(0);
+    const summary = JSON.parse(r.stdout.trim().split('\n').pop()!);
+    expect(summary.study).toBe('g');
+    expect(summary.sampler).toBe('grid');
+    expect(summary.trials).toHaveLength(3);
+    expect(summary.trials.map((t: { params: { 'model.beta': number } }) => t.params['model.beta']).sort()).toEqual([0.5, 1, 4]);
+    for (const t of summary.trials) {
+      expect(t.state).toBe('COMPLETE');
+      expect(t.metrics.validation.negElbo).toBeCloseTo(t.value, 6);
+      expect(fs.existsSync(path.join(dir, 'out', 'g', `trial-${t.number}`, 'samples.png'))).toBe(true);
+    }
+    const best = summary.trials.reduce((a: { value: number }, b: { value: number }) => (b.value < a.value ? b : a));
+    expect(summary.best.number).toBe(best.number);
+    expect(fs.readFileSync(path.join(dir, 'out', 'g', 'summary.json'), 'utf8')).toContain('"best"');
+    // best.yaml runs as is.
+    const t = run(['train', '--config', path.join(dir, 'out', 'g', 'best.yaml'), '--set', 'train.epochs=1', '--out', 'again', '--json'], dir);
+    expect(t.code).toBe(0);
+    expect(fs.readFileSync(path.join(dir, 'out', 'g', 'best.yaml'), 'utf8')).toMatch(new RegExp(`beta: ${summary.best.params['model.beta']}`));
+    // The listings read the same storage.
+    const studies = run(['studies', '--storage', `sqlite:${path.join(dir, 'out', 'studies.db')}`], dir);
+    expect(studies.stdout).toMatch(/^g\s+minimize\s+complete 3/m);
+    const trials = run(['trials', '--study', 'g', '--storage', `sqlite:${path.join(dir, 'out', 'studies.db')}`, '--json'], dir);
+    expect(JSON.parse(trials.stdout)).toHaveLength(3);
+  });
+
+  it('resumes a study killed with SIGKILL: the requested trials, none lost or run twice', async () => {
+    const dir = tmp();
+    const grid = [0.25, 0.5, 1, 2, 4, 8];
+    fs.writeFileSync(
+      path.join(dir, 'k.yaml'),
+      base + `study: { name: k, sampler: { name: grid }, heartbeatSeconds: 0.5, staleSeconds: 3 }\nsearch:\n  model.beta: { grid: [${grid.join(', ')}] }\n`,
+    );
+    const child = spawn(process.execPath, [BIN, 'search', '--config', 'k.yaml', '--workers', '1'], { cwd: dir, detached: true, stdio: ['ignore', 'pipe', 'pipe'] });
+    let out = '';
+    child.stdout.on('data', (d) => (out += d));
+    // Kill it (and anything it started) once two trials have finished.
+    for (let i = 0; i < 600 && (out.match(/COMPLETE/g) ?? []).length < 2; i++) await sleep(100);
+    process.kill(-child.pid!, 'SIGKILL');
+    await new Promise((r) => child.on('close', r));
+    expect((out.match(/COMPLETE/g) ?? []).length).toBeGreaterThanOrEqual(2);
+    const r = run(['search', '--config', 'k.yaml', '--workers', '2', '--json'], dir);
+    expect(r.code).toBe(0);
+    const summary = JSON.parse(r.stdout.trim().split('\n').pop()!);
+    const done = summary.trials.filter((t: { state: string }) => t.state === 'COMPLETE');
+    expect(done).toHaveLength(6);
+    expect(done.map((t: { params: { 'model.beta': number } }) => t.params['model.beta']).sort((a: number, b: number) => a - b)).toEqual(grid);
+    const numbers = summary.trials.map((t: { number: number }) => t.number);
+    expect(new Set(numbers).size).toBe(numbers.length);
+    // A trial that was running when the search died is marked FAIL, not lost silently.
+    for (const t of summary.trials.filter((x: { state: string }) => x.state !== 'COMPLETE')) expect(t.state).toBe('FAIL');
+  });
+
+  it('rejects bad search sections with the path named', () => {
+    const dir = tmp();
+    const cases: Array<[string, RegExp]> = [
+      ['search:\n  model.beta: { type: float, low: 2, high: 1 }\n', /search\.model\.beta: low \(2\) is above high \(1\)/],
+      ['search:\n  model.betta: { grid: [1, 2] }\n', /model: unknown key "betta".*search\.model\.betta/],
+      ['search:\n  train.optimizer.lr: { type: float, low: 0, high: 1, log: true }\n', /search\.train\.optimizer\.lr: a log scale needs low > 0/],
+      ['study: { metric: elbo }\nsearch:\n  model.beta: { grid: [1] }\n', /study\.metric: expected one of/],
+    ];
+    for (const [yaml, pattern] of cases) {
+      fs.writeFileSync(path.join(dir, 'bad.yaml'), base + (yaml.startsWith('study') ? '' : 'study: { name: b }\n') + yaml);
+      const r = run(['search', '--config', 'bad.yaml', '--workers', '1'], dir);
+      expect(r.stderr).toMatch(pattern);
+      expect(r.stderr).not.toMatch(/\n\s+at /);
+      expect(r.code).toBe(2);
+    }
+  });
+});
