@@ -23,7 +23,7 @@ export class ConvEncoder implements Encoder {
     let [h, w, c] = shape;
     const pad = o.padding ?? Math.floor((o.kernel - o.stride) / 2);
     for (const f of o.filters) {
-      const conv = new Conv2d(c, f, [o.kernel, o.kernel], [o.stride, o.stride], pad, rng);
+      const conv = new Conv2d(c, f, [o.kernel, o.kernel], [o.stride, o.stride], pad, rng, this.convs.length > 0);
       [h, w] = conv.outputSize(h, w);
       c = f;
       this.convs.push(conv);

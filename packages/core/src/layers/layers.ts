@@ -63,6 +63,8 @@ export class Conv2d {
     readonly stride: [number, number],
     readonly pad: Padding,
     rng: Rng,
+    /** False when the input is data, not a layer's output: skips the unused input gradient. */
+    private readonly inputGrad = true,
   ) {
     const fanIn = inChannels * kernel[0] * kernel[1];
     this.w = uniformInit([kernel[0], kernel[1], inChannels, outChannels], fanIn, rng);
@@ -70,7 +72,7 @@ export class Conv2d {
   }
 
   apply(x: tf.Tensor4D): tf.Tensor4D {
-    return ops.conv2d(x, this.w as tf.Tensor4D, this.b as tf.Tensor1D, this.stride, this.pad);
+    return ops.conv2d(x, this.w as tf.Tensor4D, this.b as tf.Tensor1D, this.stride, this.pad, { inputGrad: this.inputGrad });
   }
 
   outputSize(h: number, w: number): [number, number] {

@@ -29,6 +29,12 @@ export interface ParzenOptions {
   /** Weights of n observations in chronological order (oldest first). */
   weights: (n: number) => number[];
   multivariate: boolean;
+  /**
+   * Score continuous kernels with the normalised truncated-normal density. Optuna 3.1 (whose TPE
+   * this follows) leaves out the 1/σ factor (optuna/optuna#5109, changed in Optuna 3.5), which
+   * favours wide components in l(x)/g(x); false reproduces that, true is the textbook density.
+   */
+  normalizedKernels: boolean;
 }
 
 /**
@@ -57,6 +63,8 @@ interface NumericKernel {
   sigmas: Float64Array;
   /** log of each component's mass inside [low, high]. */
   logMass: Float64Array;
+  /** Added to a continuous kernel's normalised log density: log σ (Optuna 3.1's scoring) or 0. */
+  logDensityOffset: Float64Array;
 }
 
 interface CategoricalKernel {
@@ -139,7 +147,7 @@ export class ParzenEstimator {
             const hi = Math.min(t + k.q / 2, k.high);
             acc[c] += logGaussMass((lo - mu) / sigma, (hi - mu) / sigma) - k.logMass[c];
           } else {
-            acc[c] += truncnormLogPdf(t, mu, sigma, k.low, k.high, k.logMass[c]);
+            acc[c] += truncnormLogPdf(t, mu, sigma, k.low, k.high, k.logMass[c]) + k.logDensityOffset[c];
           }
         }
       });
@@ -235,7 +243,8 @@ function numericKernel(
   if (considerPrior) sigmas[m - 1] = range;
 
   const logMass = Float64Array.from(mus, (mu, i) => logGaussMass((low - mu) / sigmas[i], (high - mu) / sigmas[i]));
-  return { kind: 'numeric', dist, low, high, q, mus: Float64Array.from(mus), sigmas: Float64Array.from(sigmas), logMass };
+  const logDensityOffset = Float64Array.from(sigmas, (s) => (opts.normalizedKernels ? 0 : Math.log(s)));
+  return { kind: 'numeric', dist, low, high, q, mus: Float64Array.from(mus), sigmas: Float64Array.from(sigmas), logMass, logDensityOffset };
 }
 
 function categoricalKernel(
