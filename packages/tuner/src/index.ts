@@ -4,3 +4,4 @@ export * from './images/png';
 export * from './images/pictures';
 export * from './config';
 export { main } from './cli/main';
+export * from './study';

@@ -1,9 +1,9 @@
-import type { Pruner } from './pruner';
+import type { Pruner, PrunerContext } from './pruner';
 
 /** Never prunes. */
 export class NopPruner implements Pruner {
   readonly name = 'none';
-  shouldPrune(): boolean {
+  shouldPrune(_ctx?: PrunerContext): boolean {
     return false;
   }
 }

@@ -1,0 +1,37 @@
+#!/usr/bin/env node
+/** Merges run_ours.js and run_optuna.py outputs into markdown tables: usage `node table.js ours.json optuna.json`. */
+'use strict';
+const fs = require('fs');
+const path = require('path');
+const [oursFile, optunaFile] = process.argv.slice(2);
+const ours = JSON.parse(fs.readFileSync(oursFile, 'utf8'));
+const optuna = JSON.parse(fs.readFileSync(optunaFile, 'utf8'));
+const problems = require(path.join(__dirname, 'problems.json'));
+
+const quantile = (xs, q) => {
+  const s = [...xs].sort((a, b) => a - b);
+  const r = q * (s.length - 1);
+  const lo = Math.floor(r);
+  const hi = Math.ceil(r);
+  return s[lo] + (s[hi] - s[lo]) * (r - lo);
+};
+const fmt = (v) => (v === undefined || Number.isNaN(v) ? 'n/a' : Math.abs(v) < 1e-12 ? '0' : Number(v.toPrecision(4)).toString());
+const cell = (r, stat) => (r && r.length ? fmt(stat(r)) + (r.length < nSeeds ? ` (${r.length} seeds)` : '') : 'n/a');
+const get = (src, p, s) => (src.results[p] || {})[s];
+const names = Object.keys(ours.results);
+const nSeeds = Math.max(...names.flatMap((p) => ['tpe', 'random'].map((s) => (get(ours, p, s) || []).length)));
+
+const header = '| problem | optimum | ours TPE | Optuna TPE | ours random | Optuna random |\n|---|---:|---:|---:|---:|---:|';
+const rows = (stat) =>
+  names
+    .map((p) => `| ${p} | ${problems[p].optimum} | ${cell(get(ours, p, 'tpe'), stat)} | ${cell(get(optuna, p, 'tpe'), stat)} | ${cell(get(ours, p, 'random'), stat)} | ${cell(get(optuna, p, 'random'), stat)} |`)
+    .join('\n');
+
+console.log(`### Median best value after ${ours.trials} trials over ${nSeeds} seeds (lower is better)\n`);
+console.log(header);
+console.log(rows((r) => quantile(r, 0.5)));
+console.log(`\n### Interquartile range of the best value (25th – 75th percentile)\n`);
+console.log('| problem | ours TPE | Optuna TPE | ours random | Optuna random |\n|---|---:|---:|---:|---:|');
+const iqr = (r) => (r && r.length ? `${fmt(quantile(r, 0.25))} – ${fmt(quantile(r, 0.75))}` : 'n/a');
+console.log(names.map((p) => `| ${p} | ${iqr(get(ours, p, 'tpe'))} | ${iqr(get(optuna, p, 'tpe'))} | ${iqr(get(ours, p, 'random'))} | ${iqr(get(optuna, p, 'random'))} |`).join('\n'));
+console.log(`\nours: ${ours.runner}, ${ours.seconds} s; optuna: ${optuna.runner}, ${optuna.seconds} s${optuna.truncated ? ' (TRUNCATED by the time budget)' : ''}`);
