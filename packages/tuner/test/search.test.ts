@@ -80,6 +80,19 @@ describe('vaekit search', () => {
     for (const t of summary.trials.filter((x: { state: string }) => x.state !== 'COMPLETE')) expect(t.state).toBe('FAIL');
   });
 
+  const pg = process.env.VAEKIT_TEST_POSTGRES;
+  (pg ? it : it.skip)('shares one PostgreSQL study between two worker processes, each grid point once', () => {
+    const dir = tmp();
+    const name = `pg${process.pid}${Date.now()}`;
+    fs.writeFileSync(path.join(dir, 'pg.yaml'), base.replace('epochs: 2', 'epochs: 1') + `study: { name: ${name} }\nsearch:\n  model.beta: { grid: [0.5, 1, 2, 4] }\n`);
+    const r = run(['search', '--config', 'pg.yaml', '--workers', '2', '--storage', pg!, '--json'], dir);
+    expect(r.stderr).not.toMatch(/\n\s+at /);
+    expect(r.code).toBe(0);
+    const summary = JSON.parse(r.stdout.trim().split('\n').pop()!);
+    expect(summary.trials.filter((t: { state: string }) => t.state === 'COMPLETE')).toHaveLength(4);
+    expect(summary.trials.map((t: { params: { 'model.beta': number } }) => t.params['model.beta']).sort((a: number, b: number) => a - b)).toEqual([0.5, 1, 2, 4]);
+  });
+
   it('rejects bad search sections with the path named', () => {
     const dir = tmp();
     const cases: Array<[string, RegExp]> = [

@@ -1,5 +1,5 @@
 import * as tf from '@tensorflow/tfjs-core';
-import { buildModel, createOptimizer, Rng, selectBackend, validateOptions, BackendChoice } from '@vaekit/core';
+import { backendLabel, buildModel, createOptimizer, Rng, selectBackend, validateOptions, BackendChoice } from '@vaekit/core';
 import { builtInRegistry } from '../registry';
 
 export interface BenchOptions {
@@ -23,7 +23,9 @@ const SPECS = {
  * Adam 1e-3, Bernoulli loss, latent 20), timed after a warm-up, as samples/s.
  */
 export async function runBench(o: BenchOptions): Promise<{ model: string; backend: string; samplesPerSec: number; steps: number; seconds: number }> {
-  const backend = await selectBackend(o.backend);
+  await selectBackend(o.backend);
+  // "wasm+native" when the native SGEMM kernels of @vaekit/native are in use (VAEKIT_NATIVE=0 turns them off).
+  const backend = backendLabel();
   const batch = 128;
   const registry = builtInRegistry();
   const model = await buildModel(
