@@ -1,6 +1,5 @@
 import * as tf from '@tensorflow/tfjs-core';
-import { Activation, activate, ConfigError, ConvTranspose2d, Decoder, Dense, Plugin, Rng } from '@vaekit/core';
-import { activationSchema } from './mlp';
+import { Activation, activate, ConfigError, ConvTranspose2d, convStackSchema, Decoder, Dense, Plugin, Rng } from '@vaekit/core';
 
 export interface ConvDecoderOptions {
   /** Filters of the encoder's conv layers, in encoder order; the decoder mirrors them. */
@@ -68,18 +67,7 @@ export const convDecoder: Plugin<'decoder', ConvDecoderOptions> = {
   kind: 'decoder',
   name: 'conv',
   description: 'Transpose-convolutional decoder for images, the mirror of the conv encoder.',
-  optionsSchema: {
-    type: 'object',
-    additionalProperties: false,
-    properties: {
-      filters: { type: 'array', items: { type: 'integer', minimum: 1 }, minItems: 1, default: [32, 64], description: 'The encoder-order filters that are mirrored.' },
-      kernel: { type: 'integer', minimum: 1, default: 4 },
-      stride: { type: 'integer', minimum: 1, default: 2 },
-      padding: { type: 'integer', minimum: 0 },
-      hidden: { type: 'array', items: { type: 'integer', minimum: 1 }, default: [] },
-      activation: activationSchema,
-    },
-  },
+  optionsSchema: convStackSchema('The encoder-order filters that are mirrored.'),
   create(o, ctx) {
     if (ctx.dataShape.length !== 3) {
       throw new ConfigError(

@@ -1,5 +1,5 @@
 import * as tf from '@tensorflow/tfjs-core';
-import { Activation, activate, Decoder, Dense, Plugin, Rng } from '@vaekit/core';
+import { Activation, activate, activationSchema, Decoder, Dense, hiddenSchema, Plugin, Rng } from '@vaekit/core';
 
 export interface MlpDecoderOptions {
   hidden: number[];
@@ -33,12 +33,6 @@ export class MlpDecoder implements Decoder {
   }
 }
 
-export const activationSchema = {
-  enum: ['relu', 'tanh', 'elu', 'leakyRelu', 'sigmoid', 'linear'],
-  default: 'relu',
-  description: 'Nonlinearity after each hidden layer.',
-};
-
 export const mlpDecoder: Plugin<'decoder', MlpDecoderOptions> = {
   kind: 'decoder',
   name: 'mlp',
@@ -47,7 +41,7 @@ export const mlpDecoder: Plugin<'decoder', MlpDecoderOptions> = {
     type: 'object',
     additionalProperties: false,
     properties: {
-      hidden: { type: 'array', items: { type: 'integer', minimum: 1 }, default: [400], description: 'Width of each hidden layer.' },
+      hidden: hiddenSchema([400], 'Width of each hidden layer.'),
       activation: activationSchema,
     },
   },

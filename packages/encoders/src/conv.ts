@@ -1,6 +1,5 @@
 import * as tf from '@tensorflow/tfjs-core';
-import { Activation, activate, ConfigError, Conv2d, Dense, Encoder, Plugin, Rng } from '@vaekit/core';
-import { activationSchema } from './mlp';
+import { Activation, activate, ConfigError, Conv2d, convStackSchema, Dense, Encoder, Plugin, Rng } from '@vaekit/core';
 
 export interface ConvEncoderOptions {
   filters: number[];
@@ -61,18 +60,7 @@ export const convEncoder: Plugin<'encoder', ConvEncoderOptions> = {
   kind: 'encoder',
   name: 'conv',
   description: 'Strided convolutional encoder for images [height, width, channels].',
-  optionsSchema: {
-    type: 'object',
-    additionalProperties: false,
-    properties: {
-      filters: { type: 'array', items: { type: 'integer', minimum: 1 }, minItems: 1, default: [32, 64], description: 'Filters of each conv layer.' },
-      kernel: { type: 'integer', minimum: 1, default: 4 },
-      stride: { type: 'integer', minimum: 1, default: 2 },
-      padding: { type: 'integer', minimum: 0, description: 'Zero padding per side; default floor((kernel - stride) / 2).' },
-      hidden: { type: 'array', items: { type: 'integer', minimum: 1 }, default: [], description: 'Dense layers after flattening.' },
-      activation: activationSchema,
-    },
-  },
+  optionsSchema: convStackSchema('Filters of each conv layer.'),
   create(o, ctx) {
     if (ctx.dataShape.length !== 3) {
       throw new ConfigError(

@@ -1,5 +1,5 @@
 import * as tf from '@tensorflow/tfjs-core';
-import { Activation, activate, Dense, Encoder, Plugin, Rng } from '@vaekit/core';
+import { Activation, activate, activationSchema, Dense, Encoder, hiddenSchema, Plugin, Rng } from '@vaekit/core';
 
 export interface MlpEncoderOptions {
   hidden: number[];
@@ -35,12 +35,6 @@ export class MlpEncoder implements Encoder {
   }
 }
 
-export const activationSchema = {
-  enum: ['relu', 'tanh', 'elu', 'leakyRelu', 'sigmoid', 'linear'],
-  default: 'relu',
-  description: 'Nonlinearity after each hidden layer.',
-};
-
 export const mlpEncoder: Plugin<'encoder', MlpEncoderOptions> = {
   kind: 'encoder',
   name: 'mlp',
@@ -49,7 +43,7 @@ export const mlpEncoder: Plugin<'encoder', MlpEncoderOptions> = {
     type: 'object',
     additionalProperties: false,
     properties: {
-      hidden: { type: 'array', items: { type: 'integer', minimum: 1 }, default: [400], description: 'Width of each hidden layer.' },
+      hidden: hiddenSchema([400], 'Width of each hidden layer.'),
       activation: activationSchema,
     },
   },

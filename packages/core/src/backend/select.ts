@@ -1,6 +1,7 @@
 import * as path from 'path';
 import * as tf from '@tensorflow/tfjs-core';
 import { ConfigError } from '../plugins/types';
+import { installWasmKernels, loadNative, wasmKernelsInstalled } from './kernels';
 
 export type BackendChoice = 'auto' | 'tensorflow' | 'wasm' | 'cpu';
 
@@ -8,6 +9,26 @@ export type BackendChoice = 'auto' | 'tensorflow' | 'wasm' | 'cpu';
 const onSelected: Array<(name: string) => void | Promise<void>> = [];
 export function onBackendSelected(hook: (name: string) => void | Promise<void>): void {
   onSelected.push(hook);
+}
+
+// When wasm is chosen: the fused Adam kernel, and the native SGEMM kernels when @vaekit/native
+// loads (built at install, AVX2+FMA CPU, VAEKIT_NATIVE not 0); otherwise the plain wasm kernels.
+onBackendSelected((name) => {
+  if (name === 'wasm' && wasmKernelsInstalled() === 'none') installWasmKernels(loadNative().kernels);
+});
+
+/**
+ * The backend name with the kernels in use: "wasm+native" when the native SGEMM kernels are
+ * registered for wasm and wasm is the current backend, else tf.getBackend().
+ */
+export function backendLabel(): string {
+  const name = tf.getBackend();
+  return name === 'wasm' && wasmKernelsInstalled() === 'native' ? 'wasm+native' : name;
+}
+
+/** Why the native kernels are not in use ('' when they are or were never tried). */
+export function nativeUnavailableReason(): string {
+  return wasmKernelsInstalled() === 'none' ? '' : loadNative().reason;
 }
 
 function tryRequire(id: string): boolean {

@@ -38,6 +38,17 @@
  */
 import * as tf from '@tensorflow/tfjs-core';
 
+let fastTransposedMatMul = false;
+
+/**
+ * Declares that MatMul with transposeA / transposeB is as fast as a plain MatMul on the current
+ * kernels (true once the native SGEMM kernels are registered for wasm): dense then computes its
+ * gradients with transposed MatMuls instead of explicit Transposes. Same products either way.
+ */
+export function setFastTransposedMatMul(on: boolean): void {
+  fastTransposedMatMul = on;
+}
+
 /** Padding of a convolution: see the module comment. */
 export type Conv2DPad = 'same' | 'valid' | number | [number, number];
 /** Strides of a convolution, [strideH, strideW] or one number for both. */
@@ -431,6 +442,13 @@ export function dense(x: tf.Tensor2D, w: tf.Tensor2D, b?: tf.Tensor1D | null, op
       // dx = dy·wᵀ. Both forms below are that product with an explicit Transpose
       // and a plain MatMul; pick the one that moves less data (transposes and the
       // right-hand operand, which XNNPACK repacks on every call).
+      if (fastTransposedMatMul) {
+        return {
+          dx: inputGrad ? tf.matMul(dy, w2, false, true) : tf.zerosLike(x2),
+          dw: tf.matMul(x2, dy, true, false),
+          db: () => tf.sum(dy, 0),
+        };
+      }
       const dx = !inputGrad
         ? tf.zerosLike(x2)
         : tf.tidy(() =>
