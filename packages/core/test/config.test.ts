@@ -42,7 +42,7 @@ describe('config.schema.json', () => {
 
   it('gives every property a title and a description, and closes every object but plugin blocks', () => {
     const plugins = ['data', 'model.encoder', 'model.decoder', 'model.loss'];
-    const free = ['study', 'search'];
+    const free = ['study', 'anomaly', 'search'];
     const walk = (s: any, path: string): void => {
       for (const [key, sub] of Object.entries<any>(s.properties ?? {})) {
         const p = path ? `${path}.${key}` : key;
@@ -222,7 +222,7 @@ describe('validateConfig: messages', () => {
     expect(message({ train: { batch_size: 3 } })).toContain('unknown key "batch_size"');
     expect(message({ train: { batch_size: 3 } })).toContain('did you mean "batchSize"?');
     expect(message({ trian: {} })).toBe(
-      'configs/x.yaml: top level: unknown key "trian" (expected one of: data, model, train, eval, output, study, search); did you mean "train"?',
+      'configs/x.yaml: top level: unknown key "trian" (expected one of: data, model, train, eval, output, study, anomaly, search); did you mean "train"?',
     );
     expect(message({ model: { zzz: 1 } })).toBe(
       'configs/x.yaml: model: unknown key "zzz" (expected one of: latentDim, encoder, decoder, loss, beta, klSchedule, freeBits)',

@@ -89,6 +89,8 @@ export interface TrainConfig {
   output: OutputSection;
   /** Reserved for the tuner: checked there, free-form here. */
   study?: Record<string, unknown>;
+  /** Reserved for `vaekit anomaly`: checked there, free-form here. */
+  anomaly?: Record<string, unknown>;
   /** Reserved for the tuner: checked there, free-form here. */
   search?: Record<string, unknown>;
 }

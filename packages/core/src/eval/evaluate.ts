@@ -88,13 +88,13 @@ export function evaluate(model: VAE, split: DataSplit, opts: EvalOptions = {}): 
 }
 
 /**
- * Sum over the batch of −log p̂(x), p̂(x) = (1/k) Σ_i p(x|z_i) p(z_i) / q(z_i|x), z_i ~ q(z|x),
- * computed with log-sum-exp. Processed in chunks of examples so k·chunk rows fit in memory.
+ * −log p̂(x) per example, p̂(x) = (1/k) Σ_i p(x|z_i) p(z_i) / q(z_i|x), z_i ~ q(z|x), computed with
+ * log-sum-exp. Processed in chunks of examples so k·chunk rows fit in memory.
  */
-export function iwaeNllSum(model: VAE, x: tf.Tensor2D, k: number, rng: Rng): number {
+export function iwaeNllPerExample(model: VAE, x: tf.Tensor2D, k: number, rng: Rng): Float32Array {
   const [b, dim] = x.shape;
   const chunk = Math.max(1, Math.floor(20000 / k));
-  let total = 0;
+  const out = new Float32Array(b);
   for (let s = 0; s < b; s += chunk) {
     const e = Math.min(b, s + chunk);
     const v = tf.tidy(() => {
@@ -107,13 +107,17 @@ export function iwaeNllSum(model: VAE, x: tf.Tensor2D, k: number, rng: Rng): num
       const xRep = tf.reshape(tf.tile(tf.expandDims(xb, 0), [k, 1, 1]), [k * (e - s), dim]) as tf.Tensor2D;
       const logPxz = tf.reshape(tf.neg(model.loss.nll(xRep, model.decoder.decode(zFlat))), [k, e - s]);
       const logW = tf.sub(tf.add(logPxz, logStandardNormal(z)), logDiagNormal(z, mean, logVar));
-      const logPx = tf.sub(tf.logSumExp(logW, 0), Math.log(k));
-      return tf.neg(tf.sum(logPx));
+      return tf.neg(tf.sub(tf.logSumExp(logW, 0), Math.log(k)));
     });
-    total += v.dataSync()[0];
+    out.set(v.dataSync() as Float32Array, s);
     v.dispose();
   }
-  return total;
+  return out;
+}
+
+/** Sum over the batch of the IWAE NLL. */
+export function iwaeNllSum(model: VAE, x: tf.Tensor2D, k: number, rng: Rng): number {
+  return iwaeNllPerExample(model, x, k, rng).reduce((a, v) => a + v, 0);
 }
 
 /**

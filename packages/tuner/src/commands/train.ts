@@ -3,8 +3,10 @@ import * as path from 'path';
 import * as tf from '@tensorflow/tfjs-core';
 import {
   buildModel,
+  Dataset,
   EpochMetrics,
   EvalMetrics,
+  VAE,
   evaluate,
   evaluationView,
   loadDataset,
@@ -29,6 +31,8 @@ export interface TrainRunOptions {
   log: NodeJS.WritableStream;
   /** Called after each epoch; return false to stop (the tuner prunes with it). */
   onEpoch?: (m: EpochMetrics) => void | boolean | Promise<void | boolean>;
+  /** Called with the trained model and its data before the model is released (anomaly scoring uses it). */
+  afterTraining?: (model: VAE, data: Dataset) => void | Promise<void>;
   /** Also evaluate the validation split after training, with this many IWAE samples (0: none). */
   validationIwae?: number;
 }
@@ -125,6 +129,7 @@ export async function runTraining(config: TrainConfig, o: TrainRunOptions): Prom
   if (config.output.images) {
     files.push(...writePictures(o.out, model, test, { seed: t.seed, traversalSteps: config.output.traversalSteps, klPerDim: m.klPerDim }));
   }
+  await o.afterTraining?.(model, data);
   writeMetrics({ status: 'complete', validation, samplesPerSec: result.samplesPerSec, trainSeconds: result.seconds, stoppedEarly: result.stoppedEarly, test: testMetrics });
   tf.dispose(model.weights());
   return { backend, samplesPerSec: result.samplesPerSec, test: testMetrics, validation, epochs, files, stoppedEarly: result.stoppedEarly };
