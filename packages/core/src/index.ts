@@ -22,3 +22,5 @@ export * as ops from './nn';
 export * from './config';
 export * from "./build/build";
 export * from './layers/schemas';
+export * from './eval/score';
+export * from './eval/metrics';

@@ -37,6 +37,8 @@ export interface EpochMetrics {
   validation?: EvalMetrics;
   /** Live tensors after the epoch: constant when nothing leaks. */
   numTensors: number;
+  /** Resident memory of the process after the epoch, MiB. */
+  rssMiB: number;
 }
 
 export interface TrainResult {
@@ -118,6 +120,7 @@ export async function trainModel(model: VAE, data: Dataset, o: TrainOptions): Pr
       samplesPerSec: split.n / seconds,
       seconds,
       numTensors: 0,
+      rssMiB: 0,
     };
     if (validation.n > 0) {
       m.validation = evaluate(model, validation, {
@@ -127,6 +130,7 @@ export async function trainModel(model: VAE, data: Dataset, o: TrainOptions): Pr
       });
     }
     m.numTensors = tf.memory().numTensors;
+    m.rssMiB = process.memoryUsage().rss / 2 ** 20;
     history.push(m);
     const keepGoing = await o.onEpoch?.(m);
     if (keepGoing === false) break;
