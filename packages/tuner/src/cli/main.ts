@@ -17,8 +17,20 @@ commands:
       sections; writes OUT/STUDY/trial-N/, OUT/STUDY/summary.json and OUT/STUDY/best.yaml
   bench --model mlp|conv [--steps N] [--backend B] [--json]
       samples/s of training steps of the benchmark specs (as ../shared/bench/torch_vae.py)
+  score --checkpoint DIR --data FILE [--method elbo|iwae|recon] [--samples k] [--out scores.csv]
+        [--scale S] [--label-column C]
+      one anomaly score per row of a CSV, .npy or IDX file (higher = more anomalous, nats), streamed
+  anomaly --config FILE [--out DIR] [--set path=value ...] [--json]
+      the one-class protocol: train on each normal class, score the test set, ROC-AUC and PR-AUC
+      beside PCA and k-nearest-neighbour baselines
   studies [--storage URL]             list the studies in a storage (default sqlite:out/studies.db)
   trials --study NAME [--storage URL] list one study's trials
+  report --study NAME [--storage URL] [--out FILE]
+      write one self-contained HTML report of a study (charts, importance, rate–distortion,
+      trials table, the best trials' pictures); default FILE: beside the storage, STUDY/report.html
+  dashboard [--storage URL] [--port P] [--host H]
+      serve the same views for every study in the storage, live while a search runs
+      (default port 8080, bound to 127.0.0.1: other hosts cannot connect unless --host is given)
 
 options common to all commands:
   --help     show this text
@@ -104,6 +116,52 @@ async function bench(argv: string[]): Promise<void> {
   } else process.stdout.write(line + '\n');
 }
 
+async function score(argv: string[]): Promise<void> {
+  const a = parseArgs(argv, { values: ['checkpoint', 'data', 'method', 'samples', 'out', 'scale', 'label-column'] }, 'score');
+  if (!a.flags.checkpoint) throw new UsageError('vaekit score: --checkpoint DIR is required');
+  if (!a.flags.data) throw new UsageError('vaekit score: --data FILE is required');
+  const method = String(a.flags.method ?? 'elbo');
+  if (!['elbo', 'iwae', 'recon'].includes(method)) throw new UsageError(`vaekit score: --method: expected elbo, iwae or recon, found "${method}"`);
+  const scale = a.flags.scale === undefined ? 1 : Number(a.flags.scale);
+  if (!(scale > 0)) throw new UsageError(`vaekit score: --scale: expected a number > 0, found "${a.flags.scale}"`);
+  const label = a.flags['label-column'];
+  if (label !== undefined && !(Number.isInteger(Number(label)) && Number(label) >= 0)) throw new UsageError(`vaekit score: --label-column: expected a 0-based column index, found "${label}"`);
+  const { runScore } = await import('../anomaly/score');
+  await runScore(
+    {
+      checkpoint: String(a.flags.checkpoint),
+      data: String(a.flags.data),
+      method: method as 'elbo',
+      samples: intFlag(a.flags.samples, 'samples') ?? 10,
+      out: a.flags.out as string | undefined,
+      scale,
+      labelColumn: label === undefined ? undefined : Number(label),
+    },
+    process.stderr,
+  );
+}
+
+async function anomaly(argv: string[]): Promise<void> {
+  const a = parseArgs(argv, { values: ['config', 'out'], repeatable: ['set'], booleans: ['json'] }, 'anomaly');
+  if (!a.flags.config) throw new UsageError('vaekit anomaly: --config FILE is required');
+  const { loadConfigFile } = await import('../config');
+  const { validateOptions } = await import('@vaekit/core');
+  const { anomalySchema, anomalyTable, runAnomalyProtocol } = await import('../anomaly/protocol');
+  const loaded = loadConfigFile(String(a.flags.config), { configsDir: findConfigsDir(), cwd: process.cwd(), sets: (a.flags.set as string[]) ?? [] });
+  const file = path.relative(process.cwd(), loaded.file) || loaded.file;
+  const section = validateOptions(anomalySchema, loaded.raw.anomaly ?? {}, { file, path: 'anomaly' });
+  const json = !!a.flags.json;
+  const log = json ? process.stderr : process.stdout;
+  const out = path.resolve(String(a.flags.out ?? path.join('out', path.basename(loaded.file).replace(/\.ya?ml$/, ''))));
+  const r = await runAnomalyProtocol(loaded.config, section, { file, baseDir: path.dirname(loaded.file), out, log });
+  fs.writeFileSync(path.join(out, 'anomaly.json'), JSON.stringify(r, null, 2) + '\n');
+  log.write(anomalyTable(r) + `\nwrote ${path.join(out, 'anomaly.json')}\n`);
+  if (json) {
+    const classes = r.classes.map((c) => ({ normal: c.normal, rocAuc: c.rocAuc, prAuc: c.prAuc }));
+    process.stdout.write(JSON.stringify({ classes, meanRocAuc: r.meanRocAuc, baselines: r.baselines }) + '\n');
+  }
+}
+
 async function listing(command: 'studies' | 'trials', argv: string[]): Promise<void> {
   const a = parseArgs(argv, { values: ['storage', 'study'], booleans: ['json'] }, command);
   const { openStorage } = await import('../study/storages');
@@ -139,6 +197,45 @@ async function listing(command: 'studies' | 'trials', argv: string[]): Promise<v
   }
 }
 
+async function report(argv: string[]): Promise<void> {
+  const a = parseArgs(argv, { values: ['study', 'storage', 'out'] }, 'report');
+  if (!a.flags.study) throw new UsageError('vaekit report: --study NAME is required');
+  const { runReport } = await import('../report');
+  const file = await runReport({ study: String(a.flags.study), storage: a.flags.storage as string | undefined, out: a.flags.out as string | undefined });
+  process.stdout.write(`wrote ${file}\n`);
+}
+
+async function dashboard(argv: string[]): Promise<void> {
+  const a = parseArgs(argv, { values: ['storage', 'port', 'host'] }, 'dashboard');
+  const port = a.flags.port === undefined ? 8080 : Number(a.flags.port);
+  if (!Number.isInteger(port) || port < 0 || port > 65535) throw new UsageError(`vaekit dashboard: --port: expected an integer from 0 to 65535, found "${a.flags.port}"`);
+  const { openExistingStorage, startDashboard, DEFAULT_STORAGE } = await import('../report');
+  const url = String(a.flags.storage ?? DEFAULT_STORAGE);
+  const storage = await openExistingStorage(url, 'dashboard');
+  let d;
+  try {
+    d = await startDashboard({ storage, storageLabel: url, port, host: a.flags.host as string | undefined });
+  } catch (e) {
+    await storage.close();
+    const err = e as NodeJS.ErrnoException;
+    if (err.code === 'EADDRINUSE' || err.code === 'EACCES' || err.code === 'EADDRNOTAVAIL' || err.code === 'ENOTFOUND') {
+      throw new UsageError(`vaekit dashboard: cannot listen on ${a.flags.host ?? '127.0.0.1'}:${port}: ${err.message}`);
+    }
+    throw e;
+  }
+  process.stdout.write(`vaekit dashboard: ${d.url} (storage ${url}; Ctrl-C to stop)\n`);
+  const dash = d;
+  await new Promise<void>((resolve) => {
+    const stop = () => {
+      process.removeListener('SIGINT', stop);
+      process.removeListener('SIGTERM', stop);
+      dash.close().then(() => storage.close()).then(resolve, resolve);
+    };
+    process.on('SIGINT', stop);
+    process.on('SIGTERM', stop);
+  });
+}
+
 export async function main(argv: string[]): Promise<number> {
   const [command, ...rest] = argv;
   try {
@@ -161,9 +258,21 @@ export async function main(argv: string[]): Promise<number> {
       case 'bench':
         await bench(rest);
         return 0;
+      case 'score':
+        await score(rest);
+        return 0;
+      case 'anomaly':
+        await anomaly(rest);
+        return 0;
       case 'studies':
       case 'trials':
         await listing(command, rest);
+        return 0;
+      case 'report':
+        await report(rest);
+        return 0;
+      case 'dashboard':
+        await dashboard(rest);
         return 0;
       default:
         throw new UsageError(`vaekit: unknown command "${command}" (try vaekit --help)`);

@@ -9,6 +9,7 @@ import { createStudy, Study } from '../study/study';
 import type { FrozenTrial, ParamValue } from '../study/types';
 import { gridSize, parseSearchConfig, SearchSpec } from './spec';
 import { vaeObjective } from './objective';
+import { writeReportFile } from '../report';
 
 export interface SearchArgs {
   config: string;
@@ -121,8 +122,10 @@ export async function runSearch(a: SearchArgs): Promise<SearchSummary | undefine
   }
   await study.refresh();
   const summary = writeSummary(r, study);
+  const report = writeStudyReport(r, study, log);
   await study.close();
   log.write(table(summary) + `\nwrote ${path.join(r.studyDir, 'summary.json')} and ${path.join(r.studyDir, 'best.yaml')}\n`);
+  if (report) log.write(`report: ${report}\n`);
   if (a.json) process.stdout.write(JSON.stringify(summary) + '\n');
   return summary;
 }
@@ -202,6 +205,18 @@ function writeSummary(r: ReturnType<typeof resolve>, study: Study): SearchSummar
     fs.writeFileSync(path.join(r.studyDir, 'best.yaml'), header + stringify(cfg));
   }
   return summary;
+}
+
+/** OUT/STUDY/report.html (see src/report); a failure to write it is reported, not fatal: the search itself succeeded. */
+function writeStudyReport(r: ReturnType<typeof resolve>, study: Study, log: NodeJS.WritableStream): string | undefined {
+  try {
+    const s = r.spec.study;
+    const info = { name: s.name, direction: s.direction, attrs: { metric: s.metric, config: r.file }, storage: r.storage };
+    return writeReportFile(path.join(r.studyDir, 'report.html'), info, study.trials).file;
+  } catch (e) {
+    log.write(`vaekit: could not write the report: ${(e as Error)?.message ?? String(e)}\n`);
+    return undefined;
+  }
 }
 
 function table(s: SearchSummary): string {

@@ -1,0 +1,210 @@
+/**
+ * The study report: parameter importance, the rate–distortion Pareto front, escaping of user
+ * strings in the pages, and `vaekit report` / `vaekit search` end to end through the CLI.
+ */
+import { spawnSync } from 'child_process';
+import * as fs from 'fs';
+import * as os from 'os';
+import * as path from 'path';
+import { openStorage } from '../src/study/storages';
+import type { FrozenTrial, ParamValue } from '../src/study/types';
+import { buildReportData, epsilonSquared, escapeHtml, jsonForScript, paramImportance, paretoFront, renderDashboardIndex, renderDashboardStudyPage, renderReportHtml } from '../src/report';
+import { buildStudy, lcg } from './fixtures/report-study';
+
+const BIN = path.join(__dirname, '..', 'dist', 'cli', 'main.js');
+const tmp = () => fs.mkdtempSync(path.join(os.tmpdir(), 'vaekit-report-'));
+const run = (args: string[], cwd: string) => {
+  const r = spawnSync(process.execPath, [BIN, ...args], { cwd, encoding: 'utf8' });
+  return { code: r.status, stdout: r.stdout, stderr: r.stderr };
+};
+
+function trial(number: number, params: Record<string, ParamValue>, value: number | undefined, state: FrozenTrial['state'] = 'COMPLETE'): FrozenTrial {
+  return {
+    number,
+    state,
+    params,
+    distributions: {
+      x: { type: 'float', low: 0, high: 1 },
+      lr: { type: 'float', low: 1e-5, high: 1e-1, log: true },
+      act: { type: 'categorical', choices: ['relu', 'tanh', 'elu'] },
+      noise: { type: 'int', low: 0, high: 100 },
+    },
+    ...(value === undefined ? {} : { value }),
+    intermediate: {},
+    userAttrs: {},
+    systemAttrs: {},
+  };
+}
+
+describe('parameter importance', () => {
+  const rnd = lcg(7);
+  const trials: FrozenTrial[] = [];
+  for (let i = 0; i < 60; i++) {
+    const x = rnd();
+    const lr = Math.exp(Math.log(1e-5) + rnd() * Math.log(1e4));
+    const act = ['relu', 'tanh', 'elu'][Math.floor(rnd() * 3)];
+    const noise = Math.floor(rnd() * 101);
+    // x drives the objective; act a little; lr and noise not at all.
+    trials.push(trial(i, { x, lr, act, noise }, 10 * (x - 0.3) ** 2 + (act === 'elu' ? 1.5 : 0) + 0.2 * rnd()));
+  }
+
+  it('ranks the parameter that drives the objective first, and gives the inert ones little', () => {
+    const imp = paramImportance(trials);
+    expect(imp.map((i) => i.param)[0]).toBe('x');
+    const by = Object.fromEntries(imp.map((i) => [i.param, i]));
+    expect(by.x.importance).toBeGreaterThan(0.5);
+    expect(by.act.importance).toBeGreaterThan(by.lr.importance);
+    expect(by.lr.importance).toBeLessThan(0.1);
+    expect(by.noise.importance).toBeLessThan(0.1);
+    expect(by.act.groups).toBe(3);
+    expect(by.x.groups).toBe(7); // √60 quantile bins
+    for (const i of imp) expect(i.estimable).toBe(true);
+  });
+
+  it('uses COMPLETE trials with a value only, and is 0 where it cannot be estimated', () => {
+    const extra = [...trials, trial(60, { x: 0.3, lr: 1e-3, act: 'relu', noise: 1 }, 1e6, 'PRUNED'), trial(61, { x: 0.9, lr: 1e-3, act: 'relu', noise: 1 }, undefined, 'FAIL')];
+    expect(paramImportance(extra)).toEqual(paramImportance(trials));
+    // One trial per choice: every trial its own group would explain everything.
+    const few = ['relu', 'tanh', 'elu'].map((a, i) => trial(i, { act: a }, i));
+    expect(paramImportance(few)).toEqual([expect.objectContaining({ param: 'act', importance: 0, estimable: false, groups: 3 })]);
+    // A numeric grid with one trial per point is split in quantile bins instead.
+    const grid = [0.25, 0.5, 1, 2].map((b, i) => trial(i, { beta: b }, i));
+    expect(paramImportance(grid)).toEqual([expect.objectContaining({ param: 'beta', groups: 2, estimable: true })]);
+    expect(epsilonSquared([1, 1, 1, 1], [0, 0, 1, 1])).toBe(0);
+    expect(epsilonSquared([0, 0, 10, 10], [0, 0, 1, 1])).toBe(1);
+  });
+});
+
+describe('rate–distortion Pareto front', () => {
+  it('keeps exactly the non-dominated points, by rate', () => {
+    const pts = [
+      { id: 0, rate: 1, distortion: 10 },
+      { id: 1, rate: 2, distortion: 8 },
+      { id: 2, rate: 3, distortion: 9 }, // dominated by 1
+      { id: 3, rate: 5, distortion: 4 },
+      { id: 4, rate: 5, distortion: 5 }, // dominated by 3 (same rate)
+      { id: 5, rate: 0.5, distortion: 12 },
+      { id: 6, rate: 8, distortion: 4 }, // dominated by 3 (same distortion)
+      { id: 7, rate: NaN, distortion: 1 },
+      { id: 8, rate: 2, distortion: 8 }, // ties 1: neither dominates
+    ];
+    expect(paretoFront(pts).map((p) => p.id)).toEqual([5, 0, 1, 8, 3]);
+    expect(paretoFront([])).toEqual([]);
+  });
+});
+
+describe('escaping', () => {
+  const NAME = '<script>alert(1)</script>';
+  const evil = (n: number, v: number, act: string): FrozenTrial => ({
+    ...trial(n, { '<img src=x onerror=alert(2)>': v, act }, v),
+    distributions: { '<img src=x onerror=alert(2)>': { type: 'float', low: 0, high: 1 }, act: { type: 'categorical', choices: ['</script><script>alert(3)</script>', 'a&b'] } },
+    error: undefined,
+    userAttrs: { metrics: { split: 'validation', validation: { negElbo: v, recon: v, kl: 1 - v } } },
+  });
+  const trials = [evil(0, 0.1, '</script><script>alert(3)</script>'), evil(1, 0.5, 'a&b'), evil(2, 0.9, 'a&b'), { ...trial(3, {}, undefined, 'FAIL'), error: '<script>alert(4)</script>' }];
+  const data = buildReportData({ name: NAME, direction: 'minimize', attrs: { metric: 'negElbo', config: '"><script>alert(5)</script>' }, storage: 'sqlite:<b>x</b>' }, trials);
+
+  it('writes no user string raw into the report, the dashboard pages or the inlined data', () => {
+    for (const html of [renderReportHtml(data), renderDashboardStudyPage(NAME), renderDashboardIndex([{ name: NAME, direction: 'minimize', counts: { COMPLETE: 1, PRUNED: 0, FAIL: 0, RUNNING: 0, WAITING: 0 } }], 'sqlite:<b>x</b>')]) {
+      expect(html).not.toContain(NAME);
+      expect(html).not.toMatch(/alert\([2-5]\)<\/script>|<img src=x|<b>x<\/b>/);
+      expect(html).not.toMatch(/<\/script><script>alert/);
+    }
+    const html = renderReportHtml(data);
+    expect(html).toContain(`<title>vaekit study ${escapeHtml(NAME)}</title>`);
+    expect(html).toContain(`<h1>Study &lt;script&gt;alert(1)&lt;/script&gt;</h1>`);
+    // The script elements are ours: vega, vega-lite, the client, the data and the call.
+    expect(html.match(/<script/gi)).toHaveLength(5);
+    expect(html.match(/<\/script/gi)).toHaveLength(5);
+    // The inlined JSON gives the strings back unchanged.
+    const json = html.match(/<script type="application\/json" id="vaekit-data">([^<]*)<\/script>/)![1];
+    const back = JSON.parse(json);
+    expect(back.study.name).toBe(NAME);
+    expect(back.trials[0].params.act).toBe('</script><script>alert(3)</script>');
+    expect(jsonForScript('<!-- </script> & \u2028')).toBe('"\\u003c!-- \\u003c/script\\u003e \\u0026 \\u2028"');
+    expect(escapeHtml(`<a href="x" title='y'>&</a>`)).toBe('&lt;a href=&quot;x&quot; title=&#39;y&#39;&gt;&amp;&lt;/a&gt;');
+  });
+
+  it('builds the charts from fixed field names, whatever the parameters are called', () => {
+    const text = JSON.stringify(data.charts.map((c) => c.spec));
+    expect(text).not.toMatch(/"field":"<img/);
+    expect(data.charts.map((c) => c.id)).toEqual(['history', 'importance', 'slice-0', 'slice-1', 'parallel', 'rd']);
+  });
+});
+
+describe('report data', () => {
+  it('holds the best three trials with their pictures as data: URIs, the Pareto front and the learning curves', async () => {
+    const dir = tmp();
+    const url = `sqlite:${path.join(dir, 'studies.db')}`;
+    const storage = await openStorage(url, { defaultSqlitePath: 'unused.db' });
+    await buildStudy(storage, 's', dir);
+    const st = (await storage.getStudy('s'))!;
+    const data = buildReportData({ name: 's', direction: st.direction, attrs: st.attrs }, await storage.getTrials(st.id));
+    await storage.close();
+    expect(data.trials).toHaveLength(10);
+    expect(data.counts).toMatchObject({ COMPLETE: 8, PRUNED: 1, FAIL: 1 });
+    const complete = data.trials.filter((t) => t.state === 'COMPLETE').sort((a, b) => a.value! - b.value!);
+    expect(data.best).toEqual(complete.slice(0, 3).map((t) => t.number));
+    for (const n of data.best) {
+      const t = data.trials.find((x) => x.number === n)!;
+      expect(Object.keys(t.images!).sort()).toEqual(['reconstructions', 'samples', 'traversals']);
+      expect(t.images!.samples).toMatch(/^data:image\/png;base64,iVBORw0KGgo/);
+    }
+    expect(data.trials.filter((t) => t.images)).toHaveLength(3);
+    expect(data.pareto!.length).toBeGreaterThan(0);
+    expect(data.trials[0].curve).toHaveLength(4);
+    expect(data.params.map((p) => p.name).sort()).toEqual(['model.beta', 'model.encoder.activation', 'model.latentDim', 'train.optimizer.lr']);
+    expect(data.charts.map((c) => c.id)).toEqual(['history', 'importance', 'slice-0', 'slice-1', 'slice-2', 'slice-3', 'parallel', 'rd', 'curves']);
+  });
+});
+
+describe('vaekit report and vaekit search through the CLI', () => {
+  it('writes OUT/STUDY/report.html at the end of a search, and again with vaekit report; a missing study or storage is exit 2', () => {
+    const dir = tmp();
+    fs.writeFileSync(
+      path.join(dir, 'tiny.yaml'),
+      `data: { use: mnist, limit: 600, validation: 200, testLimit: 200 }
+model:
+  latentDim: 4
+  encoder: { use: mlp, hidden: [32] }
+  decoder: { use: mlp, hidden: [32] }
+train: { epochs: 2, batchSize: 100, seed: 1, backend: wasm }
+output: { images: true }
+study: { name: tiny-study, sampler: { name: grid } }
+search:
+  model.beta: { grid: [0.5, 2] }
+`,
+    );
+    const s = run(['search', '--config', 'tiny.yaml', '--workers', '1'], dir);
+    expect(s.stderr).toBe('');
+    expect(s.code).toBe(0);
+    const auto = path.join(dir, 'out', 'tiny-study', 'report.html');
+    expect(s.stdout).toContain(`report: ${auto}\n`);
+    expect(fs.readFileSync(auto, 'utf8')).toContain('Study tiny-study');
+
+    const r = run(['report', '--study', 'tiny-study', '--storage', `sqlite:out/studies.db`, '--out', 'r.html'], dir);
+    expect(r.stderr).toBe('');
+    expect(r.code).toBe(0);
+    expect(r.stdout).toBe(`wrote ${path.join(dir, 'r.html')}\n`);
+    const html = fs.readFileSync(path.join(dir, 'r.html'), 'utf8');
+    expect(html).toContain('tiny-study');
+    expect(html).not.toMatch(/<script[^>]+src=|<link[^>]+href=|https?:\/\/(?!vega\.github\.io\/schema|www\.w3\.org)[a-z0-9.-]+\/[^"'\s]*\.(js|css)/i);
+    expect(html.match(/data:image\/png;base64,/g)!.length).toBe(6); // 2 trials × 3 pictures
+    // Default storage (out/studies.db) and default file (beside it).
+    const d = run(['report', '--study', 'tiny-study'], dir);
+    expect(d.code).toBe(0);
+    expect(d.stdout).toBe(`wrote ${auto}\n`);
+
+    const missing = run(['report', '--study', 'nope', '--storage', 'sqlite:out/studies.db'], dir);
+    expect(missing.code).toBe(2);
+    expect(missing.stderr).toMatch(/no study "nope" in storage sqlite:out\/studies\.db/);
+    expect(missing.stderr).not.toMatch(/\n\s+at /);
+    const noDb = run(['report', '--study', 'x', '--storage', 'sqlite:elsewhere.db'], dir);
+    expect(noDb.code).toBe(2);
+    expect(noDb.stderr).toMatch(/no study storage at sqlite:elsewhere\.db/);
+    expect(fs.existsSync(path.join(dir, 'elsewhere.db'))).toBe(false);
+    const noStudy = run(['report'], dir);
+    expect(noStudy.code).toBe(2);
+    expect(run(['dashboard', '--port', 'x'], dir).code).toBe(2);
+  });
+});
