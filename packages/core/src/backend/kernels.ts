@@ -1,23 +1,31 @@
 /**
- * Fast kernels for the tfjs wasm backend, registered when wasm is selected.
+ * Fast kernels for the tfjs wasm backend, registered when wasm is selected (backend/select.ts).
  *
- *  - `VaekitAdam`: one fused Adam update of a variable (x, m, v, g -> x', m', v'), used by
- *    FusedAdam (train/optimizer.ts) instead of tf.train.adam's ~12 kernels per variable. It
- *    computes exactly what tf.train.adam computes, op by op in float32, so results are
- *    bit-identical to the unfused optimizer. Always registered on wasm (plain JS over the
- *    wasm heap, or the native loop when available).
- *  - `BatchMatMul` and `_FusedMatMul` (bias, linear activation) backed by the AVX2/FMA SGEMM of
- *    @vaekit/native, working on zero-copy views of the wasm heap. Registered only when the
- *    native addon loads (built at install, CPU with AVX2+FMA, VAEKIT_NATIVE not 0); every case
- *    it does not handle (other dtypes, broadcast batch dims, activations, prelu) goes to the
- *    original wasm kernel, which is also what runs when the addon is missing.
- *  - `Softplus` (native, AVX2 exp/log, ~1e-7 relative error) instead of wasm's scalar one.
- *  - `Sum` over leading or trailing axes (plain JS over the heap, accumulating in float64 as
- *    the cpu backend does) and a zero-copy `Identity` (shares the input's data, as wasm's
- *    Reshape and the cpu backend's Identity do): both on either path.
+ * With @vaekit/native loaded (built from source at install; CPU with AVX2 + FMA; VAEKIT_NATIVE
+ * not 0), on zero-copy Float32Array views of the wasm heap:
+ *  - `BatchMatMul` and `_FusedMatMul` (bias, linear activation) on the native SGEMM (6x16
+ *    register blocking, ~80 GFLOP/s on one core vs ~29 for wasm's MatMul); transposed operands
+ *    cost nothing extra, so nn.dense drops its explicit Transposes;
+ *  - `VaekitAdam`: one fused Adam update per variable (x, m, v, g -> x', m', v'), used by
+ *    FusedAdam (train/optimizer.ts) instead of tf.train.adam's ~12 kernels per variable; the
+ *    same float32 operations in the same order, so bit-identical to tf.train.adam;
+ *  - `Softplus` (AVX2 exp/log, ~1e-7 relative error) instead of wasm's scalar one;
+ *  - `Sum` over leading or trailing axes (accumulating in float64 as the cpu backend does);
+ *  - `Conv2D` / `FusedConv2D` (NHWC, bias, linear activation, any stride / dilation / padding)
+ *    as im2col + the SGEMM (wasm's XNNPACK convolution reaches ~10 GFLOP/s on the dilated
+ *    filter-gradient convolutions of nn.conv2d);
+ *  - `VaekitConv2DFilterGrad`: the filter gradient of a convolution as im2col(x)ᵀ·dy, which
+ *    nn.conv2d / nn.conv2dTranspose use on this path instead of transposes + a dilated Conv2D.
+ * Every case these do not handle (other dtypes, broadcast batch dims, fused activations, prelu,
+ * inner-axis sums, NCHW) goes to the original wasm kernel.
+ *
+ * On either path: a zero-copy `Identity` that shares its input's data (as wasm's Reshape and the
+ * cpu backend's Identity do) instead of copying it.
+ *
+ * Without the addon everything else stays the plain wasm kernels (and FusedAdam is tf.train.adam).
  */
 import * as tf from '@tensorflow/tfjs-core';
-import { setFastTransposedMatMul } from '../nn/ops';
+import { CONV2D_FILTER_GRAD_KERNEL, setNativeKernelsActive } from '../nn/ops';
 
 /** The subset of @vaekit/native used here (see packages/native/src/index.d.ts). */
 export interface NativeKernels {
@@ -28,6 +36,9 @@ export interface NativeKernels {
     cOff: number, ldc: number, biasOff: number,
   ): void;
   softplus(heap: Float32Array, n: number, xOff: number, yOff: number): void;
+  sum(heap: Float32Array, outer: number, inner: number, xOff: number, yOff: number, leading: boolean): void;
+  conv2d(heap: Float32Array, xOff: number, fOff: number, yOff: number, biasOff: number, geom: Int32Array): void;
+  conv2dFilterGrad(heap: Float32Array, xOff: number, dwOff: number, dyOff: number, biasOff: number, geom: Int32Array): void;
   adam(
     heap: Float32Array, n: number,
     xOff: number, mOff: number, vOff: number, gOff: number,
@@ -77,32 +88,7 @@ function sizeOf(shape: readonly number[]): number {
 // Adam
 // ---------------------------------------------------------------------------
 
-/** Adam over heap ranges in plain JS, float32 op by op (as tf.train.adam on any backend). */
-function adamJs(
-  h: Float32Array, n: number, xo: number, mo: number, vo: number, go: number,
-  xn: number, mn: number, vn: number, a: AdamKernelAttrs,
-): void {
-  const f = Math.fround;
-  const b1 = f(a.beta1);
-  const b2 = f(a.beta2);
-  const omb1 = f(1 - a.beta1);
-  const omb2 = f(1 - a.beta2);
-  const c1 = f(a.c1);
-  const c2 = f(a.c2);
-  const eps = f(a.epsilon);
-  const nlr = f(-a.lr);
-  for (let i = 0; i < n; i++) {
-    const g = h[go + i];
-    const m = f(f(h[mo + i] * b1) + f(g * omb1));
-    const v = f(f(h[vo + i] * b2) + f(f(g * g) * omb2));
-    const q = f(f(m / c1) / f(f(Math.sqrt(f(v / c2))) + eps));
-    h[xn + i] = f(q * nlr) + h[xo + i];
-    h[mn + i] = m;
-    h[vn + i] = v;
-  }
-}
-
-function makeAdamKernel(native: NativeKernels | null): KernelFn {
+function makeAdamKernel(native: NativeKernels): KernelFn {
   return ({ inputs, backend, attrs }) => {
     const { x, m, v, g } = inputs as Record<string, tf.TensorInfo>;
     const a = attrs as unknown as AdamKernelAttrs;
@@ -119,8 +105,7 @@ function makeAdamKernel(native: NativeKernels | null): KernelFn {
     if (n === 0) return [xo, mo, vo];
     const heap = backend.wasm.HEAPF32; // after the allocations (the heap may have grown)
     const offs = [x, m, v, g, xo, mo, vo].map((t) => offsetOf(backend, t)) as [number, number, number, number, number, number, number];
-    if (native) native.adam(heap, n, ...offs, a.lr, a.beta1, a.beta2, a.epsilon, a.c1, a.c2);
-    else adamJs(heap, n, ...offs, a);
+    native.adam(heap, n, ...offs, a.lr, a.beta1, a.beta2, a.epsilon, a.c1, a.c2);
     return [xo, mo, vo];
   };
 }
@@ -219,6 +204,78 @@ function makeFusedMatMul(native: NativeKernels, fallback: KernelFn): KernelFn {
 }
 
 // ---------------------------------------------------------------------------
+// Conv2D / FusedConv2D (NHWC): im2col + the native SGEMM
+// ---------------------------------------------------------------------------
+
+function makeConv2D(native: NativeKernels, fallback: KernelFn, fused: boolean): KernelFn {
+  return (args) => {
+    const { x, filter, bias, preluActivationWeights } = args.inputs as Record<string, tf.TensorInfo | undefined>;
+    const attrs = args.attrs ?? {};
+    if (!x || !filter || x.dtype !== 'float32' || filter.dtype !== 'float32' || x.shape.length !== 4 || filter.shape.length !== 4) {
+      return fallback(args);
+    }
+    if (fused && (preluActivationWeights || ((attrs.activation as string | undefined) ?? 'linear') !== 'linear')) return fallback(args);
+    const dataFormat = (attrs.dataFormat as string | undefined) ?? 'NHWC';
+    if (dataFormat !== 'NHWC' && dataFormat !== 'channelsLast') return fallback(args);
+    const info = tf.backend_util.computeConv2DInfo(
+      x.shape as [number, number, number, number],
+      filter.shape as [number, number, number, number],
+      attrs.strides as number | [number, number],
+      (attrs.dilations as number | [number, number] | undefined) ?? 1,
+      attrs.pad as 'same' | 'valid' | number | tf.backend_util.ExplicitPadding,
+      attrs.dimRoundingMode as 'floor' | 'round' | 'ceil' | undefined,
+    );
+    if (info.batchSize * info.outHeight * info.outWidth * info.outChannels === 0 || info.inChannels === 0) return fallback(args);
+    // Narrow GEMMs (few output channels, or a short im2col row) run faster on XNNPACK.
+    if (info.outChannels < 16 || info.filterHeight * info.filterWidth * info.inChannels < 64) return fallback(args);
+    if (bias && (bias.dtype !== 'float32' || sizeOf(bias.shape) !== info.outChannels || bias.shape[bias.shape.length - 1] !== info.outChannels)) {
+      return fallback(args);
+    }
+    const out = args.backend.makeOutput([info.batchSize, info.outHeight, info.outWidth, info.outChannels], 'float32');
+    const geom = Int32Array.from([
+      info.batchSize, info.inHeight, info.inWidth, info.inChannels,
+      info.filterHeight, info.filterWidth, info.outChannels,
+      info.strideHeight, info.strideWidth, info.dilationHeight, info.dilationWidth,
+      info.padInfo.top, info.padInfo.left, info.outHeight, info.outWidth,
+    ]);
+    native.conv2d(
+      args.backend.wasm.HEAPF32,
+      offsetOf(args.backend, x),
+      offsetOf(args.backend, filter),
+      offsetOf(args.backend, out),
+      bias ? offsetOf(args.backend, bias) : -1,
+      geom,
+    );
+    return out;
+  };
+}
+
+/**
+ * `VaekitConv2DFilterGrad` (used by nn's conv ops): inputs x [B,H,W,C] and dy [B,OH,OW,outC],
+ * attrs kh, kw, strideH, strideW, padTop, padLeft (dilation 1); output the filter gradient
+ * dw [kh,kw,C,outC] = im2col(x)ᵀ·dy.
+ */
+function makeConv2DFilterGrad(native: NativeKernels): KernelFn {
+  return ({ inputs, backend, attrs }) => {
+    const { x, dy } = inputs as Record<string, tf.TensorInfo>;
+    const a = (attrs ?? {}) as Record<string, number>;
+    if (x.dtype !== 'float32' || dy.dtype !== 'float32' || x.shape.length !== 4 || dy.shape.length !== 4 || x.shape[0] !== dy.shape[0]) {
+      throw new Error(`${CONV2D_FILTER_GRAD_KERNEL}: x [${x.shape}] and dy [${dy.shape}] must be float32 NHWC with the same batch`);
+    }
+    const [B, H, W, C] = x.shape;
+    const [, OH, OW, outC] = dy.shape;
+    const out = backend.makeOutput([a.kh, a.kw, C, outC], 'float32');
+    if (sizeOf(x.shape) === 0 || sizeOf(dy.shape) === 0) {
+      backend.wasm.HEAPF32.fill(0, offsetOf(backend, out), offsetOf(backend, out) + a.kh * a.kw * C * outC);
+      return out;
+    }
+    const geom = Int32Array.from([B, H, W, C, a.kh, a.kw, outC, a.strideH, a.strideW, 1, 1, a.padTop, a.padLeft, OH, OW]);
+    native.conv2dFilterGrad(backend.wasm.HEAPF32, offsetOf(backend, x), offsetOf(backend, out), offsetOf(backend, dy), -1, geom);
+    return out;
+  };
+}
+
+// ---------------------------------------------------------------------------
 // Softplus, Sum, Identity
 // ---------------------------------------------------------------------------
 
@@ -233,49 +290,27 @@ function makeSoftplus(native: NativeKernels, fallback: KernelFn): KernelFn {
   };
 }
 
-let sumScratch = new Float64Array(1024);
-
-function makeSum(fallback: KernelFn): KernelFn {
+function makeSum(native: NativeKernels, fallback: KernelFn): KernelFn {
   return (args) => {
     const { x } = args.inputs as Record<string, tf.TensorInfo>;
     const attrs = args.attrs ?? {};
     const keepDims = !!attrs.keepDims;
     const rank = x.shape.length;
-    if (x.dtype !== 'float32' || rank === 0) return fallback(args);
+    const n = sizeOf(x.shape);
+    if (x.dtype !== 'float32' || rank === 0 || n === 0) return fallback(args);
     const raw = attrs.axis == null ? [...Array(rank).keys()] : Array.isArray(attrs.axis) ? (attrs.axis as number[]) : [attrs.axis as number];
     const axes = [...new Set(raw.map((a) => (a < 0 ? a + rank : a)))].sort((a, b) => a - b);
     if (axes.length === 0 || axes.some((a) => a < 0 || a >= rank)) return fallback(args);
     const k = axes.length;
+    // Leading axes [0, k) or trailing axes [rank - k, rank) only; the rest: the wasm kernel.
     const leading = axes.every((a, i) => a === i);
     const trailing = axes.every((a, i) => a === rank - k + i);
     if (!leading && !trailing) return fallback(args);
     const outShape = keepDims ? x.shape.map((d, i) => (axes.includes(i) ? 1 : d)) : x.shape.filter((_, i) => !axes.includes(i));
-    const n = sizeOf(x.shape);
     const outer = leading ? sizeOf(x.shape.slice(0, k)) : sizeOf(x.shape.slice(0, rank - k));
-    const inner = n / Math.max(outer, 1);
-    if (n === 0) return fallback(args);
+    const inner = n / outer;
     const out = args.backend.makeOutput(outShape, 'float32');
-    const h = args.backend.wasm.HEAPF32;
-    const xo = offsetOf(args.backend, x);
-    const oo = offsetOf(args.backend, out);
-    if (leading) {
-      // out[j] = sum_i x[i, j]: accumulate rows into float64.
-      if (sumScratch.length < inner) sumScratch = new Float64Array(inner);
-      const acc = sumScratch;
-      acc.fill(0, 0, inner);
-      for (let i = 0; i < outer; i++) {
-        const row = xo + i * inner;
-        for (let j = 0; j < inner; j++) acc[j] += h[row + j];
-      }
-      for (let j = 0; j < inner; j++) h[oo + j] = acc[j];
-    } else {
-      for (let i = 0; i < outer; i++) {
-        const row = xo + i * inner;
-        let a = 0;
-        for (let j = 0; j < inner; j++) a += h[row + j];
-        h[oo + i] = a;
-      }
-    }
+    native.sum(args.backend.wasm.HEAPF32, outer, inner, offsetOf(args.backend, x), offsetOf(args.backend, out), leading);
     return out;
   };
 }
@@ -322,24 +357,26 @@ function restoreKernel(name: string): void {
  * original wasm MatMuls. Idempotent; may be called again to switch (tests do).
  */
 export function installWasmKernels(native: NativeKernels | null): void {
-  if (tf.getKernel(ADAM_KERNEL, 'wasm')) tf.unregisterKernel(ADAM_KERNEL, 'wasm');
-  tf.registerKernel({ kernelName: ADAM_KERNEL, backendName: 'wasm', kernelFunc: makeAdamKernel(native) as unknown as tf.KernelFunc });
-  replaceKernel('Sum', (fb) => makeSum(fb));
   replaceKernel('Identity', (fb) => makeIdentity(fb));
   if (native) {
+    if (tf.getKernel(ADAM_KERNEL, 'wasm')) tf.unregisterKernel(ADAM_KERNEL, 'wasm');
+    tf.registerKernel({ kernelName: ADAM_KERNEL, backendName: 'wasm', kernelFunc: makeAdamKernel(native) as unknown as tf.KernelFunc });
     replaceKernel('BatchMatMul', (fb) => makeBatchMatMul(native, fb));
     replaceKernel('_FusedMatMul', (fb) => makeFusedMatMul(native, fb));
     replaceKernel('Softplus', (fb) => makeSoftplus(native, fb));
+    replaceKernel('Sum', (fb) => makeSum(native, fb));
+    replaceKernel('Conv2D', (fb) => makeConv2D(native, fb, false));
+    replaceKernel('FusedConv2D', (fb) => makeConv2D(native, fb, true));
+    if (tf.getKernel(CONV2D_FILTER_GRAD_KERNEL, 'wasm')) tf.unregisterKernel(CONV2D_FILTER_GRAD_KERNEL, 'wasm');
+    tf.registerKernel({ kernelName: CONV2D_FILTER_GRAD_KERNEL, backendName: 'wasm', kernelFunc: makeConv2DFilterGrad(native) as unknown as tf.KernelFunc });
     installed = 'native';
   } else {
-    restoreKernel('BatchMatMul');
-    restoreKernel('_FusedMatMul');
-    restoreKernel('Softplus');
+    for (const name of [ADAM_KERNEL, CONV2D_FILTER_GRAD_KERNEL]) if (tf.getKernel(name, 'wasm')) tf.unregisterKernel(name, 'wasm');
+    for (const name of ['BatchMatMul', '_FusedMatMul', 'Softplus', 'Sum', 'Conv2D', 'FusedConv2D']) restoreKernel(name);
     installed = 'js';
   }
-  // Transposed MatMuls are as fast as plain ones with the native SGEMM: nn.dense then skips
-  // its explicit Transposes.
-  setFastTransposedMatMul(native != null);
+  // nn's ops then use the native paths (transposed MatMuls, the filter-gradient kernel).
+  setNativeKernelsActive(native != null);
 }
 
 /** Which vaekit kernels are registered for wasm: 'none', 'js' (fused Adam only) or 'native'. */

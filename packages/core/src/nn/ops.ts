@@ -38,16 +38,25 @@
  */
 import * as tf from '@tensorflow/tfjs-core';
 
-let fastTransposedMatMul = false;
+let nativeKernels = false;
 
 /**
- * Declares that MatMul with transposeA / transposeB is as fast as a plain MatMul on the current
- * kernels (true once the native SGEMM kernels are registered for wasm): dense then computes its
- * gradients with transposed MatMuls instead of explicit Transposes. Same products either way.
+ * Declares that the native kernels of @vaekit/native are registered for the wasm backend
+ * (backend/kernels.ts). On wasm, the ops then use what those make fast: dense computes its
+ * gradients with transposed MatMuls instead of explicit Transposes, the filter gradient of a
+ * convolution is one `VaekitConv2DFilterGrad` kernel (im2col + SGEMM) instead of transposes and a
+ * dilated Conv2D, and bias gradients are one leading-axis Sum. Same values either way.
  */
-export function setFastTransposedMatMul(on: boolean): void {
-  fastTransposedMatMul = on;
+export function setNativeKernelsActive(on: boolean): void {
+  nativeKernels = on;
 }
+
+function useNative(): boolean {
+  return nativeKernels && tf.getBackend() === 'wasm';
+}
+
+/** Name of the native filter-gradient kernel (registered by backend/kernels.ts). */
+export const CONV2D_FILTER_GRAD_KERNEL = 'VaekitConv2DFilterGrad';
 
 /** Padding of a convolution: see the module comment. */
 export type Conv2DPad = 'same' | 'valid' | number | [number, number];
@@ -211,6 +220,10 @@ function convForward(x: tf.Tensor4D, w: tf.Tensor4D, g: ConvGeom, bias?: tf.Tens
  * with the "filter" dy^T [OH, OW, B, outC]; output [inC, kh', kw', outC].
  */
 function convFilterGrad(x: tf.Tensor4D, dy: tf.Tensor4D, g: ConvGeom): tf.Tensor4D {
+  if (useNative()) {
+    const attrs = { kh: g.h.k, kw: g.w.k, strideH: g.h.s, strideW: g.w.s, padTop: g.h.before, padLeft: g.w.before };
+    return tf.engine().runKernel(CONV2D_FILTER_GRAD_KERNEL, { x, dy }, attrs) as tf.Tensor4D;
+  }
   return tf.tidy(() => {
     const { h, w } = g;
     // Rows of the padded input that the forward conv reads: (out-1)*s + k.
@@ -356,6 +369,8 @@ function convInputGrad(dy: tf.Tensor4D, w: tf.Tensor4D, g: ConvGeom, bias?: tf.T
  */
 function biasGrad4d(dy: tf.Tensor4D): tf.Tensor1D {
   const [B, H, W, C] = dy.shape;
+  // With the native kernels (see setNativeKernelsActive) a leading-axis Sum is one pass.
+  if (useNative()) return tf.tidy(() => tf.sum(tf.reshape(dy, [B * H * W, C]), 0) as tf.Tensor1D);
   return tf.tidy(() => tf.sum(tf.sum(tf.reshape(dy, [B, H * W, C]), 1), 0) as tf.Tensor1D);
 }
 
@@ -442,7 +457,7 @@ export function dense(x: tf.Tensor2D, w: tf.Tensor2D, b?: tf.Tensor1D | null, op
       // dx = dy·wᵀ. Both forms below are that product with an explicit Transpose
       // and a plain MatMul; pick the one that moves less data (transposes and the
       // right-hand operand, which XNNPACK repacks on every call).
-      if (fastTransposedMatMul) {
+      if (useNative()) {
         return {
           dx: inputGrad ? tf.matMul(dy, w2, false, true) : tf.zerosLike(x2),
           dw: tf.matMul(x2, dy, true, false),

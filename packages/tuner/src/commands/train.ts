@@ -2,6 +2,7 @@ import * as fs from 'fs';
 import * as path from 'path';
 import * as tf from '@tensorflow/tfjs-core';
 import {
+  backendLabel,
   buildModel,
   Dataset,
   EpochMetrics,
@@ -50,7 +51,9 @@ export interface TrainRunResult {
 
 /** `vaekit train`: data → model → training → test metrics, checkpoint and pictures in `out`. */
 export async function runTraining(config: TrainConfig, o: TrainRunOptions): Promise<TrainRunResult> {
-  const backend = await selectBackend(config.train.backend);
+  await selectBackend(config.train.backend);
+  // The backend's name, with "+native" when the native kernels serve the wasm backend.
+  const backend = backendLabel();
   o.log.write(`vaekit: backend ${backend}\n`);
   const ctx = { registry: builtInRegistry(), validateOptions, file: o.file, baseDir: o.baseDir, seed: config.train.seed };
   const data = await loadDataset(config.data, ctx);

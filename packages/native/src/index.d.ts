@@ -1,0 +1,34 @@
+/** The native kernels; every offset is a float index into `heap` (e.g. the wasm HEAPF32). */
+export interface NativeKernels {
+  /** C[M,N] = op(A)·op(B) (+ bias[N]); row-major with leading dimensions; biasOff < 0: no bias. */
+  sgemm(
+    heap: Float32Array, M: number, N: number, K: number,
+    aOff: number, lda: number, transA: boolean,
+    bOff: number, ldb: number, transB: boolean,
+    cOff: number, ldc: number, biasOff: number,
+  ): void;
+  /** One Adam step over n elements, as tf.train.adam computes it in float32; c1, c2 = 1 − β^t. */
+  adam(
+    heap: Float32Array, n: number,
+    xOff: number, mOff: number, vOff: number, gOff: number,
+    xoOff: number, moOff: number, voOff: number,
+    lr: number, beta1: number, beta2: number, epsilon: number, c1: number, c2: number,
+  ): void;
+  /** y = softplus(x) over n elements (tfjs thresholds; AVX2 exp/log, ~1e-7 relative error). */
+  softplus(heap: Float32Array, n: number, xOff: number, yOff: number): void;
+  /** Sums x viewed as [outer, inner] over its leading axis (y[inner], leading true) or trailing axis (y[outer]), in double. */
+  sum(heap: Float32Array, outer: number, inner: number, xOff: number, yOff: number, leading: boolean): void;
+  /**
+   * NHWC Conv2D as im2col + SGEMM: y[B,OH,OW,outC] = conv(x[B,H,W,C], f[kh,kw,C,outC]) (+ bias);
+   * geom = [B, H, W, C, kh, kw, outC, strideH, strideW, dilationH, dilationW, padTop, padLeft, OH, OW].
+   */
+  conv2d(heap: Float32Array, xOff: number, fOff: number, yOff: number, biasOff: number, geom: Int32Array): void;
+  /** Filter gradient of conv2d: dw[kh,kw,C,outC] = im2col(x)ᵀ·dy[B,OH,OW,outC]; same geom as conv2d (biasOff ignored). */
+  conv2dFilterGrad(heap: Float32Array, xOff: number, dwOff: number, dyOff: number, biasOff: number, geom: Int32Array): void;
+  /** Whether this CPU has AVX2 and FMA. */
+  supported(): boolean;
+}
+/** The kernels, or null when unavailable (not built, no AVX2/FMA, or VAEKIT_NATIVE=0). */
+export function load(): NativeKernels | null;
+/** Why load() returned null ('' when it did not). */
+export function unavailableReason(): string;

@@ -1,0 +1,688 @@
+// vaekit native kernels: single-threaded SGEMM (AVX2 + FMA, 6x16 register
+// blocking, GotoBLAS-style packing) and a fused Adam update.
+//
+// Every function works on Float32Arrays (typically one view of the whole wasm
+// heap, HEAPF32) plus element offsets, so tensors of the tfjs wasm backend are
+// read and written in place with no copies.
+//
+// The AVX2/FMA code is compiled with __attribute__((target)) only; the rest of
+// the addon is baseline x86-64 code, so loading it on a CPU without AVX2 is
+// safe: supported() tells JS whether to use it at all.
+#include <node_api.h>
+
+#include <cmath>
+#include <cstdint>
+#include <cstdlib>
+#include <cstring>
+
+#if defined(__x86_64__) || defined(_M_X64) || defined(__i386__)
+#define VAEKIT_X86 1
+#include <immintrin.h>
+#else
+#define VAEKIT_X86 0
+#endif
+
+namespace {
+
+// ---------------------------------------------------------------------------
+// SGEMM: C[M,N] = op(A)[M,K] * op(B)[K,N] (+ bias[N]), row-major.
+//   op(A)(i,k) = transA ? A[k*lda + i] : A[i*lda + k]
+//   op(B)(k,j) = transB ? B[j*ldb + k] : B[k*ldb + j]
+// ---------------------------------------------------------------------------
+
+constexpr int MR = 6;
+constexpr int NR = 16;
+constexpr int KC = 256;
+constexpr int MC = 120;   // multiple of MR
+constexpr int NC = 1024;  // multiple of NR
+
+struct Buffers {
+  float* a = nullptr;
+  float* b = nullptr;
+  Buffers() {
+    a = static_cast<float*>(std::aligned_alloc(64, sizeof(float) * MC * KC));
+    b = static_cast<float*>(std::aligned_alloc(64, sizeof(float) * KC * NC));
+  }
+};
+
+Buffers& buffers() {
+  static Buffers buf;
+  return buf;
+}
+
+// Packs op(A)[i0:i0+mc, k0:k0+kc] into MR-row panels: panel p, k, r at
+// pa[p*MR*kc + k*MR + r], rows beyond mc zero.
+void packA(const float* A, int lda, bool transA, int i0, int mc, int k0, int kc, float* pa) {
+  for (int p = 0; p < mc; p += MR) {
+    const int rows = mc - p < MR ? mc - p : MR;
+    float* dst = pa + static_cast<size_t>(p) * kc;
+    if (transA) {
+      for (int k = 0; k < kc; k++) {
+        const float* src = A + static_cast<size_t>(k0 + k) * lda + i0 + p;
+        int r = 0;
+        for (; r < rows; r++) dst[k * MR + r] = src[r];
+        for (; r < MR; r++) dst[k * MR + r] = 0.f;
+      }
+    } else {
+      for (int r = 0; r < MR; r++) {
+        if (r < rows) {
+          const float* src = A + static_cast<size_t>(i0 + p + r) * lda + k0;
+          for (int k = 0; k < kc; k++) dst[k * MR + r] = src[k];
+        } else {
+          for (int k = 0; k < kc; k++) dst[k * MR + r] = 0.f;
+        }
+      }
+    }
+  }
+}
+
+// Packs op(B)[k0:k0+kc, j0:j0+nc] into NR-column panels: panel q, k, c at
+// pb[q*NR*kc + k*NR + c], columns beyond nc zero.
+void packB(const float* B, int ldb, bool transB, int k0, int kc, int j0, int nc, float* pb) {
+  for (int q = 0; q < nc; q += NR) {
+    const int cols = nc - q < NR ? nc - q : NR;
+    float* dst = pb + static_cast<size_t>(q) * kc;
+    if (!transB) {
+      for (int k = 0; k < kc; k++) {
+        const float* src = B + static_cast<size_t>(k0 + k) * ldb + j0 + q;
+        int c = 0;
+        for (; c < cols; c++) dst[k * NR + c] = src[c];
+        for (; c < NR; c++) dst[k * NR + c] = 0.f;
+      }
+    } else {
+      for (int c = 0; c < NR; c++) {
+        if (c < cols) {
+          const float* src = B + static_cast<size_t>(j0 + q + c) * ldb + k0;
+          for (int k = 0; k < kc; k++) dst[k * NR + c] = src[k];
+        } else {
+          for (int k = 0; k < kc; k++) dst[k * NR + c] = 0.f;
+        }
+      }
+    }
+  }
+}
+
+#if VAEKIT_X86
+// acc = pa-panel (MR x kc) * pb-panel (kc x NR); then C tile (m x n valid)
+// = acc (+ bias) when first, else C += acc.
+__attribute__((target("avx2,fma"))) void microKernel(int kc, const float* pa, const float* pb, float* C, int ldc, int m,
+                                                     int n, bool first, const float* bias) {
+  __m256 c00 = _mm256_setzero_ps(), c01 = _mm256_setzero_ps();
+  __m256 c10 = _mm256_setzero_ps(), c11 = _mm256_setzero_ps();
+  __m256 c20 = _mm256_setzero_ps(), c21 = _mm256_setzero_ps();
+  __m256 c30 = _mm256_setzero_ps(), c31 = _mm256_setzero_ps();
+  __m256 c40 = _mm256_setzero_ps(), c41 = _mm256_setzero_ps();
+  __m256 c50 = _mm256_setzero_ps(), c51 = _mm256_setzero_ps();
+  for (int k = 0; k < kc; k++) {
+    const __m256 b0 = _mm256_load_ps(pb);
+    const __m256 b1 = _mm256_load_ps(pb + 8);
+    __m256 a;
+    a = _mm256_broadcast_ss(pa + 0); c00 = _mm256_fmadd_ps(a, b0, c00); c01 = _mm256_fmadd_ps(a, b1, c01);
+    a = _mm256_broadcast_ss(pa + 1); c10 = _mm256_fmadd_ps(a, b0, c10); c11 = _mm256_fmadd_ps(a, b1, c11);
+    a = _mm256_broadcast_ss(pa + 2); c20 = _mm256_fmadd_ps(a, b0, c20); c21 = _mm256_fmadd_ps(a, b1, c21);
+    a = _mm256_broadcast_ss(pa + 3); c30 = _mm256_fmadd_ps(a, b0, c30); c31 = _mm256_fmadd_ps(a, b1, c31);
+    a = _mm256_broadcast_ss(pa + 4); c40 = _mm256_fmadd_ps(a, b0, c40); c41 = _mm256_fmadd_ps(a, b1, c41);
+    a = _mm256_broadcast_ss(pa + 5); c50 = _mm256_fmadd_ps(a, b0, c50); c51 = _mm256_fmadd_ps(a, b1, c51);
+    pa += MR;
+    pb += NR;
+  }
+  alignas(32) float tile[MR * NR];
+  _mm256_store_ps(tile + 0 * NR, c00); _mm256_store_ps(tile + 0 * NR + 8, c01);
+  _mm256_store_ps(tile + 1 * NR, c10); _mm256_store_ps(tile + 1 * NR + 8, c11);
+  _mm256_store_ps(tile + 2 * NR, c20); _mm256_store_ps(tile + 2 * NR + 8, c21);
+  _mm256_store_ps(tile + 3 * NR, c30); _mm256_store_ps(tile + 3 * NR + 8, c31);
+  _mm256_store_ps(tile + 4 * NR, c40); _mm256_store_ps(tile + 4 * NR + 8, c41);
+  _mm256_store_ps(tile + 5 * NR, c50); _mm256_store_ps(tile + 5 * NR + 8, c51);
+  if (n == NR) {
+    const __m256 bias0 = first && bias ? _mm256_loadu_ps(bias) : _mm256_setzero_ps();
+    const __m256 bias1 = first && bias ? _mm256_loadu_ps(bias + 8) : _mm256_setzero_ps();
+    for (int r = 0; r < m; r++) {
+      float* crow = C + static_cast<size_t>(r) * ldc;
+      __m256 t0 = _mm256_load_ps(tile + r * NR), t1 = _mm256_load_ps(tile + r * NR + 8);
+      if (first) {
+        _mm256_storeu_ps(crow, _mm256_add_ps(t0, bias0));
+        _mm256_storeu_ps(crow + 8, _mm256_add_ps(t1, bias1));
+      } else {
+        _mm256_storeu_ps(crow, _mm256_add_ps(_mm256_loadu_ps(crow), t0));
+        _mm256_storeu_ps(crow + 8, _mm256_add_ps(_mm256_loadu_ps(crow + 8), t1));
+      }
+    }
+  } else {
+    for (int r = 0; r < m; r++) {
+      float* crow = C + static_cast<size_t>(r) * ldc;
+      for (int c = 0; c < n; c++) {
+        const float t = tile[r * NR + c];
+        crow[c] = first ? (bias ? t + bias[c] : t) : crow[c] + t;
+      }
+    }
+  }
+}
+#endif
+
+bool cpuSupported() {
+#if VAEKIT_X86 && (defined(__GNUC__) || defined(__clang__))
+  __builtin_cpu_init();
+  return __builtin_cpu_supports("avx2") && __builtin_cpu_supports("fma");
+#else
+  return false;
+#endif
+}
+
+void sgemm(int M, int N, int K, const float* A, int lda, bool transA, const float* B, int ldb, bool transB, float* C,
+           int ldc, const float* bias, bool accumulate = false) {
+#if VAEKIT_X86
+  if (K == 0) {
+    if (accumulate) return;
+    for (int i = 0; i < M; i++)
+      for (int j = 0; j < N; j++) C[static_cast<size_t>(i) * ldc + j] = bias ? bias[j] : 0.f;
+    return;
+  }
+  Buffers& buf = buffers();
+  for (int jc = 0; jc < N; jc += NC) {
+    const int nc = N - jc < NC ? N - jc : NC;
+    for (int pc = 0; pc < K; pc += KC) {
+      const int kc = K - pc < KC ? K - pc : KC;
+      const bool first = pc == 0 && !accumulate;
+      packB(B, ldb, transB, pc, kc, jc, nc, buf.b);
+      for (int ic = 0; ic < M; ic += MC) {
+        const int mc = M - ic < MC ? M - ic : MC;
+        packA(A, lda, transA, ic, mc, pc, kc, buf.a);
+        for (int jr = 0; jr < nc; jr += NR) {
+          const int n = nc - jr < NR ? nc - jr : NR;
+          const float* pb = buf.b + static_cast<size_t>(jr) * kc;
+          const float* bj = bias ? bias + jc + jr : nullptr;
+          for (int ir = 0; ir < mc; ir += MR) {
+            const int m = mc - ir < MR ? mc - ir : MR;
+            microKernel(kc, buf.a + static_cast<size_t>(ir) * kc, pb, C + static_cast<size_t>(ic + ir) * ldc + jc + jr,
+                        ldc, m, n, first, bj);
+          }
+        }
+      }
+    }
+  }
+#endif
+}
+
+
+#if VAEKIT_X86
+// 8 lanes at a time, the same float32 operations in the same order as the scalar loop
+// (mul, add, div and sqrt are exactly rounded, no FMA): bit-identical results.
+__attribute__((target("avx2,fma"))) size_t adamAvx(size_t n, const float* x, const float* m, const float* v,
+                                                   const float* g, float* xo, float* mo, float* vo, float b1, float b2,
+                                                   float omb1, float omb2, float eps, float c1, float c2, float nlr) {
+  const __m256 B1 = _mm256_set1_ps(b1), B2 = _mm256_set1_ps(b2), O1 = _mm256_set1_ps(omb1), O2 = _mm256_set1_ps(omb2);
+  const __m256 E = _mm256_set1_ps(eps), C1 = _mm256_set1_ps(c1), C2 = _mm256_set1_ps(c2), L = _mm256_set1_ps(nlr);
+  size_t i = 0;
+  for (; i + 8 <= n; i += 8) {
+    const __m256 gi = _mm256_loadu_ps(g + i);
+    const __m256 mn = _mm256_add_ps(_mm256_mul_ps(_mm256_loadu_ps(m + i), B1), _mm256_mul_ps(gi, O1));
+    const __m256 vn = _mm256_add_ps(_mm256_mul_ps(_mm256_loadu_ps(v + i), B2), _mm256_mul_ps(_mm256_mul_ps(gi, gi), O2));
+    const __m256 den = _mm256_add_ps(_mm256_sqrt_ps(_mm256_div_ps(vn, C2)), E);
+    const __m256 q = _mm256_div_ps(_mm256_div_ps(mn, C1), den);
+    const __m256 xn = _mm256_add_ps(_mm256_mul_ps(q, L), _mm256_loadu_ps(x + i));
+    _mm256_storeu_ps(xo + i, xn);
+    _mm256_storeu_ps(mo + i, mn);
+    _mm256_storeu_ps(vo + i, vn);
+  }
+  return i;
+}
+
+// exp(x) for x in [-88, 88] (Cephes expf: ~1 ulp).
+__attribute__((target("avx2,fma"))) inline __m256 expAvx(__m256 x) {
+  x = _mm256_min_ps(_mm256_max_ps(x, _mm256_set1_ps(-88.3762626647949f)), _mm256_set1_ps(88.3762626647949f));
+  __m256 fx = _mm256_floor_ps(_mm256_fmadd_ps(x, _mm256_set1_ps(1.44269504088896341f), _mm256_set1_ps(0.5f)));
+  x = _mm256_fnmadd_ps(fx, _mm256_set1_ps(0.693359375f), x);
+  x = _mm256_fnmadd_ps(fx, _mm256_set1_ps(-2.12194440e-4f), x);
+  __m256 y = _mm256_set1_ps(1.9875691500E-4f);
+  y = _mm256_fmadd_ps(y, x, _mm256_set1_ps(1.3981999507E-3f));
+  y = _mm256_fmadd_ps(y, x, _mm256_set1_ps(8.3334519073E-3f));
+  y = _mm256_fmadd_ps(y, x, _mm256_set1_ps(4.1665795894E-2f));
+  y = _mm256_fmadd_ps(y, x, _mm256_set1_ps(1.6666665459E-1f));
+  y = _mm256_fmadd_ps(y, x, _mm256_set1_ps(5.0000001201E-1f));
+  y = _mm256_fmadd_ps(y, _mm256_mul_ps(x, x), _mm256_add_ps(x, _mm256_set1_ps(1.f)));
+  const __m256i e = _mm256_slli_epi32(_mm256_add_epi32(_mm256_cvttps_epi32(fx), _mm256_set1_epi32(127)), 23);
+  return _mm256_mul_ps(y, _mm256_castsi256_ps(e));
+}
+
+// log(x) for positive normal x (Cephes logf: ~1 ulp).
+__attribute__((target("avx2,fma"))) inline __m256 logAvx(__m256 x) {
+  const __m256i bits = _mm256_castps_si256(x);
+  __m256 e = _mm256_cvtepi32_ps(_mm256_sub_epi32(_mm256_srli_epi32(bits, 23), _mm256_set1_epi32(126)));
+  __m256 mnt = _mm256_castsi256_ps(
+      _mm256_or_si256(_mm256_and_si256(bits, _mm256_set1_epi32(0x007FFFFF)), _mm256_set1_epi32(0x3F000000)));
+  const __m256 small = _mm256_cmp_ps(mnt, _mm256_set1_ps(0.707106781186547524f), _CMP_LT_OQ);
+  e = _mm256_sub_ps(e, _mm256_and_ps(small, _mm256_set1_ps(1.f)));
+  mnt = _mm256_add_ps(_mm256_sub_ps(mnt, _mm256_set1_ps(1.f)), _mm256_and_ps(small, mnt));
+  const __m256 z = _mm256_mul_ps(mnt, mnt);
+  __m256 y = _mm256_set1_ps(7.0376836292E-2f);
+  y = _mm256_fmadd_ps(y, mnt, _mm256_set1_ps(-1.1514610310E-1f));
+  y = _mm256_fmadd_ps(y, mnt, _mm256_set1_ps(1.1676998740E-1f));
+  y = _mm256_fmadd_ps(y, mnt, _mm256_set1_ps(-1.2420140846E-1f));
+  y = _mm256_fmadd_ps(y, mnt, _mm256_set1_ps(1.4249322787E-1f));
+  y = _mm256_fmadd_ps(y, mnt, _mm256_set1_ps(-1.6668057665E-1f));
+  y = _mm256_fmadd_ps(y, mnt, _mm256_set1_ps(2.0000714765E-1f));
+  y = _mm256_fmadd_ps(y, mnt, _mm256_set1_ps(-2.4999993993E-1f));
+  y = _mm256_fmadd_ps(y, mnt, _mm256_set1_ps(3.3333331174E-1f));
+  y = _mm256_mul_ps(_mm256_mul_ps(y, mnt), z);
+  y = _mm256_fmadd_ps(e, _mm256_set1_ps(-2.12194440e-4f), y);
+  y = _mm256_fnmadd_ps(_mm256_set1_ps(0.5f), z, y);
+  return _mm256_fmadd_ps(e, _mm256_set1_ps(0.693359375f), _mm256_add_ps(mnt, y));
+}
+
+// softplus as tfjs defines it: x above -t, exp(x) below t, else log(1 + exp(x)), with
+// t = log(FLT_EPSILON) + 2; log1p(e) as log(u) + (e - (u - 1)) / u, u = 1 + e (accurate for small e).
+__attribute__((target("avx2,fma"))) size_t softplusAvx(size_t n, const float* x, float* y) {
+  const float t = -13.942385152878742f;
+  const __m256 lo = _mm256_set1_ps(t), hi = _mm256_set1_ps(-t), one = _mm256_set1_ps(1.f);
+  size_t i = 0;
+  for (; i + 8 <= n; i += 8) {
+    const __m256 xi = _mm256_loadu_ps(x + i);
+    const __m256 e = expAvx(xi);
+    const __m256 u = _mm256_add_ps(one, e);
+    const __m256 corr = _mm256_div_ps(_mm256_sub_ps(e, _mm256_sub_ps(u, one)), u);
+    __m256 r = _mm256_add_ps(logAvx(u), corr);
+    r = _mm256_blendv_ps(r, e, _mm256_cmp_ps(xi, lo, _CMP_LT_OQ));
+    r = _mm256_blendv_ps(r, xi, _mm256_cmp_ps(xi, hi, _CMP_GT_OQ));
+    _mm256_storeu_ps(y + i, r);
+  }
+  return i;
+}
+#else
+size_t adamAvx(size_t, const float*, const float*, const float*, const float*, float*, float*, float*, float, float,
+               float, float, float, float, float, float) { return 0; }
+size_t softplusAvx(size_t, const float*, float*) { return 0; }
+#endif
+
+#if VAEKIT_X86
+// Sums x viewed as [outer, inner] over its leading axis (y[inner]) or its trailing axis
+// (y[outer]), accumulating in double as tfjs' cpu backend does.
+__attribute__((target("avx2,fma"))) void sumLeadingAvx(size_t outer, size_t inner, const float* x, float* y, double* acc) {
+  size_t j0 = 0;
+  for (size_t j = 0; j < inner; j++) acc[j] = 0.0;
+  for (size_t i = 0; i < outer; i++) {
+    const float* row = x + i * inner;
+    size_t j = 0;
+    for (; j + 4 <= inner; j += 4) {
+      _mm256_storeu_pd(acc + j, _mm256_add_pd(_mm256_loadu_pd(acc + j), _mm256_cvtps_pd(_mm_loadu_ps(row + j))));
+    }
+    for (; j < inner; j++) acc[j] += row[j];
+  }
+  (void)j0;
+  for (size_t j = 0; j < inner; j++) y[j] = (float)acc[j];
+}
+
+__attribute__((target("avx2,fma"))) void sumTrailingAvx(size_t outer, size_t inner, const float* x, float* y) {
+  for (size_t i = 0; i < outer; i++) {
+    const float* row = x + i * inner;
+    __m256d a0 = _mm256_setzero_pd(), a1 = _mm256_setzero_pd();
+    size_t j = 0;
+    for (; j + 8 <= inner; j += 8) {
+      a0 = _mm256_add_pd(a0, _mm256_cvtps_pd(_mm_loadu_ps(row + j)));
+      a1 = _mm256_add_pd(a1, _mm256_cvtps_pd(_mm_loadu_ps(row + j + 4)));
+    }
+    alignas(32) double t[4];
+    _mm256_store_pd(t, _mm256_add_pd(a0, a1));
+    double s = (t[0] + t[1]) + (t[2] + t[3]);
+    for (; j < inner; j++) s += row[j];
+    y[i] = (float)s;
+  }
+}
+
+#endif
+
+void softplus(size_t n, const float* x, float* y) {
+  size_t i = softplusAvx(n, x, y);
+  const double t = std::log(1.1920928955078125e-7) + 2.0;
+  for (; i < n; i++) {
+    const double xi = x[i];
+    y[i] = (float)(xi > -t ? xi : xi < t ? std::exp(xi) : std::log1p(std::exp(xi)));
+  }
+}
+
+
+// ---------------------------------------------------------------------------
+// Conv2D (NHWC, filter [kh, kw, C, outC]) as im2col + SGEMM:
+//   y[b, oh, ow, :] = sum_{i, j, c} x[b, oh*sh - padTop + i*dh, ow*sw - padLeft + j*dw, c] * f[i, j, c, :]
+// (zero outside the input), + bias. Rows are processed in chunks so the im2col buffer stays small.
+// ---------------------------------------------------------------------------
+
+struct ConvGeom {
+  int B, H, W, C, kh, kw, outC, sh, sw, dh, dw, padTop, padLeft, OH, OW;
+};
+
+void im2colRows(const ConvGeom& g, const float* x, size_t r0, size_t rows, float* col) {
+  const size_t K = (size_t)g.kh * g.kw * g.C;
+  for (size_t r = 0; r < rows; r++) {
+    const size_t row = r0 + r;
+    const int ow = (int)(row % g.OW);
+    const int oh = (int)((row / g.OW) % g.OH);
+    const int b = (int)(row / ((size_t)g.OW * g.OH));
+    float* dst = col + r * K;
+    for (int i = 0; i < g.kh; i++) {
+      const int ih = oh * g.sh - g.padTop + i * g.dh;
+      for (int j = 0; j < g.kw; j++) {
+        const int iw = ow * g.sw - g.padLeft + j * g.dw;
+        float* d = dst + ((size_t)i * g.kw + j) * g.C;
+        if (ih < 0 || ih >= g.H || iw < 0 || iw >= g.W) {
+          if (g.C < 16) {
+            for (int c = 0; c < g.C; c++) d[c] = 0.f;
+          } else {
+            std::memset(d, 0, sizeof(float) * g.C);
+          }
+        } else {
+          const float* src = x + (((size_t)b * g.H + ih) * g.W + iw) * g.C;
+          if (g.C < 16) {
+            for (int c = 0; c < g.C; c++) d[c] = src[c];
+          } else {
+            std::memcpy(d, src, sizeof(float) * g.C);
+          }
+        }
+      }
+    }
+  }
+}
+
+void conv2d(const ConvGeom& g, const float* x, const float* f, float* y, const float* bias) {
+  const size_t K = (size_t)g.kh * g.kw * g.C;
+  const size_t rowsTotal = (size_t)g.B * g.OH * g.OW;
+  // 1x1, stride 1, no padding: x is already the im2col matrix.
+  if (g.kh == 1 && g.kw == 1 && g.sh == 1 && g.sw == 1 && g.padTop == 0 && g.padLeft == 0 && g.OH == g.H && g.OW == g.W) {
+    sgemm((int)rowsTotal, g.outC, (int)K, x, (int)K, false, f, g.outC, false, y, g.outC, bias);
+    return;
+  }
+  // Chunk of rows: ~4 MB of im2col at most (at least one MR tile).
+  size_t chunk = (size_t)(1 << 20) / (K ? K : 1);
+  if (chunk < (size_t)MR) chunk = MR;
+  chunk = (chunk / MR) * MR;
+  if (chunk > rowsTotal) chunk = rowsTotal;
+  static float* col = nullptr;
+  static size_t colLen = 0;
+  if (colLen < chunk * K) {
+    std::free(col);
+    colLen = chunk * K;
+    col = static_cast<float*>(std::malloc(sizeof(float) * colLen));
+  }
+  for (size_t r0 = 0; r0 < rowsTotal; r0 += chunk) {
+    const size_t rows = rowsTotal - r0 < chunk ? rowsTotal - r0 : chunk;
+    im2colRows(g, x, r0, rows, col);
+    sgemm((int)rows, g.outC, (int)K, col, (int)K, false, f, g.outC, false, y + r0 * g.outC, g.outC, bias);
+  }
+}
+
+// Filter gradient of conv2d: dw[kh*kw*C, outC] = im2col(x)^T * dy[B*OH*OW, outC], over row chunks.
+void conv2dFilterGrad(const ConvGeom& g, const float* x, const float* dy, float* dw) {
+  const size_t K = (size_t)g.kh * g.kw * g.C;
+  const size_t rowsTotal = (size_t)g.B * g.OH * g.OW;
+  size_t chunk = (size_t)(1 << 20) / (K ? K : 1);
+  if (chunk < 16) chunk = 16;
+  if (chunk > rowsTotal) chunk = rowsTotal;
+  static float* col = nullptr;
+  static size_t colLen = 0;
+  if (colLen < chunk * K) {
+    std::free(col);
+    colLen = chunk * K;
+    col = static_cast<float*>(std::malloc(sizeof(float) * colLen));
+  }
+  for (size_t r0 = 0; r0 < rowsTotal; r0 += chunk) {
+    const size_t rows = rowsTotal - r0 < chunk ? rowsTotal - r0 : chunk;
+    im2colRows(g, x, r0, rows, col);
+    sgemm((int)K, g.outC, (int)rows, col, (int)K, true, dy + r0 * g.outC, g.outC, false, dw, g.outC, nullptr, r0 > 0);
+  }
+}
+
+// Adam, as tf.train.adam computes it in float32, one op at a time:
+//   m' = m*b1 + g*(1-b1);  v' = v*b2 + g*g*(1-b2)
+//   x' = (m'/c1) / (sqrt(v'/c2) + eps) * (-lr) + x     (c = 1 - beta^t)
+// Outputs may alias inputs.
+// Scalars are converted to float32 as tfjs does (1 - beta is computed in double first).
+void adam(size_t n, const float* x, const float* m, const float* v, const float* g, float* xo, float* mo, float* vo,
+          double lrD, double b1D, double b2D, double epsD, double c1D, double c2D) {
+  const float b1 = (float)b1D, b2 = (float)b2D, eps = (float)epsD, c1 = (float)c1D, c2 = (float)c2D;
+  const float omb1 = (float)(1.0 - b1D), omb2 = (float)(1.0 - b2D), nlr = (float)(-lrD);
+  size_t i = adamAvx(n, x, m, v, g, xo, mo, vo, b1, b2, omb1, omb2, eps, c1, c2, nlr);
+  for (; i < n; i++) {
+    const float gi = g[i];
+    const float t1 = m[i] * b1;
+    const float t2 = gi * omb1;
+    const float mn = t1 + t2;
+    const float sq = gi * gi;
+    const float t3 = v[i] * b2;
+    const float t4 = sq * omb2;
+    const float vn = t3 + t4;
+    const float mh = mn / c1;
+    const float vh = vn / c2;
+    const float den = std::sqrt(vh) + eps;
+    const float q = mh / den;
+    xo[i] = q * nlr + x[i];
+    mo[i] = mn;
+    vo[i] = vn;
+  }
+}
+
+// ---------------------------------------------------------------------------
+// N-API glue
+// ---------------------------------------------------------------------------
+
+#define NAPI_OK(call)                                   \
+  do {                                                  \
+    if ((call) != napi_ok) {                            \
+      napi_throw_error(env, nullptr, "vaekit_native: " #call " failed"); \
+      return nullptr;                                   \
+    }                                                   \
+  } while (0)
+
+bool getF32(napi_env env, napi_value v, float** data, size_t* length) {
+  bool is = false;
+  if (napi_is_typedarray(env, v, &is) != napi_ok || !is) return false;
+  napi_typedarray_type type;
+  void* ptr = nullptr;
+  napi_value ab;
+  size_t off = 0;
+  if (napi_get_typedarray_info(env, v, &type, length, &ptr, &ab, &off) != napi_ok) return false;
+  if (type != napi_float32_array) return false;
+  *data = static_cast<float*>(ptr);
+  return true;
+}
+
+double getNum(napi_env env, napi_value v) {
+  double d = 0;
+  napi_get_value_double(env, v, &d);
+  return d;
+}
+
+// sgemm(heap, M, N, K, aOff, lda, transA, bOff, ldb, transB, cOff, ldc, biasOff)
+// Offsets are float indices into heap; biasOff < 0 means no bias.
+napi_value Sgemm(napi_env env, napi_callback_info info) {
+  size_t argc = 13;
+  napi_value a[13];
+  NAPI_OK(napi_get_cb_info(env, info, &argc, a, nullptr, nullptr));
+  if (argc != 13) {
+    napi_throw_type_error(env, nullptr, "vaekit_native.sgemm: expected 13 arguments");
+    return nullptr;
+  }
+  float* heap;
+  size_t len;
+  if (!getF32(env, a[0], &heap, &len)) {
+    napi_throw_type_error(env, nullptr, "vaekit_native.sgemm: heap must be a Float32Array");
+    return nullptr;
+  }
+  const int M = static_cast<int>(getNum(env, a[1])), N = static_cast<int>(getNum(env, a[2])),
+            K = static_cast<int>(getNum(env, a[3]));
+  const double aOff = getNum(env, a[4]), bOff = getNum(env, a[7]), cOff = getNum(env, a[10]), biasOff = getNum(env, a[12]);
+  const int lda = static_cast<int>(getNum(env, a[5])), ldb = static_cast<int>(getNum(env, a[8])),
+            ldc = static_cast<int>(getNum(env, a[11]));
+  bool tA = false, tB = false;
+  napi_get_value_bool(env, a[6], &tA);
+  napi_get_value_bool(env, a[9], &tB);
+  const double lenD = static_cast<double>(len);
+  // Bounds: last element touched by each operand.
+  const double aEnd = aOff + (tA ? (double)(K - 1) * lda + M : (double)(M - 1) * lda + K);
+  const double bEnd = bOff + (tB ? (double)(N - 1) * ldb + K : (double)(K - 1) * ldb + N);
+  const double cEnd = cOff + (double)(M - 1) * ldc + N;
+  if (M <= 0 || N <= 0 || K < 0 || aOff < 0 || bOff < 0 || cOff < 0 || (K > 0 && (aEnd > lenD || bEnd > lenD)) ||
+      cEnd > lenD || (biasOff >= 0 && biasOff + N > lenD)) {
+    napi_throw_range_error(env, nullptr, "vaekit_native.sgemm: operands out of bounds");
+    return nullptr;
+  }
+  sgemm(M, N, K, heap + (size_t)aOff, lda, tA, heap + (size_t)bOff, ldb, tB, heap + (size_t)cOff, ldc,
+        biasOff >= 0 ? heap + (size_t)biasOff : nullptr);
+  return nullptr;
+}
+
+// adam(heap, n, xOff, mOff, vOff, gOff, xoOff, moOff, voOff, lr, b1, b2, eps, c1, c2)
+napi_value Adam(napi_env env, napi_callback_info info) {
+  size_t argc = 15;
+  napi_value a[15];
+  NAPI_OK(napi_get_cb_info(env, info, &argc, a, nullptr, nullptr));
+  if (argc != 15) {
+    napi_throw_type_error(env, nullptr, "vaekit_native.adam: expected 15 arguments");
+    return nullptr;
+  }
+  float* heap;
+  size_t len;
+  if (!getF32(env, a[0], &heap, &len)) {
+    napi_throw_type_error(env, nullptr, "vaekit_native.adam: heap must be a Float32Array");
+    return nullptr;
+  }
+  const double n = getNum(env, a[1]);
+  double off[7];
+  for (int i = 0; i < 7; i++) {
+    off[i] = getNum(env, a[2 + i]);
+    if (off[i] < 0 || off[i] + n > static_cast<double>(len)) {
+      napi_throw_range_error(env, nullptr, "vaekit_native.adam: operands out of bounds");
+      return nullptr;
+    }
+  }
+  float* p[7];
+  for (int i = 0; i < 7; i++) p[i] = heap + static_cast<size_t>(off[i]);
+  adam(static_cast<size_t>(n), p[0], p[1], p[2], p[3], p[4], p[5], p[6], getNum(env, a[9]), getNum(env, a[10]),
+       getNum(env, a[11]), getNum(env, a[12]), getNum(env, a[13]), getNum(env, a[14]));
+  return nullptr;
+}
+
+// softplus(heap, n, xOff, yOff)
+napi_value Softplus(napi_env env, napi_callback_info info) {
+  size_t argc = 4;
+  napi_value a[4];
+  NAPI_OK(napi_get_cb_info(env, info, &argc, a, nullptr, nullptr));
+  float* heap;
+  size_t len;
+  if (argc != 4 || !getF32(env, a[0], &heap, &len)) {
+    napi_throw_type_error(env, nullptr, "vaekit_native.softplus: expected (Float32Array, n, xOff, yOff)");
+    return nullptr;
+  }
+  const double n = getNum(env, a[1]), xo = getNum(env, a[2]), yo = getNum(env, a[3]);
+  if (n < 0 || xo < 0 || yo < 0 || xo + n > (double)len || yo + n > (double)len) {
+    napi_throw_range_error(env, nullptr, "vaekit_native.softplus: operands out of bounds");
+    return nullptr;
+  }
+  softplus((size_t)n, heap + (size_t)xo, heap + (size_t)yo);
+  return nullptr;
+}
+
+// sum(heap, outer, inner, xOff, yOff, leading)
+napi_value Sum(napi_env env, napi_callback_info info) {
+  size_t argc = 6;
+  napi_value a[6];
+  NAPI_OK(napi_get_cb_info(env, info, &argc, a, nullptr, nullptr));
+  float* heap;
+  size_t len;
+  if (argc != 6 || !getF32(env, a[0], &heap, &len)) {
+    napi_throw_type_error(env, nullptr, "vaekit_native.sum: expected (Float32Array, outer, inner, xOff, yOff, leading)");
+    return nullptr;
+  }
+  const double outer = getNum(env, a[1]), inner = getNum(env, a[2]), xo = getNum(env, a[3]), yo = getNum(env, a[4]);
+  bool leading = false;
+  napi_get_value_bool(env, a[5], &leading);
+  const double outN = leading ? inner : outer;
+  if (outer < 1 || inner < 1 || xo < 0 || yo < 0 || xo + outer * inner > (double)len || yo + outN > (double)len) {
+    napi_throw_range_error(env, nullptr, "vaekit_native.sum: operands out of bounds");
+    return nullptr;
+  }
+#if VAEKIT_X86
+  if (leading) {
+    static double* acc = nullptr;
+    static size_t accLen = 0;
+    if (accLen < (size_t)inner) {
+      std::free(acc);
+      accLen = (size_t)inner;
+      acc = static_cast<double*>(std::malloc(sizeof(double) * accLen));
+    }
+    sumLeadingAvx((size_t)outer, (size_t)inner, heap + (size_t)xo, heap + (size_t)yo, acc);
+  } else {
+    sumTrailingAvx((size_t)outer, (size_t)inner, heap + (size_t)xo, heap + (size_t)yo);
+  }
+#endif
+  return nullptr;
+}
+
+// conv2d(heap, xOff, fOff, yOff, biasOff, geom: Int32Array[15] =
+//        [B, H, W, C, kh, kw, outC, sh, sw, dh, dw, padTop, padLeft, OH, OW])
+napi_value ConvCommon(napi_env env, napi_callback_info info, bool filterGrad) {
+  size_t argc = 6;
+  napi_value a[6];
+  NAPI_OK(napi_get_cb_info(env, info, &argc, a, nullptr, nullptr));
+  float* heap;
+  size_t len;
+  bool isTa = false;
+  if (argc != 6 || !getF32(env, a[0], &heap, &len) || napi_is_typedarray(env, a[5], &isTa) != napi_ok || !isTa) {
+    napi_throw_type_error(env, nullptr, "vaekit_native.conv2d: expected (Float32Array, xOff, fOff, yOff, biasOff, Int32Array geom)");
+    return nullptr;
+  }
+  napi_typedarray_type type;
+  size_t glen = 0;
+  void* gp = nullptr;
+  napi_value ab;
+  size_t goff = 0;
+  NAPI_OK(napi_get_typedarray_info(env, a[5], &type, &glen, &gp, &ab, &goff));
+  if (type != napi_int32_array || glen != 15) {
+    napi_throw_type_error(env, nullptr, "vaekit_native.conv2d: geom must be an Int32Array of 15");
+    return nullptr;
+  }
+  const int32_t* gi = static_cast<const int32_t*>(gp);
+  ConvGeom g{gi[0], gi[1], gi[2], gi[3], gi[4], gi[5], gi[6], gi[7], gi[8], gi[9], gi[10], gi[11], gi[12], gi[13], gi[14]};
+  const double xo = getNum(env, a[1]), fo = getNum(env, a[2]), yo = getNum(env, a[3]), bo = getNum(env, a[4]);
+  const double xN = (double)g.B * g.H * g.W * g.C, fN = (double)g.kh * g.kw * g.C * g.outC, yN = (double)g.B * g.OH * g.OW * g.outC;
+  if (g.B < 1 || g.H < 1 || g.W < 1 || g.C < 1 || g.kh < 1 || g.kw < 1 || g.outC < 1 || g.sh < 1 || g.sw < 1 || g.dh < 1 ||
+      g.dw < 1 || g.OH < 1 || g.OW < 1 || xo < 0 || fo < 0 || yo < 0 || xo + xN > (double)len || fo + fN > (double)len ||
+      yo + yN > (double)len || (bo >= 0 && bo + g.outC > (double)len)) {
+    napi_throw_range_error(env, nullptr, "vaekit_native.conv2d: bad geometry or operands out of bounds");
+    return nullptr;
+  }
+  if (filterGrad) {
+    // (x, dw, dy): fOff is the output dw, yOff the input dy.
+    conv2dFilterGrad(g, heap + (size_t)xo, heap + (size_t)yo, heap + (size_t)fo);
+  } else {
+    conv2d(g, heap + (size_t)xo, heap + (size_t)fo, heap + (size_t)yo, bo >= 0 ? heap + (size_t)bo : nullptr);
+  }
+  return nullptr;
+}
+
+napi_value Conv2d(napi_env env, napi_callback_info info) { return ConvCommon(env, info, false); }
+
+// conv2dFilterGrad(heap, xOff, dwOff, dyOff, -1, geom): dw = filter gradient of conv2d(x, .) for dy.
+napi_value Conv2dFilterGrad(napi_env env, napi_callback_info info) { return ConvCommon(env, info, true); }
+
+napi_value Supported(napi_env env, napi_callback_info) {
+  napi_value r;
+  napi_get_boolean(env, cpuSupported(), &r);
+  return r;
+}
+
+napi_value Init(napi_env env, napi_value exports) {
+  napi_property_descriptor props[] = {
+      {"sgemm", nullptr, Sgemm, nullptr, nullptr, nullptr, napi_default, nullptr},
+      {"adam", nullptr, Adam, nullptr, nullptr, nullptr, napi_default, nullptr},
+      {"softplus", nullptr, Softplus, nullptr, nullptr, nullptr, napi_default, nullptr},
+      {"sum", nullptr, Sum, nullptr, nullptr, nullptr, napi_default, nullptr},
+      {"conv2d", nullptr, Conv2d, nullptr, nullptr, nullptr, napi_default, nullptr},
+      {"conv2dFilterGrad", nullptr, Conv2dFilterGrad, nullptr, nullptr, nullptr, napi_default, nullptr},
+      {"supported", nullptr, Supported, nullptr, nullptr, nullptr, napi_default, nullptr},
+  };
+  napi_define_properties(env, exports, sizeof(props) / sizeof(props[0]), props);
+  return exports;
+}
+
+}  // namespace
+
+NAPI_MODULE(NODE_GYP_MODULE_NAME, Init)

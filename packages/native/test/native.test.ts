@@ -1,0 +1,220 @@
+/**
+ * The raw @vaekit/native kernels against plain JS references (float64), on a shared heap
+ * with offsets, odd sizes and batch 1. Skipped, with a note, when the addon is not built or
+ * the CPU lacks AVX2/FMA (then vaekit runs on plain wasm; core's kernels.test.ts covers that).
+ * The kernels as registered for the tfjs wasm backend are tested against the cpu backend in
+ * packages/core/test/kernels.test.ts.
+ */
+// eslint-disable-next-line @typescript-eslint/no-var-requires
+const { load, unavailableReason } = require('../src/index.js') as typeof import('../src/index');
+
+const native = load();
+const maybe = native ? it : it.skip;
+if (!native) console.log(`native.test: skipped: ${unavailableReason()}`);
+
+function rng(seed: number): () => number {
+  let a = seed >>> 0;
+  return () => {
+    a = (a + 0x6d2b79f5) >>> 0;
+    let t = a;
+    t = Math.imul(t ^ (t >>> 15), t | 1);
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
+}
+
+function fill(h: Float32Array, off: number, n: number, seed: number, scale = 1): void {
+  const next = rng(seed);
+  for (let i = 0; i < n; i++) h[off + i] = (next() * 2 - 1) * scale;
+}
+
+describe('@vaekit/native', () => {
+  maybe('sgemm matches a float64 reference (transposes, bias, odd sizes, batch 1, offsets)', () => {
+    const heap = new Float32Array(1 << 22);
+    const shapes: Array<[number, number, number]> = [
+      [1, 1, 1], [1, 5, 1], [1, 784, 400], [2, 3, 4], [6, 16, 256], [7, 17, 257], [13, 1, 33], [128, 784, 40], [61, 530, 1031],
+    ];
+    let seed = 1;
+    for (const [M, N, K] of shapes) {
+      for (const tA of [false, true]) {
+        for (const tB of [false, true]) {
+          for (const withBias of [false, true]) {
+            const aOff = 3;
+            const bOff = aOff + M * K + 5;
+            const biasOff = bOff + K * N + 7;
+            const cOff = biasOff + N + 1;
+            fill(heap, aOff, M * K, seed++);
+            fill(heap, bOff, K * N, seed++);
+            fill(heap, biasOff, N, seed++);
+            heap.fill(NaN, cOff, cOff + M * N); // every output must be written
+            heap[cOff - 1] = 12345;
+            heap[cOff + M * N] = 54321;
+            native!.sgemm(heap, M, N, K, aOff, tA ? M : K, tA, bOff, tB ? K : N, tB, cOff, N, withBias ? biasOff : -1);
+            let maxErr = 0;
+            let maxRef = 0;
+            for (let i = 0; i < M; i++) {
+              for (let j = 0; j < N; j++) {
+                let s = withBias ? heap[biasOff + j] : 0;
+                for (let k = 0; k < K; k++) {
+                  s += heap[aOff + (tA ? k * M + i : i * K + k)] * heap[bOff + (tB ? j * K + k : k * N + j)];
+                }
+                const got = heap[cOff + i * N + j];
+                maxErr = Math.max(maxErr, Number.isNaN(got) ? Infinity : Math.abs(got - s));
+                maxRef = Math.max(maxRef, Math.abs(s));
+              }
+            }
+            expect(maxErr / Math.max(maxRef, 1e-6)).toBeLessThan(1e-5);
+            // Nothing outside C was written.
+            expect(heap[cOff - 1]).toBe(12345);
+            expect(heap[cOff + M * N]).toBe(54321);
+          }
+        }
+      }
+    }
+  });
+
+  maybe('sgemm rejects out-of-bounds operands', () => {
+    const heap = new Float32Array(100);
+    expect(() => native!.sgemm(heap, 10, 10, 10, 0, 10, false, 0, 10, false, 50, 10, -1)).toThrow(/out of bounds/);
+  });
+
+  maybe('adam is tf.train.adam, op by op in float32 (bit-identical)', () => {
+    const f = Math.fround;
+    for (const n of [1, 7, 8, 9, 1003]) {
+      const heap = new Float32Array(7 * n + 4);
+      const [x, m, v, g, xo, mo, vo] = [0, 1, 2, 3, 4, 5, 6].map((i) => 1 + i * n);
+      fill(heap, x, n, 1);
+      fill(heap, m, n, 2, 0.1);
+      for (let i = 0; i < n; i++) heap[v + i] = Math.abs(rng(3 + i)() * 0.01);
+      fill(heap, g, n, 4);
+      const lr = 1e-3, b1 = 0.9, b2 = 0.999, eps = 1e-8, c1 = f(1 - f(0.9 * 0.9)), c2 = f(1 - f(0.999 * 0.999));
+      const expected: number[][] = [[], [], []];
+      for (let i = 0; i < n; i++) {
+        const gi = heap[g + i];
+        const mn = f(f(heap[m + i] * f(b1)) + f(gi * f(1 - b1)));
+        const vn = f(f(heap[v + i] * f(b2)) + f(f(gi * gi) * f(1 - b2)));
+        const q = f(f(mn / c1) / f(f(Math.sqrt(f(vn / c2))) + f(eps)));
+        expected[0].push(f(f(q * f(-lr)) + heap[x + i]));
+        expected[1].push(mn);
+        expected[2].push(vn);
+      }
+      native!.adam(heap, n, x, m, v, g, xo, mo, vo, lr, b1, b2, eps, c1, c2);
+      expect(Array.from(heap.subarray(xo, xo + n))).toEqual(expected[0]);
+      expect(Array.from(heap.subarray(mo, mo + n))).toEqual(expected[1]);
+      expect(Array.from(heap.subarray(vo, vo + n))).toEqual(expected[2]);
+    }
+  });
+
+  maybe('softplus matches log1p(exp(x)) with tfjs thresholds', () => {
+    const n = 10007;
+    const heap = new Float32Array(2 * n + 2);
+    fill(heap, 1, n, 9, 40);
+    heap.set([0, -13.9, -13.95, 13.9, 13.95, 1e-8, -1e-8], 1);
+    native!.softplus(heap, n, 1, n + 1);
+    const t = Math.log(1.1920928955078125e-7) + 2;
+    for (let i = 0; i < n; i++) {
+      const x = heap[1 + i];
+      const r = x > -t ? x : x < t ? Math.exp(x) : Math.log1p(Math.exp(x));
+      expect(Math.abs(heap[n + 1 + i] - r) / r).toBeLessThan(2e-6);
+    }
+  });
+
+  maybe('sum over the leading or trailing axis matches a float64 reference', () => {
+    for (const [outer, inner] of [[1, 1], [1, 13], [13, 1], [128, 784], [7, 9]]) {
+      const heap = new Float32Array(outer * inner + Math.max(outer, inner) + 2);
+      fill(heap, 1, outer * inner, outer + inner);
+      const yOff = 1 + outer * inner;
+      for (const leading of [true, false]) {
+        native!.sum(heap, outer, inner, 1, yOff, leading);
+        const len = leading ? inner : outer;
+        for (let o = 0; o < len; o++) {
+          let s = 0;
+          for (let i = 0; i < (leading ? outer : inner); i++) s += heap[1 + (leading ? i * inner + o : o * inner + i)];
+          expect(Math.abs(heap[yOff + o] - s)).toBeLessThanOrEqual(1e-6 * Math.max(1, Math.abs(s)));
+        }
+      }
+    }
+  });
+  maybe('conv2d (im2col + sgemm) matches a direct float64 convolution', () => {
+    // [B, H, W, C, kh, kw, outC, sh, sw, dh, dw, padTop, padLeft]
+    const cases = [
+      [1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 0, 0],
+      [1, 5, 5, 8, 3, 3, 16, 1, 1, 1, 1, 1, 1],
+      [3, 7, 9, 5, 2, 3, 19, 2, 1, 1, 1, 0, 0],
+      [2, 14, 14, 32, 4, 4, 64, 2, 2, 1, 1, 1, 1],
+      [4, 14, 14, 6, 7, 7, 5, 1, 1, 2, 2, 1, 1],
+      [1, 13, 11, 7, 3, 5, 33, 1, 1, 2, 3, 2, 6],
+    ];
+    let seed = 50;
+    for (const [B, H, W, C, kh, kw, outC, sh, sw, dh, dw, pt, pl] of cases) {
+      const OH = Math.floor((H + 2 * pt - (dh * (kh - 1) + 1)) / sh) + 1;
+      const OW = Math.floor((W + 2 * pl - (dw * (kw - 1) + 1)) / sw) + 1;
+      const xN = B * H * W * C;
+      const fN = kh * kw * C * outC;
+      const yN = B * OH * OW * outC;
+      const heap = new Float32Array(2 + xN + fN + outC + yN + 1);
+      const xo = 1, fo = xo + xN, bo = fo + fN, yo = bo + outC;
+      fill(heap, xo, xN, seed++);
+      fill(heap, fo, fN, seed++);
+      fill(heap, bo, outC, seed++);
+      heap[yo + yN] = 777;
+      native!.conv2d(heap, xo, fo, yo, bo, Int32Array.from([B, H, W, C, kh, kw, outC, sh, sw, dh, dw, pt, pl, OH, OW]));
+      let maxErr = 0;
+      let maxRef = 0;
+      for (let b = 0; b < B; b++) for (let oh = 0; oh < OH; oh++) for (let ow = 0; ow < OW; ow++) for (let o = 0; o < outC; o++) {
+        let s = heap[bo + o];
+        for (let i = 0; i < kh; i++) for (let j = 0; j < kw; j++) {
+          const ih = oh * sh - pt + i * dh;
+          const iw = ow * sw - pl + j * dw;
+          if (ih < 0 || ih >= H || iw < 0 || iw >= W) continue;
+          for (let c = 0; c < C; c++) s += heap[xo + ((b * H + ih) * W + iw) * C + c] * heap[fo + ((i * kw + j) * C + c) * outC + o];
+        }
+        maxErr = Math.max(maxErr, Math.abs(heap[yo + ((b * OH + oh) * OW + ow) * outC + o] - s));
+        maxRef = Math.max(maxRef, Math.abs(s));
+      }
+      expect(maxErr / maxRef).toBeLessThan(1e-5);
+      expect(heap[yo + yN]).toBe(777);
+    }
+  });
+  maybe('conv2dFilterGrad matches a direct float64 filter gradient', () => {
+    // [B, H, W, C, kh, kw, outC, sh, sw, padTop, padLeft]
+    const cases = [
+      [1, 1, 1, 1, 1, 1, 1, 1, 1, 0, 0],
+      [3, 7, 9, 5, 2, 3, 19, 2, 1, 0, 0],
+      [2, 14, 14, 32, 4, 4, 64, 2, 2, 1, 1],
+      [5, 28, 28, 1, 4, 4, 32, 2, 2, 1, 1],
+      [1, 13, 11, 7, 3, 5, 33, 1, 1, 2, 1],
+    ];
+    let seed = 80;
+    for (const [B, H, W, C, kh, kw, outC, sh, sw, pt, pl] of cases) {
+      const OH = Math.floor((H + 2 * pt - kh) / sh) + 1;
+      const OW = Math.floor((W + 2 * pl - kw) / sw) + 1;
+      const xN = B * H * W * C;
+      const dN = B * OH * OW * outC;
+      const wN = kh * kw * C * outC;
+      const heap = new Float32Array(1 + xN + dN + wN + 1);
+      const xo = 1, dyo = xo + xN, dwo = dyo + dN;
+      fill(heap, xo, xN, seed++);
+      fill(heap, dyo, dN, seed++);
+      heap.fill(NaN, dwo, dwo + wN);
+      heap[dwo + wN] = 99;
+      native!.conv2dFilterGrad(heap, xo, dwo, dyo, -1, Int32Array.from([B, H, W, C, kh, kw, outC, sh, sw, 1, 1, pt, pl, OH, OW]));
+      let maxErr = 0;
+      let maxRef = 0;
+      for (let i = 0; i < kh; i++) for (let j = 0; j < kw; j++) for (let c = 0; c < C; c++) for (let o = 0; o < outC; o++) {
+        let s = 0;
+        for (let b = 0; b < B; b++) for (let oh = 0; oh < OH; oh++) for (let ow = 0; ow < OW; ow++) {
+          const ih = oh * sh - pt + i;
+          const iw = ow * sw - pl + j;
+          if (ih < 0 || ih >= H || iw < 0 || iw >= W) continue;
+          s += heap[xo + ((b * H + ih) * W + iw) * C + c] * heap[dyo + ((b * OH + oh) * OW + ow) * outC + o];
+        }
+        const got = heap[dwo + ((i * kw + j) * C + c) * outC + o];
+        maxErr = Math.max(maxErr, Number.isNaN(got) ? Infinity : Math.abs(got - s));
+        maxRef = Math.max(maxRef, Math.abs(s));
+      }
+      expect(maxErr / Math.max(maxRef, 1e-6)).toBeLessThan(1e-5);
+      expect(heap[dwo + wN]).toBe(99);
+    }
+  });
+});
