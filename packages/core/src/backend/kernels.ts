@@ -356,8 +356,29 @@ function restoreKernel(name: string): void {
  * kernels) the SGEMM-backed MatMuls and the native Adam; with null the JS Adam only and the
  * original wasm MatMuls. Idempotent; may be called again to switch (tests do).
  */
+/**
+ * UnsortedSegmentSum (the gradient of gather, so of embeddings), which wasm lacks: a ScatterNd of
+ * the rows at their segment ids, which sums rows that share an id, through wasm's own kernels.
+ */
+function unsortedSegmentSum(args: KernelArgs): tf.TensorInfo {
+  const { x, segmentIds } = args.inputs as { x: tf.TensorInfo; segmentIds: tf.TensorInfo };
+  const numSegments = Number((args.attrs as { numSegments: number }).numSegments);
+  if (segmentIds.shape.length !== 1 || segmentIds.shape[0] !== x.shape[0]) {
+    throw new Error(`UnsortedSegmentSum (vaekit, wasm): segmentIds must be 1-D with one id per row of x, got [${segmentIds.shape}] for x [${x.shape}]`);
+  }
+  const call = (name: string, inputs: tf.NamedTensorInfoMap, attrs: tf.NamedAttrMap) =>
+    (tf.getKernel(name, 'wasm')!.kernelFunc as unknown as KernelFn)({ inputs, backend: args.backend, attrs }) as tf.TensorInfo;
+  const indices = call('Reshape', { x: segmentIds }, { shape: [segmentIds.shape[0], 1] });
+  const out = call('ScatterNd', { indices, updates: x }, { shape: [numSegments, ...x.shape.slice(1)] });
+  (args.backend as unknown as { disposeData(id: object): void }).disposeData(indices.dataId);
+  return out;
+}
+
 export function installWasmKernels(native: NativeKernels | null): void {
   replaceKernel('Identity', (fb) => makeIdentity(fb));
+  if (!tf.getKernel('UnsortedSegmentSum', 'wasm')) {
+    tf.registerKernel({ kernelName: 'UnsortedSegmentSum', backendName: 'wasm', kernelFunc: unsortedSegmentSum as unknown as tf.KernelFunc });
+  }
   if (native) {
     if (tf.getKernel(ADAM_KERNEL, 'wasm')) tf.unregisterKernel(ADAM_KERNEL, 'wasm');
     tf.registerKernel({ kernelName: ADAM_KERNEL, backendName: 'wasm', kernelFunc: makeAdamKernel(native) as unknown as tf.KernelFunc });
