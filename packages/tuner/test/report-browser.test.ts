@@ -110,6 +110,28 @@ maybe('the report and the dashboard in chromium', () => {
     );
     for (const c of charts) expect({ id: c.id, error: c.error, drawn: c.marks > 0 }).toEqual({ id: c.id, error: '', drawn: true });
 
+    // Latent usage: the bar chart, then one heat map (rect marks) per trial with metrics per epoch, by trial number.
+    const latent = await page.evaluate(() =>
+      Array.from(document.querySelectorAll('#latent [data-chart]')).map((c) => ({
+        id: c.getAttribute('data-chart'),
+        rects: c.querySelectorAll('svg g.role-mark > path').length,
+        cells: c.querySelectorAll('svg g.mark-rect.role-mark > path').length,
+        heading: c.parentElement!.querySelector('h3')?.textContent ?? '',
+      })),
+    );
+    expect(latent.map((c) => c.id)).toEqual(['latent-summary', 'latent-0', 'latent-1', 'latent-3', 'latent-4', 'latent-5', 'latent-6', 'latent-8', 'latent-9']);
+    for (const c of latent.slice(1)) {
+      expect(c.cells).toBeGreaterThan(0);
+      expect(c.heading).toMatch(/^trial \d+: model\.beta=.* — \d+ of \d+ active units/);
+    }
+    expect(latent[0].rects).toBeGreaterThanOrEqual(8); // a bar per trial shown
+    expect(latent.find((c) => c.id === 'latent-4')!.heading).toMatch(/\(PRUNED\)$/);
+    expect(await page.textContent('#latent')).toContain('<i>tanh</i>');
+    expect(await page.$$eval('#latent ul.latent-missing li', (li) => li.map((l) => l.textContent))).toEqual([
+      'trial 2 (COMPLETE): no validation metrics per epoch (KL per dimension) in its metrics.json',
+      'trial 7 (FAIL): no trial folder recorded',
+    ]);
+
     const images = await page.evaluate(() => Array.from(document.querySelectorAll('#best img')).map((i) => (i as HTMLImageElement).naturalWidth));
     expect(images).toHaveLength(9);
     for (const w of images) expect(w).toBeGreaterThan(0);
@@ -174,7 +196,9 @@ maybe('the report and the dashboard in chromium', () => {
     await page.waitForSelector(`#trials tbody tr[data-trial="${n}"]`, { timeout: 10000 });
     await waitForCharts(page);
     expect(await page.evaluate(() => (window as unknown as { marker: number }).marker)).toBe(42); // no reload
-    for (const c of await chartMarks(page)) expect({ id: c.id, drawn: c.marks > 0 }).toEqual({ id: c.id, drawn: true });
+    const live = await chartMarks(page);
+    expect(live.map((c) => c.id)).toContain(`latent-${n}`);
+    for (const c of live) expect({ id: c.id, drawn: c.marks > 0 }).toEqual({ id: c.id, drawn: true });
     const images = await page.evaluate(() => Array.from(document.querySelectorAll('#best img')).map((i) => (i as HTMLImageElement).naturalWidth));
     expect(images.length).toBe(9);
     await page.waitForFunction(() => Array.from(document.querySelectorAll('#best img')).every((i) => (i as HTMLImageElement).naturalWidth > 0));

@@ -8,8 +8,8 @@ import * as os from 'os';
 import * as path from 'path';
 import { openStorage } from '../src/study/storages';
 import type { FrozenTrial, ParamValue } from '../src/study/types';
-import { buildReportData, epsilonSquared, escapeHtml, jsonForScript, paramImportance, paretoFront, renderDashboardIndex, renderDashboardStudyPage, renderReportHtml } from '../src/report';
-import { buildStudy, lcg } from './fixtures/report-study';
+import { buildReportData, epsilonSquared, escapeHtml, jsonForScript, latentUsage, paramImportance, paretoFront, renderDashboardIndex, renderDashboardStudyPage, renderReportHtml } from '../src/report';
+import { buildStudy, latentEpochs, lcg } from './fixtures/report-study';
 
 const BIN = path.join(__dirname, '..', 'dist', 'cli', 'main.js');
 const tmp = () => fs.mkdtempSync(path.join(os.tmpdir(), 'vaekit-report-'));
@@ -101,7 +101,12 @@ describe('escaping', () => {
     error: undefined,
     userAttrs: { metrics: { split: 'validation', validation: { negElbo: v, recon: v, kl: 1 - v } } },
   });
-  const trials = [evil(0, 0.1, '</script><script>alert(3)</script>'), evil(1, 0.5, 'a&b'), evil(2, 0.9, 'a&b'), { ...trial(3, {}, undefined, 'FAIL'), error: '<script>alert(4)</script>' }];
+  // Trial 0 has a folder with per-epoch latent metrics, so its heat map's title carries the strings too.
+  const evilDir = tmp();
+  fs.writeFileSync(path.join(evilDir, 'metrics.json'), JSON.stringify({ epochs: latentEpochs(4, 2, 1, lcg(3)) }));
+  const first = evil(0, 0.1, '</script><script>alert(3)</script>');
+  first.userAttrs.dir = evilDir;
+  const trials = [first, evil(1, 0.5, 'a&b'), evil(2, 0.9, 'a&b'), { ...trial(3, {}, undefined, 'FAIL'), error: '<script>alert(4)</script>' }];
   const data = buildReportData({ name: NAME, direction: 'minimize', attrs: { metric: 'negElbo', config: '"><script>alert(5)</script>' }, storage: 'sqlite:<b>x</b>' }, trials);
 
   it('writes no user string raw into the report, the dashboard pages or the inlined data', () => {
@@ -128,7 +133,10 @@ describe('escaping', () => {
   it('builds the charts from fixed field names, whatever the parameters are called', () => {
     const text = JSON.stringify(data.charts.map((c) => c.spec));
     expect(text).not.toMatch(/"field":"<img/);
-    expect(data.charts.map((c) => c.id)).toEqual(['history', 'importance', 'slice-0', 'slice-1', 'parallel', 'rd']);
+    expect(data.charts.map((c) => c.id)).toEqual(['history', 'importance', 'slice-0', 'slice-1', 'parallel', 'rd', 'latent-summary', 'latent-0']);
+    // User strings reach the latent charts as data values and titles only.
+    expect(data.charts.find((c) => c.id === 'latent-0')!.title).toContain('act=</script><script>alert(3)</script>');
+    expect(text).not.toMatch(/"(field|filter|test|expr|calculate)":"[^"]*(script|img)/);
   });
 });
 
@@ -154,7 +162,89 @@ describe('report data', () => {
     expect(data.pareto!.length).toBeGreaterThan(0);
     expect(data.trials[0].curve).toHaveLength(4);
     expect(data.params.map((p) => p.name).sort()).toEqual(['model.beta', 'model.encoder.activation', 'model.latentDim', 'train.optimizer.lr']);
-    expect(data.charts.map((c) => c.id)).toEqual(['history', 'importance', 'slice-0', 'slice-1', 'slice-2', 'slice-3', 'parallel', 'rd', 'curves']);
+    expect(data.charts.map((c) => c.id)).toEqual([
+      'history', 'importance', 'slice-0', 'slice-1', 'slice-2', 'slice-3', 'parallel', 'rd',
+      'latent-summary', 'latent-0', 'latent-1', 'latent-3', 'latent-4', 'latent-5', 'latent-6', 'latent-8', 'latent-9', 'curves',
+    ]);
+    // Latent usage from each trial's metrics.json: the pruned trial's 2 epochs, the others' 4.
+    expect(data.latent!.shown).toEqual([0, 1, 3, 4, 5, 6, 8, 9]);
+    expect(data.latent!.missing).toEqual([
+      { number: 2, state: 'COMPLETE', reason: 'no validation metrics per epoch (KL per dimension) in its metrics.json' },
+      { number: 7, state: 'FAIL', reason: 'no trial folder recorded' },
+    ]);
+    expect(data.latent!.baseline).toBeNull();
+    const t0 = data.trials[0];
+    expect(t0.latent!.dims).toBe(t0.params['model.latentDim']);
+    expect(t0.latent!.epochs.map((e) => e.epoch)).toEqual([1, 2, 3, 4]);
+    expect(data.trials[4].latent!.epochs).toHaveLength(2);
+    const heat = data.charts.find((c) => c.id === 'latent-0')!;
+    expect(heat.title).toBe(`trial 0: ${Object.entries(t0.params).map(([k, v]) => `${k}=${typeof v === 'number' ? +v.toPrecision(5) : v}`).join(', ')} — ${t0.latent!.epochs[3].activeUnits} of ${t0.latent!.dims} active units`);
+    const cells = ((heat.spec.vconcat as Array<Record<string, unknown>>)[0].data as { values: unknown[] }).values;
+    expect(cells).toHaveLength(4 * t0.latent!.dims);
+    expect((heat.spec.vconcat as Array<Record<string, unknown>>)[0].mark).toEqual({ type: 'rect' });
+    expect(data.latent!.maxKl).toBe(Math.max(...data.trials.flatMap((t) => (t.latent ? t.latent.epochs.flatMap((e) => e.klPerDim) : []))));
+  });
+});
+
+describe('latent usage', () => {
+  it('reads KL per dimension, active units and I(x;z) per epoch from metrics.json, skipping epochs without validation', () => {
+    const metrics = {
+      config: {},
+      epochs: [
+        { epoch: 2, validation: { klPerDim: [1.234567, 0.0001234567], activeUnits: 1, mutualInfo: 0.98765 } },
+        { epoch: 1, validation: { klPerDim: [0.5, 0.25, 0.125], activeUnits: 3 } },
+        { epoch: 3, train: { loss: 1 } },
+        { epoch: 4, validation: { klPerDim: [1, null] } },
+        { epoch: 5, validation: { klPerDim: [] } },
+      ],
+    };
+    expect(latentUsage(metrics)).toEqual({
+      dims: 3,
+      epochs: [
+        { epoch: 1, klPerDim: [0.5, 0.25, 0.125], activeUnits: 3, mutualInfo: null },
+        { epoch: 2, klPerDim: [1.235, 0.0001235], activeUnits: 1, mutualInfo: 0.9877 },
+      ],
+    });
+    expect(latentUsage({ epochs: [{ epoch: 1 }] })).toBeNull();
+    expect(latentUsage({})).toBeNull();
+    expect(latentUsage(null)).toBeNull();
+    expect(latentUsage({ epochs: 'x' })).toBeNull();
+  });
+
+  it('finds the no-remedy run of a collapse grid and colours each remedy against it', () => {
+    const dir = tmp();
+    const grid: Array<[string, number, number]> = [
+      ['constant', 0, 5],
+      ['constant', 1, 20],
+      ['linear', 0, 5],
+      ['cyclical', 0, 3],
+    ];
+    const trials: FrozenTrial[] = grid.map(([kind, fb, au], n) => {
+      const tdir = path.join(dir, `trial-${n}`);
+      fs.mkdirSync(tdir);
+      const epochs = [1, 2, 3].map((epoch) => ({ epoch, validation: { klPerDim: Array.from({ length: 32 }, (_, d) => (d < au ? 2 : 0.01 * epoch)), activeUnits: au, mutualInfo: au / 4 } }));
+      fs.writeFileSync(path.join(tdir, 'metrics.json'), JSON.stringify({ epochs }));
+      return { ...trial(n, { 'model.klSchedule.kind': kind, 'model.freeBits': fb }, au), userAttrs: { dir: tdir } };
+    });
+    trials.push({ ...trial(4, { 'model.klSchedule.kind': 'linear', 'model.freeBits': 1 }, undefined, 'RUNNING') });
+    const data = buildReportData({ name: 'collapse', direction: 'maximize', attrs: { metric: 'activeUnits' } }, trials);
+    expect(data.latent).toMatchObject({ shown: [0, 1, 2, 3], baseline: 0, maxKl: 2 });
+    expect(data.latent!.missing).toEqual([{ number: 4, state: 'RUNNING', reason: 'still running: its folder is recorded when it finishes' }]);
+    const bars = data.charts.find((c) => c.id === 'latent-summary')!;
+    const rows = (bars.spec.data as { values: Array<Record<string, unknown>> }).values;
+    expect(rows.map((r) => [r.trial, r.au, r.vs])).toEqual([
+      [0, 5, 'no remedy'],
+      [1, 20, 'more than no remedy'],
+      [2, 5, 'as many as no remedy'],
+      [3, 3, 'fewer than no remedy'],
+    ]);
+    expect(rows[1].label).toBe('trial 1: model.klSchedule.kind=constant, model.freeBits=1');
+    expect(rows[1].text).toBe('20 of 32 · I(x;z) 5.00 nats');
+    expect(data.charts.find((c) => c.id === 'latent-1')!.title).toBe('trial 1: model.klSchedule.kind=constant, model.freeBits=1 — 20 of 32 active units');
+    // The dashed rule sits at the no-remedy run's count.
+    expect(JSON.stringify(bars.spec)).toContain('"data":{"values":[{"au":5}]},"mark":{"type":"rule"');
+    // A study that is not a VAE's (no folders, no KL) has no latent section at all.
+    expect(buildReportData({ name: 'plain', direction: 'minimize', attrs: {} }, [trial(0, { x: 0.5 }, 1)]).latent).toBeNull();
   });
 });
 

@@ -17,6 +17,11 @@ section h2 { font-size: 17px; margin: 2px 0 6px; }
 section p.note { color: #555; font-size: 12.5px; margin: 4px 0 10px; max-width: 1100px; }
 .grid { display: flex; flex-wrap: wrap; gap: 12px 20px; }
 .slice h3 { font-size: 13px; margin: 4px 0; font-weight: 600; word-break: break-all; }
+.latent-summary h3, .latent-trial h3 { font-size: 13px; margin: 4px 0; font-weight: 600; }
+.latent-trial h3 { max-width: 380px; overflow-wrap: anywhere; }
+.latent-grid { gap: 14px 28px; }
+.latent-summary { margin-bottom: 14px; }
+ul.latent-missing { font-size: 12.5px; color: #555; margin: 2px 0; }
 .chart { overflow-x: auto; }
 .table-box { overflow-x: auto; }
 .chart-error { color: #b00020; white-space: pre-wrap; font-family: monospace; }
@@ -196,6 +201,39 @@ export const CLIENT_JS = String.raw`
     });
   }
 
+  function renderLatent(root, data) {
+    var L = data.latent;
+    var base = L.baseline === null ? null : data.trials.filter(function (t) { return t.number === L.baseline; })[0];
+    var sec = section(root, 'latent', 'Latent usage',
+      'Posterior collapse made visible: for each trial, the KL divergence of each latent dimension from the prior on the validation split, per epoch (one colour scale for every trial, in nats; a dark row is a dimension the encoder does not use). ' +
+      'Under each heat map: the active units per epoch (dimensions whose posterior mean varies across inputs, Cov_x E[z_d|x] > 0.01; Burda et al. 2016) and the mutual information I(x;z) between inputs and code, when measured.');
+    var bars = chartsOf(data, 'latent-summary');
+    if (bars.length) {
+      var sum = el('div', 'latent-summary');
+      sum.appendChild(el('h3', null, bars[0].title));
+      sum.appendChild(el('p', 'note', base
+        ? 'The dashed rule is trial ' + base.number + ', whose searched parameters are all off (' + Object.keys(base.params).map(function (k) { return k + '=' + showParam(base.params[k]); }).join(', ') + '): the no-remedy run. Green bars keep more dimensions in use than it does, light blue as many, red fewer. I(x;z) at the last epoch is printed beside each bar: with every dimension above the threshold, it (and the heat maps) still tell the runs apart.'
+        : 'By trial number.'));
+      sec.appendChild(sum);
+      chartBox(sum, bars[0]);
+    }
+    var grid = el('div', 'grid latent-grid');
+    sec.appendChild(grid);
+    chartsOf(data, 'latent').forEach(function (ch) {
+      var cell = el('div', 'latent-trial');
+      cell.appendChild(el('h3', null, ch.title));
+      grid.appendChild(cell);
+      chartBox(cell, ch);
+    });
+    if (!L.shown.length) sec.appendChild(el('p', 'empty', 'No trial has latent metrics per epoch yet.'));
+    if (L.missing.length) {
+      sec.appendChild(el('p', 'note', 'No heat map for ' + L.missing.length + ' trial' + (L.missing.length > 1 ? 's' : '') + ':'));
+      var ul = el('ul', 'latent-missing');
+      L.missing.forEach(function (m) { ul.appendChild(el('li', null, 'trial ' + m.number + ' (' + m.state + '): ' + m.reason)); });
+      sec.appendChild(ul);
+    }
+  }
+
   function render(root, data) {
     views.forEach(function (v) { try { v.finalize(); } catch (e) { /* already gone */ } });
     views = [];
@@ -249,6 +287,8 @@ export const CLIENT_JS = String.raw`
         ' rate (KL) and distortion (reconstruction term); \u2212ELBO = R + D, so lines of slope \u22121 have equal ELBO. Red-ringed points form the Pareto front (no other trial has both lower rate and lower distortion), joined by the dashed red staircase (Alemi et al. 2018).');
       rds.forEach(function (ch) { chartBox(rd, ch); });
     }
+
+    if (data.latent) renderLatent(root, data);
 
     var lc = section(root, 'curves', 'Learning curves', 'The values each trial reported per step (the pruner\u2019s input); dashed: pruned, dotted: failed.');
     var lcs = chartsOf(data, 'curves');

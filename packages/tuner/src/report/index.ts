@@ -11,8 +11,8 @@ import type { FrozenTrial } from '../study/types';
 import { buildReportData, dataUriImages, ImageRef, ReportData, StudyInfo } from './data';
 import { renderReportHtml } from './html';
 
-export { buildReportData, dataUriImages, TRIAL_IMAGES } from './data';
-export type { ReportData, ReportTrial, StudyInfo, ImageRef } from './data';
+export { buildReportData, dataUriImages, latentUsage, readLatentUsage, TRIAL_IMAGES } from './data';
+export type { ReportData, ReportTrial, StudyInfo, ImageRef, LatentUsage, LatentEpoch, LatentSummary } from './data';
 export { paramImportance, epsilonSquared, IMPORTANCE_METHOD, IMPORTANCE_LIMITS } from './importance';
 export { paretoFront } from './pareto';
 export { renderReportHtml, renderDashboardIndex, renderDashboardStudyPage } from './html';

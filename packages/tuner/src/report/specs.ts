@@ -5,7 +5,7 @@
  */
 import type { ReportData, ReportParam, ReportTrial } from './data';
 
-export type Section = 'history' | 'importance' | 'slice' | 'parallel' | 'rd' | 'curves';
+export type Section = 'history' | 'importance' | 'slice' | 'parallel' | 'rd' | 'latent-summary' | 'latent' | 'curves';
 
 export interface ChartSpec {
   id: string;
@@ -270,8 +270,177 @@ function curves(d: ReportData): ChartSpec | undefined {
   return { id: 'curves', section: 'curves', title: 'Learning curves', spec };
 }
 
+/** "trial N: params" of a trial, for the latent-usage charts. */
+export const latentLabel = (t: ReportTrial) => {
+  const p = paramsLabel(t);
+  return `trial ${t.number}${p ? ': ' + p : ''}`;
+};
+
+/** The heading of a trial's heat map: its searched parameters and the active units at its last epoch. */
+export function latentTitle(t: ReportTrial): string {
+  const last = t.latent!.epochs[t.latent!.epochs.length - 1];
+  const au = last.activeUnits === null ? 'active units not measured' : `${last.activeUnits} of ${t.latent!.dims} active units`;
+  return `${latentLabel(t)} — ${au}${t.state === 'COMPLETE' ? '' : ` (${t.state})`}`;
+}
+
+/** Up to about `n` evenly spaced integer ticks from lo to hi. */
+function someInts(lo: number, hi: number, n: number): number[] {
+  const every = Math.max(1, Math.ceil((hi - lo + 1) / n));
+  const out: number[] = [];
+  for (let v = lo; v <= hi; v += every) out.push(v);
+  return out;
+}
+
+/** Epochs up to this many get their active units and I(x;z) printed under the heat map; more get small line charts. */
+export const LATENT_TEXT_EPOCHS = 24;
+
+/** One trial's latent usage: KL per dimension over epochs (rect marks), then active units and I(x;z) per epoch. */
+function latentTrial(d: ReportData, t: ReportTrial): ChartSpec {
+  const u = t.latent!;
+  const maxKl = d.latent?.maxKl || 1;
+  const cells: Row[] = u.epochs.flatMap((e) => e.klPerDim.map((kl, dim) => ({ epoch: e.epoch, dim, kl: Math.max(0, kl) })));
+  const epochs = u.epochs.map((e) => e.epoch);
+  const step = Math.max(5, Math.min(28, Math.floor(320 / epochs.length)));
+  const dimStep = Math.max(4, Math.min(14, Math.floor(260 / u.dims)));
+  const x = {
+    field: 'epoch',
+    type: 'ordinal',
+    title: 'epoch',
+    sort: 'ascending',
+    axis: { labelAngle: 0, values: epochs.length > 16 ? someInts(Math.min(...epochs), Math.max(...epochs), 10).filter((v) => epochs.includes(v)) : undefined },
+  };
+  const heat = {
+    width: { step },
+    height: { step: dimStep },
+    data: { values: cells },
+    mark: { type: 'rect' },
+    encoding: {
+      x: { ...x, axis: { ...x.axis, title: null, labels: false, ticks: false, domain: false } },
+      y: { field: 'dim', type: 'ordinal', title: 'latent dimension', sort: 'ascending', axis: { values: someInts(0, u.dims - 1, Math.floor((u.dims * dimStep) / 14)) } },
+      color: {
+        field: 'kl',
+        type: 'quantitative',
+        title: 'KL (nats)',
+        scale: { scheme: 'viridis', type: 'sqrt', domain: [0, maxKl], zero: true },
+        legend: { gradientLength: Math.max(60, Math.min(200, u.dims * dimStep)), format: '.2~f' },
+      },
+      tooltip: [
+        { field: 'epoch', type: 'ordinal' },
+        { field: 'dim', type: 'ordinal', title: 'dimension' },
+        { field: 'kl', type: 'quantitative', format: '.3f', title: 'KL (nats)' },
+      ],
+    },
+  };
+  const hasMi = u.epochs.some((e) => e.mutualInfo !== null);
+  const below: Record<string, unknown>[] = [];
+  if (epochs.length <= LATENT_TEXT_EPOCHS) {
+    const rows: Row[] = [];
+    for (const e of u.epochs) {
+      rows.push({ epoch: e.epoch, row: 'active units', text: e.activeUnits === null ? '—' : String(e.activeUnits) });
+      if (hasMi) rows.push({ epoch: e.epoch, row: 'I(x;z) nats', text: e.mutualInfo === null ? '—' : e.mutualInfo.toFixed(e.mutualInfo < 10 ? 2 : 1) });
+    }
+    below.push({
+      width: { step },
+      height: { step: 16 },
+      data: { values: rows },
+      mark: { type: 'text', fontSize: step < 22 ? 9 : 11, color: '#222' },
+      encoding: {
+        x,
+        y: { field: 'row', type: 'nominal', title: null, sort: ['active units', 'I(x;z) nats'], axis: { domain: false, ticks: false } },
+        text: { field: 'text', type: 'nominal' },
+      },
+    });
+  } else {
+    const line = (field: 'activeUnits' | 'mutualInfo', title: string, domain?: number[]) => ({
+      width: { step },
+      height: 60,
+      data: { values: u.epochs.filter((e) => e[field] !== null).map((e) => ({ epoch: e.epoch, value: e[field] })) },
+      mark: { type: 'line', point: { size: 14, filled: true }, color: '#4c78a8', strokeWidth: 1.5 },
+      encoding: {
+        x,
+        y: { field: 'value', type: 'quantitative', title, scale: domain ? { domain } : { zero: false }, axis: { tickCount: 3 } },
+        tooltip: [{ field: 'epoch', type: 'ordinal' }, { field: 'value', type: 'quantitative', title, format: '.3~f' }],
+      },
+    });
+    below.push(line('activeUnits', 'active units', [0, u.dims]));
+    if (hasMi) below.push(line('mutualInfo', 'I(x;z) nats'));
+  }
+  const spec = base(undefined, { vconcat: [heat, ...below], spacing: 4, resolve: { scale: { x: 'shared' } } });
+  return { id: `latent-${t.number}`, section: 'latent', title: latentTitle(t), spec };
+}
+
+/** Active units at each trial's last epoch, by trial number, against the no-remedy run when there is one. */
+function latentBars(d: ReportData): ChartSpec | undefined {
+  if (!d.latent || !d.latent.shown.length) return undefined;
+  const base0 = d.latent.baseline;
+  const trials = d.trials.filter((t) => t.latent);
+  const at = (t: ReportTrial) => t.latent!.epochs[t.latent!.epochs.length - 1];
+  const baseAu = base0 === null ? null : at(trials.find((t) => t.number === base0)!).activeUnits;
+  const rows: Row[] = trials
+    .filter((t) => at(t).activeUnits !== null)
+    .map((t) => {
+      const au = at(t).activeUnits!;
+      const vs = baseAu === null ? 'trial' : t.number === base0 ? 'no remedy' : au > baseAu ? 'more than no remedy' : au === baseAu ? 'as many as no remedy' : 'fewer than no remedy';
+      const mi = at(t).mutualInfo;
+      const text = `${au} of ${t.latent!.dims}` + (mi === null ? '' : ` · I(x;z) ${mi.toFixed(2)} nats`);
+      return { trial: t.number, label: latentLabel(t), au, dims: t.latent!.dims, text, mi, epoch: at(t).epoch, state: t.state, vs };
+    });
+  if (!rows.length) return undefined;
+  const dims = Math.max(...trials.map((t) => t.latent!.dims));
+  const sameDims = trials.every((t) => t.latent!.dims === dims);
+  const y = { field: 'label', type: 'nominal', title: null, sort: { field: 'trial', order: 'ascending' }, axis: { labelLimit: 460, labelFontSize: 11.5 } };
+  const x = { field: 'au', type: 'quantitative', title: sameDims ? `active units at the last epoch (of ${dims} dimensions)` : 'active units at the last epoch', scale: { domain: [0, dims], nice: false }, axis: { tickMinStep: 1, format: 'd' } };
+  const color =
+    baseAu === null
+      ? { value: '#4c78a8' }
+      : {
+          field: 'vs',
+          type: 'nominal',
+          title: null,
+          scale: { domain: ['no remedy', 'more than no remedy', 'as many as no remedy', 'fewer than no remedy'], range: ['#9e9e9e', '#2ca02c', '#9ecae9', '#d62728'] },
+          legend: { orient: 'bottom', direction: 'horizontal' },
+        };
+  const layers: Record<string, unknown>[] = [
+    {
+      mark: { type: 'bar', height: { band: 0.7 } },
+      encoding: {
+        y,
+        x,
+        color,
+        tooltip: [
+          { field: 'trial', type: 'quantitative' },
+          { field: 'label', type: 'nominal', title: 'parameters' },
+          { field: 'au', type: 'quantitative', title: 'active units' },
+          { field: 'mi', type: 'quantitative', title: 'I(x;z) nats', format: '.3f' },
+          { field: 'epoch', type: 'quantitative', title: 'at epoch' },
+          { field: 'state', type: 'nominal' },
+        ],
+      },
+    },
+    { mark: { type: 'text', align: 'left', dx: 4, fontSize: 11, color: '#222' }, encoding: { y, x, text: { field: 'text', type: 'nominal' } } },
+  ];
+  if (baseAu !== null && baseAu !== undefined) {
+    layers.push({
+      data: { values: [{ au: baseAu }] },
+      mark: { type: 'rule', color: '#555', strokeDash: [4, 3], strokeWidth: 1.5 },
+      encoding: { x: { field: 'au', type: 'quantitative' } },
+    });
+  }
+  const spec = base(undefined, { width: 360, height: { step: 22 }, data: { values: rows }, layer: layers });
+  return { id: 'latent-summary', section: 'latent-summary', title: 'Active units at the last epoch, per trial', spec };
+}
+
 /** Every chart of a study's report, in page order. */
 export function chartSpecs(d: ReportData): ChartSpec[] {
-  const out: Array<ChartSpec | undefined> = [history(d), importance(d), ...d.params.map((p, i) => slice(d, p, i)), parallel(d), rateDistortion(d), curves(d)];
+  const out: Array<ChartSpec | undefined> = [
+    history(d),
+    importance(d),
+    ...d.params.map((p, i) => slice(d, p, i)),
+    parallel(d),
+    rateDistortion(d),
+    latentBars(d),
+    ...d.trials.filter((t) => t.latent).map((t) => latentTrial(d, t)),
+    curves(d),
+  ];
   return out.filter((c): c is ChartSpec => !!c);
 }
