@@ -3,6 +3,7 @@ import * as path from 'path';
 import * as tf from '@tensorflow/tfjs-core';
 import {
   averagePrecision,
+  backendLabel,
   batchRanges,
   buildModel,
   ConfigError,
@@ -98,8 +99,8 @@ export async function runAnomalyProtocol(
   section: AnomalySection,
   o: { file?: string; baseDir: string; out: string; log: NodeJS.WritableStream },
 ): Promise<AnomalyResult> {
-  const backend = await selectBackend(config.train.backend);
-  o.log.write(`vaekit: backend ${backend}\n`);
+  await selectBackend(config.train.backend);
+  o.log.write(`vaekit: backend ${backendLabel()}\n`);
   const ctx = { registry: builtInRegistry(), validateOptions, file: o.file, baseDir: o.baseDir, seed: config.train.seed };
   const data = await loadDataset(config.data, ctx);
   if (!data.test.labels || !data.train.labels) {

@@ -3,7 +3,7 @@ import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
 import { stringify } from 'yaml';
-import { ConfigError, selectBackend, setPath } from '@vaekit/core';
+import { backendLabel, ConfigError, selectBackend, setPath } from '@vaekit/core';
 import { loadConfigFile } from '../config';
 import { createStudy, Study } from '../study/study';
 import type { FrozenTrial, ParamValue } from '../study/types';
@@ -114,8 +114,8 @@ export async function runSearch(a: SearchArgs): Promise<SearchSummary | undefine
     log.write(trialLine(t, study.bestTrial) + '\n');
   };
   if (r.workers <= 1) {
-    const backend = await selectBackend(r.loaded.config.train.backend);
-    log.write(`vaekit: backend ${backend}\n`);
+    await selectBackend(r.loaded.config.train.backend);
+    log.write(`vaekit: backend ${backendLabel()}\n`);
     await study.optimize(objective, { ...optimizeOpts, workers: 1, onTrialEnd: onEnd });
   } else {
     await runWorkers(a, r.workers, onEnd, log);
