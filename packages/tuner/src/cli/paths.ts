@@ -3,7 +3,7 @@ import * as path from 'path';
 
 /**
  * The folder of ready configs: `configs/` in the working directory or a parent of it (the
- * monorepo's root when run through Nx or npx), else the one beside this package in the repo.
+ * monorepo's root when run through Nx or npx), else `configs/` in the working directory.
  */
 export function findConfigsDir(start = process.cwd()): string {
   let dir = path.resolve(start);
@@ -14,5 +14,5 @@ export function findConfigsDir(start = process.cwd()): string {
     if (up === dir) break;
     dir = up;
   }
-  return path.resolve(__dirname, '..', '..', '..', '..', 'configs');
+  return path.resolve(start, 'configs');
 }
