@@ -24,3 +24,4 @@ export * from "./build/build";
 export * from './layers/schemas';
 export * from './eval/score';
 export * from './eval/metrics';
+export * from './train/fromConfig';

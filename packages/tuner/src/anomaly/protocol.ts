@@ -19,6 +19,7 @@ import {
   selectBackend,
   TrainConfig,
   trainModel,
+  trainOptionsFromConfig,
   validateOptions,
   VAE,
 } from '@vaekit/core';
@@ -118,18 +119,7 @@ export async function runAnomalyProtocol(
     const anomalous = Int8Array.from(test.labels!, (l) => (l === c ? 0 : 1));
     const model = await buildModel(config.model, data.info, ctx);
     const t = config.train;
-    await trainModel(model, normal, {
-      epochs: t.epochs,
-      batchSize: t.batchSize,
-      optimizer: t.optimizer,
-      seed: t.seed,
-      beta: config.model.beta,
-      klSchedule: config.model.klSchedule,
-      freeBits: config.model.freeBits,
-      clipNorm: t.clipNorm,
-      earlyStopping: t.earlyStopping,
-      evalBatchSize: config.eval.batchSize,
-    });
+    await trainModel(model, normal, trainOptionsFromConfig(config));
     const scores = scoreSplit(model, test, section.method, section.samples, t.seed + 5);
     const dir = path.join(o.out, `class-${c}`);
     fs.mkdirSync(dir, { recursive: true });

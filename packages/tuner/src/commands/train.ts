@@ -15,6 +15,7 @@ import {
   saveCheckpoint,
   selectBackend,
   trainModel,
+  trainOptionsFromConfig,
   TrainConfig,
   validateOptions,
 } from '@vaekit/core';
@@ -72,17 +73,7 @@ export async function runTraining(config: TrainConfig, o: TrainRunOptions): Prom
   let result;
   try {
     result = await trainModel(model, data, {
-      epochs: t.epochs,
-      batchSize: t.batchSize,
-      optimizer: t.optimizer,
-      seed: t.seed,
-      beta: config.model.beta,
-      klSchedule: config.model.klSchedule,
-      freeBits: config.model.freeBits,
-      clipNorm: t.clipNorm,
-      earlyStopping: t.earlyStopping,
-      evalBatchSize: config.eval.batchSize,
-      activeUnitThreshold: config.eval.activeUnitThreshold,
+      ...trainOptionsFromConfig(config),
       onStep: (s) => progress.step(s),
       onEpoch: async (m) => {
         epochs.push(m);
