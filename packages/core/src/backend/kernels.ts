@@ -27,25 +27,9 @@
 import * as tf from '@tensorflow/tfjs-core';
 import { CONV2D_FILTER_GRAD_KERNEL, setNativeKernelsActive } from '../nn/ops';
 
-/** The subset of @vaekit/native used here (see packages/native/src/index.d.ts). */
-export interface NativeKernels {
-  sgemm(
-    heap: Float32Array, M: number, N: number, K: number,
-    aOff: number, lda: number, transA: boolean,
-    bOff: number, ldb: number, transB: boolean,
-    cOff: number, ldc: number, biasOff: number,
-  ): void;
-  softplus(heap: Float32Array, n: number, xOff: number, yOff: number): void;
-  sum(heap: Float32Array, outer: number, inner: number, xOff: number, yOff: number, leading: boolean): void;
-  conv2d(heap: Float32Array, xOff: number, fOff: number, yOff: number, biasOff: number, geom: Int32Array): void;
-  conv2dFilterGrad(heap: Float32Array, xOff: number, dwOff: number, dyOff: number, biasOff: number, geom: Int32Array): void;
-  adam(
-    heap: Float32Array, n: number,
-    xOff: number, mOff: number, vOff: number, gOff: number,
-    xoOff: number, moOff: number, voOff: number,
-    lr: number, beta1: number, beta2: number, epsilon: number, c1: number, c2: number,
-  ): void;
-}
+/** The kernels @vaekit/native exports (packages/native/src/index.d.ts). */
+import type { NativeKernels } from '@vaekit/native';
+export type { NativeKernels };
 
 /** Name of the fused Adam kernel. */
 export const ADAM_KERNEL = 'VaekitAdam';
