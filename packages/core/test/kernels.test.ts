@@ -15,6 +15,7 @@ import type { NativeKernels } from '../src/backend/kernels';
 import { FusedAdam } from '../src/train/optimizer';
 import { conv2d, conv2dTranspose, dense } from '../src/nn';
 import type { Conv2DPad } from '../src/nn';
+import { mulberry32 } from '../src/math/rng';
 
 const loaded = loadNative().kernels;
 /** The addon with call counters (its own exports are read-only). */
@@ -32,17 +33,8 @@ const paths: Array<['native' | 'fallback', boolean]> = [
   ['fallback', true],
 ];
 
-/** mulberry32 */
-function rng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+/** mulberry32: deterministic data, identical on both backends. */
+const rng = mulberry32;
 
 function rand(shape: number[], seed: number, scale = 1): { data: Float32Array; shape: number[] } {
   const next = rng(seed);

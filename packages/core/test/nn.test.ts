@@ -10,6 +10,7 @@ import '@tensorflow/tfjs-backend-cpu';
 import { setWasmPaths } from '@tensorflow/tfjs-backend-wasm';
 import { conv2d, conv2dOutputSize, conv2dTranspose, conv2dTransposeOutputSize, dense } from '../src/nn';
 import type { Conv2DPad, Conv2DStrides } from '../src/nn';
+import { mulberry32 } from '../src/math/rng';
 
 const RTOL = 1e-4;
 
@@ -19,16 +20,7 @@ interface HostTensor {
 }
 
 /** mulberry32: deterministic data, identical on both backends. */
-function rng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+const rng = mulberry32;
 
 function randHost(shape: number[], next: () => number, scale = 1): HostTensor {
   const n = shape.reduce((a, b) => a * b, 1);

@@ -1,13 +1,8 @@
-/** mulberry32: a small, fast, seeded PRNG. Returns a function giving uniforms in [0, 1). */
+import { mulberry32 as fromState } from '@vaekit/core';
+
+/** Core's mulberry32, seeded from any number (large seeds folded to 32 bits). Uniforms in [0, 1). */
 export function mulberry32(seed: number): () => number {
-  let a = toUint32(seed);
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
+  return fromState(toUint32(seed));
 }
 
 /** A well-mixed 32-bit seed for sub-stream `stream` of `seed`, so streams do not overlap. */

@@ -2,19 +2,23 @@
  * A small seeded PRNG (mulberry32) for everything that must repeat from a seed:
  * shuffles, weight initialisation, binarisation, the seeds handed to tfjs random ops.
  */
-export class Rng {
-  private state: number;
-
-  constructor(seed: number) {
-    this.state = (Math.floor(seed) ^ 0x9e3779b9) >>> 0;
-  }
-
-  /** Uniform in [0, 1). */
-  next(): number {
-    let t = (this.state = (this.state + 0x6d2b79f5) >>> 0);
+/** mulberry32 from a 32-bit state (`seed >>> 0`): a function giving uniforms in [0, 1). */
+export function mulberry32(seed: number): () => number {
+  let state = seed >>> 0;
+  return () => {
+    let t = (state = (state + 0x6d2b79f5) >>> 0);
     t = Math.imul(t ^ (t >>> 15), t | 1);
     t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
     return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
+}
+
+export class Rng {
+  /** Uniform in [0, 1). */
+  readonly next: () => number;
+
+  constructor(seed: number) {
+    this.next = mulberry32(Math.floor(seed) ^ 0x9e3779b9);
   }
 
   /** An integer seed for a tfjs random op. */
