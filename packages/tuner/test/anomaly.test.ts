@@ -42,6 +42,64 @@ describe('vaekit anomaly', () => {
   });
 });
 
+describe('an anomaly study (study.metric rocAuc)', () => {
+  const study = `
+data: { use: mnist, limit: 6000, validation: 1500, testLimit: 1000 }
+model:
+  latentDim: 4
+  encoder: { use: mlp, hidden: [64] }
+  decoder: { use: mlp, hidden: [64] }
+  loss: { use: mse, sigma: 0.2 }
+train: { epochs: 10, batchSize: 50, seed: 1, backend: wasm }
+output: { images: false }
+anomaly: { classes: [0, 7], method: recon, baselines: { pca: { components: 5 }, knn: false } }
+study: { name: det, metric: rocAuc, storage: "memory:" }
+search:
+  model.latentDim: { grid: [2, 8] }
+`;
+
+  it('optimises the mean ROC-AUC on the validation split, keeps the test AUCs apart, and writes a best.yaml that vaekit anomaly runs', () => {
+    const dir = tmp();
+    fs.writeFileSync(path.join(dir, 's.yaml'), study);
+    const r = run(['search', '--config', 's.yaml', '--workers', '1', '--json'], dir);
+    expect(r.stderr).not.toMatch(/\n\s+at /);
+    expect(r.code).toBe(0);
+    const summary = JSON.parse(r.stdout.trim().split('\n').pop()!);
+    expect(summary.metric).toBe('rocAuc');
+    expect(summary.trials).toHaveLength(2);
+    for (const t of summary.trials) {
+      expect(t.state).toBe('COMPLETE');
+      expect(t.metrics.split).toBe('validation');
+      // The value is the validation mean over the two normal classes, never the test one.
+      const perClass = t.metrics.classes.map((c: { validation: { rocAuc: number } }) => c.validation.rocAuc);
+      expect(t.value).toBeCloseTo((perClass[0] + perClass[1]) / 2, 10);
+      expect(t.value).toBeCloseTo(t.metrics.validation.rocAuc, 10);
+      expect(t.value).toBeGreaterThan(0.8);
+      expect(t.metrics.test.rocAuc).toBeGreaterThan(0.8);
+      expect(t.metrics.test.rocAuc).not.toBe(t.value);
+      expect(t.metrics.test.pcaRocAuc).toBeGreaterThan(0.8);
+      expect(fs.existsSync(path.join(dir, 'out', 'det', `trial-${t.number}`, 'anomaly.json'))).toBe(true);
+    }
+    // Maximised: the best trial has the highest value.
+    expect(summary.best.value).toBe(Math.max(...summary.trials.map((t: { value: number }) => t.value)));
+    const best = fs.readFileSync(path.join(dir, 'out', 'det', 'best.yaml'), 'utf8');
+    expect(best).toMatch(/# vaekit anomaly --config/);
+    expect(best).toMatch(new RegExp(`latentDim: ${summary.best.params['model.latentDim']}`));
+    const again = run(['anomaly', '--config', path.join('out', 'det', 'best.yaml'), '--out', 'again', '--json'], dir);
+    expect(again.code).toBe(0);
+    expect(JSON.parse(again.stdout.trim().split('\n').pop()!).classes).toHaveLength(2);
+  });
+
+  it('says an anomaly metric needs an anomaly: section', () => {
+    const dir = tmp();
+    fs.writeFileSync(path.join(dir, 'bad.yaml'), study.replace(/^anomaly:.*$/m, ''));
+    const r = run(['search', '--config', 'bad.yaml', '--workers', '1'], dir);
+    expect(r.stderr).toMatch(/bad\.yaml: study\.metric: rocAuc .*needs an anomaly: section/);
+    expect(r.stderr).not.toMatch(/\n\s+at /);
+    expect(r.code).toBe(2);
+  });
+});
+
 describe('vaekit score', () => {
   const dir = tmp();
   beforeAll(() => {

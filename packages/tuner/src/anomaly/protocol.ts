@@ -27,36 +27,16 @@ import { builtInRegistry } from '../registry';
 import { writePictures } from '../images/pictures';
 import { knnScores, pcaScores } from './baselines';
 
-export interface AnomalySection {
-  classes?: number[];
-  method: ScoreMethod;
-  samples: number;
-  baselines: { pca: { components: number } | false; knn: { k: number } | false };
-}
-
-export const anomalySchema = {
-  type: 'object',
-  additionalProperties: false,
-  properties: {
-    classes: { type: 'array', items: { type: 'integer' }, minItems: 1, description: 'Labels that take turns as the normal class (default: every label in the training data).' },
-    method: { enum: ['elbo', 'iwae', 'recon'], default: 'elbo', description: 'Anomaly score: −ELBO, IWAE NLL, or reconstruction NLL.' },
-    samples: { type: 'integer', minimum: 1, default: 10, description: 'Posterior samples per example for elbo and iwae.' },
-    baselines: {
-      type: 'object',
-      additionalProperties: false,
-      default: {},
-      properties: {
-        pca: { anyOf: [{ const: false }, { type: 'object', additionalProperties: false, properties: { components: { type: 'integer', minimum: 1, default: 20 } } }], default: { components: 20 } },
-        knn: { anyOf: [{ const: false }, { type: 'object', additionalProperties: false, properties: { k: { type: 'integer', minimum: 1, default: 5 } } }], default: { k: 5 } },
-      },
-    },
-  },
-};
+export { AnomalySection, anomalySchema } from './section';
+import type { AnomalySection } from './section';
 
 export interface ClassResult {
   normal: number;
+  /** On the test split. */
   rocAuc: number;
   prAuc: number;
+  /** On the validation split (all its labels), when asked for and the data has one. */
+  validation?: { rocAuc: number; prAuc: number };
   baselines: Record<string, { rocAuc: number; prAuc: number }>;
   trainSize: number;
   seconds: number;
@@ -68,6 +48,22 @@ export interface AnomalyResult {
   meanPrAuc: number;
   baselines: Record<string, number>;
   method: ScoreMethod;
+  /** Means over the classes on the validation split, when it was scored. */
+  validation?: { meanRocAuc: number; meanPrAuc: number };
+}
+
+export interface ProtocolOptions {
+  file?: string;
+  baseDir: string;
+  out: string;
+  log: NodeJS.WritableStream;
+  /**
+   * Also score the validation split (rows held out of training, every label) and report the
+   * AUCs there: what a study should optimise, so that the test split is never tuned on.
+   */
+  validation?: boolean;
+  /** Called after each class; returning false stops the protocol (a pruned study trial). */
+  onClass?: (r: ClassResult, done: ClassResult[], total: number) => Promise<boolean | void> | boolean | void;
 }
 
 /** Rows of a split whose label is (or is not) `label`. */
@@ -98,7 +94,7 @@ export function scoreSplit(model: VAE, split: DataSplit, method: ScoreMethod, sa
 export async function runAnomalyProtocol(
   config: TrainConfig,
   section: AnomalySection,
-  o: { file?: string; baseDir: string; out: string; log: NodeJS.WritableStream },
+  o: ProtocolOptions,
 ): Promise<AnomalyResult> {
   await selectBackend(config.train.backend);
   o.log.write(`vaekit: backend ${backendLabel()}\n`);
@@ -112,6 +108,7 @@ export async function runAnomalyProtocol(
   const missing = classes.find((c) => !present.includes(c));
   if (missing !== undefined) throw new ConfigError(`${o.file ? o.file + ': ' : ''}anomaly.classes: no training rows have label ${missing} (labels present: ${present.join(', ')})`, 'anomaly.classes');
   const test = evaluationView(data.test, data.binarize, config.train.seed + 3);
+  const validation = o.validation && data.validation.n > 0 ? evaluationView(data.validation, data.binarize, config.train.seed + 4) : undefined;
   const results: ClassResult[] = [];
   for (const c of classes) {
     const t0 = Date.now();
@@ -121,11 +118,13 @@ export async function runAnomalyProtocol(
     const t = config.train;
     await trainModel(model, normal, trainOptionsFromConfig(config));
     const scores = scoreSplit(model, test, section.method, section.samples, t.seed + 5);
+    const heldOut = validation && auc(model, validation, c, section, t.seed + 7);
     const dir = path.join(o.out, `class-${c}`);
     fs.mkdirSync(dir, { recursive: true });
     if (config.output.images) writePictures(dir, model, byLabel(test, (l) => l === c), { seed: t.seed });
     tf.dispose(model.weights());
     const r: ClassResult = { normal: c, rocAuc: rocAuc(scores, anomalous), prAuc: averagePrecision(scores, anomalous), baselines: {}, trainSize: normal.train.n, seconds: 0 };
+    if (heldOut) r.validation = heldOut;
     const trainRows = evaluationView(normal.train, data.binarize, t.seed + 6);
     if (section.baselines.pca) {
       const s = pcaScores(trainRows, test, section.baselines.pca.components);
@@ -141,8 +140,10 @@ export async function runAnomalyProtocol(
     o.log.write(
       `normal ${c}: ROC-AUC ${r.rocAuc.toFixed(4)}  PR-AUC ${r.prAuc.toFixed(4)}` +
         Object.entries(r.baselines).map(([k, v]) => `  ${k} ${v.rocAuc.toFixed(4)}`).join('') +
+        (r.validation ? `  validation ROC-AUC ${r.validation.rocAuc.toFixed(4)}` : '') +
         `  (${r.trainSize} training rows, ${r.seconds.toFixed(1)} s)\n`,
     );
+    if (o.onClass && (await o.onClass(r, results, classes.length)) === false) break;
   }
   const mean = (xs: number[]) => xs.reduce((a, b) => a + b, 0) / xs.length;
   const names = Object.keys(results[0]?.baselines ?? {});
@@ -152,7 +153,19 @@ export async function runAnomalyProtocol(
     meanPrAuc: mean(results.map((r) => r.prAuc)),
     baselines: Object.fromEntries(names.map((n) => [n, mean(results.map((r) => r.baselines[n].rocAuc))])),
     method: section.method,
+    ...(validation && results.every((r) => r.validation)
+      ? { validation: { meanRocAuc: mean(results.map((r) => r.validation!.rocAuc)), meanPrAuc: mean(results.map((r) => r.validation!.prAuc)) } }
+      : {}),
   };
+}
+
+/** ROC-AUC and PR-AUC of the model's scores on a split, rows of class `normal` being the normal ones. */
+function auc(model: VAE, split: DataSplit, normal: number, section: AnomalySection, seed: number): { rocAuc: number; prAuc: number } | undefined {
+  const anomalous = Int8Array.from(split.labels ?? [], (l) => (l === normal ? 0 : 1));
+  const count = anomalous.reduce((a, b) => a + b, 0);
+  if (count === 0 || count === anomalous.length) return undefined; // one class only: no AUC
+  const scores = scoreSplit(model, split, section.method, section.samples, seed);
+  return { rocAuc: rocAuc(scores, anomalous), prAuc: averagePrecision(scores, anomalous) };
 }
 
 export function anomalyTable(r: AnomalyResult): string {

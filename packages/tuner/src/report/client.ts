@@ -115,7 +115,7 @@ export const CLIENT_JS = String.raw`
       cols.push({ key: 'p:' + p.name, label: p.name, text: p.type === 'categorical', get: function (t) { return p.name in t.params ? t.params[p.name] : null; }, param: true });
     });
     var has = function (k) { return data.trials.some(function (t) { return t.metrics && typeof t.metrics[k] === 'number'; }); };
-    [['negElbo', '\u2212ELBO'], ['recon', 'recon'], ['kl', 'KL'], ['activeUnits', 'active units'], ['mutualInfo', 'MI']].forEach(function (m) {
+    [['negElbo', '\u2212ELBO'], ['recon', 'recon'], ['kl', 'KL'], ['activeUnits', 'active units'], ['mutualInfo', 'MI'], ['rocAuc', 'ROC-AUC'], ['prAuc', 'PR-AUC']].forEach(function (m) {
       if (m[0] !== data.study.metric && has(m[0])) cols.push({ key: 'm:' + m[0], label: m[1], get: function (t) { return t.metrics ? (t.metrics[m[0]] === undefined ? null : t.metrics[m[0]]) : null; } });
     });
     cols.push({ key: 'steps', label: 'steps', get: function (t) { return t.curve.length; } });

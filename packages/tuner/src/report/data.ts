@@ -27,6 +27,9 @@ export interface ReportMetrics {
   activeUnits?: number;
   mutualInfo?: number;
   iwaeNll?: number;
+  /** Anomaly studies: mean ROC-AUC and PR-AUC over the normal classes. */
+  rocAuc?: number;
+  prAuc?: number;
 }
 
 export interface ReportTrial {
@@ -207,7 +210,7 @@ function metricsOf(t: FrozenTrial): { metrics: ReportMetrics | null; split: stri
   const src = (m[split] ?? m.validation ?? m.test) as Record<string, unknown> | undefined;
   if (!src || typeof src !== 'object') return { metrics: null, split: null };
   const out: ReportMetrics = {};
-  for (const k of ['negElbo', 'recon', 'kl', 'activeUnits', 'mutualInfo', 'iwaeNll'] as const) {
+  for (const k of ['negElbo', 'recon', 'kl', 'activeUnits', 'mutualInfo', 'iwaeNll', 'rocAuc', 'prAuc'] as const) {
     const v = num(src[k]);
     if (v !== undefined) out[k] = v;
   }

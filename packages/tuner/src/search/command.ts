@@ -92,7 +92,7 @@ export async function runSearch(a: SearchArgs): Promise<SearchSummary | undefine
   const s = r.spec.study;
   const log = a.json ? process.stderr : process.stdout;
   fs.mkdirSync(r.studyDir, { recursive: true });
-  const objective = vaeObjective({ base: r.spec.base, entries: r.spec.entries, metric: s.metric, file: r.file, baseDir: path.dirname(r.loaded.file), studyDir: r.studyDir });
+  const objective = vaeObjective({ base: r.spec.base, entries: r.spec.entries, metric: s.metric, file: r.file, baseDir: path.dirname(r.loaded.file), studyDir: r.studyDir, anomaly: r.spec.anomaly });
   const optimizeOpts = { nTrials: r.trials, timeoutSeconds: s.timeout, heartbeatSeconds: s.heartbeatSeconds, staleSeconds: s.staleSeconds };
 
   if (a.worker) {
@@ -201,7 +201,8 @@ function writeSummary(r: ReturnType<typeof resolve>, study: Study): SearchSummar
     const cfg = JSON.parse(JSON.stringify(r.spec.base));
     delete cfg.$schema;
     for (const [p, v] of Object.entries(best.params)) setPath(cfg, p, v);
-    const header = `# Best trial ${best.number} of study ${s.name}: ${s.metric} = ${best.value} (${s.direction})\n# vaekit train --config ${path.join(r.studyDir, 'best.yaml')}\n`;
+    const run = r.spec.anomaly ? 'vaekit anomaly' : 'vaekit train';
+    const header = `# Best trial ${best.number} of study ${s.name}: ${s.metric} = ${best.value} (${s.direction})\n# ${run} --config ${path.join(r.studyDir, 'best.yaml')}\n`;
     fs.writeFileSync(path.join(r.studyDir, 'best.yaml'), header + stringify(cfg));
   }
   return summary;

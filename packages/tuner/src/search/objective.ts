@@ -3,7 +3,9 @@ import * as path from 'path';
 import { runTraining } from '../commands/train';
 import { Trial, TrialPruned } from '../study/trial';
 import type { Objective } from '../study/study';
-import { Metric, SearchEntry, trialConfig } from './spec';
+import { runAnomalyProtocol } from '../anomaly/protocol';
+import type { AnomalySection } from '../anomaly/section';
+import { ANOMALY_METRICS, Metric, SearchEntry, trialConfig } from './spec';
 
 export interface VaeObjectiveOptions {
   base: Record<string, unknown>;
@@ -14,6 +16,8 @@ export interface VaeObjectiveOptions {
   baseDir: string;
   /** Each trial writes to STUDY_DIR/trial-N/. */
   studyDir: string;
+  /** The validated `anomaly:` section, for the anomaly metrics (rocAuc, prAuc). */
+  anomaly?: AnomalySection;
 }
 
 /**
@@ -23,6 +27,7 @@ export interface VaeObjectiveOptions {
  * metric on the validation split (on the test split when the data has none).
  */
 export function vaeObjective(o: VaeObjectiveOptions): Objective {
+  if ((ANOMALY_METRICS as readonly string[]).includes(o.metric)) return anomalyObjective(o);
   return async (trial: Trial) => {
     const params: Record<string, unknown> = {};
     for (const e of o.entries) params[e.path] = await trial.suggest(e.path, e.dist);
@@ -72,4 +77,58 @@ function pick(m: { negElbo: number; recon: number; kl: number; activeUnits: numb
   const out: Record<string, number> = { negElbo: m.negElbo, recon: m.recon, kl: m.kl, activeUnits: m.activeUnits, mutualInfo: m.mutualInfo };
   if (m.iwaeNll !== undefined) out.iwaeNll = m.iwaeNll;
   return out;
+}
+
+/**
+ * Anomaly detection as a study objective: the trial runs the one-class protocol of
+ * `vaekit anomaly` with its parameters, and its value is the mean ROC-AUC (or PR-AUC) over the
+ * normal classes on the validation split — rows held out of training with every label — so the
+ * test split, whose AUCs are kept beside it, is never tuned on. Without a validation split the
+ * test split is used, and the trial says so (`split`). The running mean is reported after each
+ * class, so a pruner can stop a trial that detects badly on its first classes.
+ */
+function anomalyObjective(o: VaeObjectiveOptions): Objective {
+  const key = o.metric as 'rocAuc' | 'prAuc';
+  if (!o.anomaly) throw new Error(`${o.file}: study.metric ${o.metric} needs an anomaly: section`);
+  const section = o.anomaly;
+  return async (trial: Trial) => {
+    const params: Record<string, unknown> = {};
+    for (const e of o.entries) params[e.path] = await trial.suggest(e.path, e.dist);
+    const config = trialConfig(o.base, params as Record<string, string | number | boolean | null>, o.file);
+    const out = path.join(o.studyDir, `trial-${trial.number}`);
+    fs.mkdirSync(out, { recursive: true });
+    const log = fs.createWriteStream(path.join(out, 'anomaly.log'));
+    let pruned = false;
+    const held = (c: { validation?: { rocAuc: number; prAuc: number }; rocAuc: number; prAuc: number }) => (c.validation ?? c)[key];
+    try {
+      const r = await runAnomalyProtocol(config, section, {
+        file: o.file,
+        baseDir: o.baseDir,
+        out,
+        log,
+        validation: true,
+        onClass: async (_c, done, total) => {
+          await trial.report(done.reduce((a, c) => a + held(c), 0) / done.length, done.length);
+          if (done.length < total && (await trial.shouldPrune())) {
+            pruned = true;
+            return false;
+          }
+        },
+      });
+      fs.writeFileSync(path.join(out, 'anomaly.json'), JSON.stringify(r, null, 2) + '\n');
+      const onValidation = !!r.validation;
+      await trial.setUserAttr('metrics', {
+        split: onValidation ? 'validation' : 'test',
+        validation: r.validation && { rocAuc: r.validation.meanRocAuc, prAuc: r.validation.meanPrAuc },
+        test: { rocAuc: r.meanRocAuc, prAuc: r.meanPrAuc, ...Object.fromEntries(Object.entries(r.baselines).map(([n, v]) => [`${n}RocAuc`, v])) },
+        classes: r.classes.map((c) => ({ normal: c.normal, validation: c.validation, test: { rocAuc: c.rocAuc, prAuc: c.prAuc } })),
+      });
+      await trial.setUserAttr('dir', out);
+      if (pruned) throw new TrialPruned(`pruned after ${r.classes.length} of the normal classes`);
+      const value = onValidation ? r.validation![key === 'rocAuc' ? 'meanRocAuc' : 'meanPrAuc'] : key === 'rocAuc' ? r.meanRocAuc : r.meanPrAuc;
+      return value;
+    } finally {
+      await new Promise((res) => log.end(res));
+    }
+  };
 }

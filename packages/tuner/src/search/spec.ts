@@ -1,5 +1,6 @@
 import { cloneData, ConfigError, getPath, setPath, TrainConfig, validateConfig, validateOptions } from '@vaekit/core';
 import type { Direction, Distribution, ParamValue } from '../study/types';
+import { AnomalySection, anomalySchema } from '../anomaly/section';
 
 /** What a study can optimise, all measured on the validation split (the test split when there is none). */
 export const METRICS = {
@@ -9,8 +10,12 @@ export const METRICS = {
   iwaeNll: 'minimize',
   activeUnits: 'maximize',
   mutualInfo: 'maximize',
+  // Mean over the normal classes of the one-class protocol (needs an anomaly: section).
+  rocAuc: 'maximize',
+  prAuc: 'maximize',
 } as const;
 export type Metric = keyof typeof METRICS;
+export const ANOMALY_METRICS = ['rocAuc', 'prAuc'] as const;
 
 export interface StudySection {
   name: string;
@@ -110,6 +115,8 @@ export interface SearchSpec {
   base: Record<string, unknown>;
   /** The grid, when the sampler is grid. */
   grid?: Record<string, ParamValue[]>;
+  /** The validated anomaly: section, when the metric is an anomaly metric. */
+  anomaly?: AnomalySection;
 }
 
 /** Validates `study:` and `search:` of a loaded config and checks every searched path against the training schema. */
@@ -118,6 +125,13 @@ export function parseSearchConfig(raw: Record<string, unknown>, file: string, de
   const study = validateOptions(studySchema, raw.study, { file, path: 'study' }) as StudySection;
   study.name = study.name ?? defaults.name;
   study.direction = study.direction ?? METRICS[study.metric];
+  let anomaly: AnomalySection | undefined;
+  if ((ANOMALY_METRICS as readonly string[]).includes(study.metric)) {
+    if (raw.anomaly === undefined) {
+      throw new ConfigError(`${file}: study.metric: ${study.metric} is an anomaly-detection metric and needs an anomaly: section (classes, method, samples), as in configs/anomaly.yaml`, 'study.metric');
+    }
+    anomaly = validateOptions(anomalySchema, raw.anomaly, { file, path: 'anomaly' }) as AnomalySection;
+  }
   const entries = parseSearchSection(raw.search, file);
   const allGrid = entries.every((e) => e.grid);
   study.sampler = study.sampler ?? { name: allGrid ? 'grid' : 'tpe', seed: 0 };
@@ -144,7 +158,7 @@ export function parseSearchConfig(raw: Record<string, unknown>, file: string, de
     if (bad) throw new ConfigError(`${file}: search.${bad.path}: the grid sampler needs a list of values ({ grid: [...] }), found a ${bad.dist.type} range`, `search.${bad.path}`);
     grid = Object.fromEntries(entries.map((e) => [e.path, e.grid ?? (e.dist as { choices: ParamValue[] }).choices]));
   }
-  return { study, entries, base, grid };
+  return { study, entries, base, grid, anomaly };
 }
 
 /** The training config of one trial: the base with the trial's parameters at their paths. */
