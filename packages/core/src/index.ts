@@ -12,6 +12,7 @@ export * from './data/batches';
 export * from './eval/evaluate';
 export * from './train/optimizer';
 export * from './train/trainer';
+export * from './train/yield';
 export * from './checkpoint/fileHandler';
 export * from './checkpoint/checkpoint';
 export * from './backend/select';

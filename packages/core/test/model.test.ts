@@ -3,7 +3,7 @@ import * as os from 'os';
 import * as path from 'path';
 import * as tf from '@tensorflow/tfjs-core';
 import '@tensorflow/tfjs-backend-cpu';
-import { Decoder, Encoder, evaluate, loadCheckpoint, Loss, NonFiniteLossError, saveCheckpoint, trainModel, TrainOptions, VAE } from '../src';
+import { Decoder, Encoder, evaluate, evaluateAsync, loadCheckpoint, Loss, NonFiniteLossError, saveCheckpoint, trainModel, TrainOptions, VAE } from '../src';
 import { tinyVae, toyDataset } from './helpers';
 
 beforeAll(async () => {
@@ -43,6 +43,23 @@ describe('trainer', () => {
     const a = await run(11);
     expect(await run(11)).toBe(a);
     expect(await run(12)).not.toBe(a);
+  });
+
+  it('lets timers run while it trains, also when every epoch is shorter than the yield interval', async () => {
+    // A study worker's heartbeat is a timer: starved for a minute, the trial is failed as dead.
+    const model = tinyVae(24, 3, 1);
+    const data = toyDataset(32, 24, 1);
+    let ticks = 0;
+    const timer = setInterval(() => ticks++, 50);
+    const t0 = Date.now();
+    const r = await trainModel(model, data, opts({ epochs: 60 }));
+    const ms = Date.now() - t0;
+    clearInterval(timer);
+    expect(r.epochs[0].seconds * 1000).toBeLessThan(250); // each epoch alone is too short to yield
+    expect(ms).toBeGreaterThan(1000);
+    // The trainer yields at least every 250 ms of work (plus a slow step or an evaluation).
+    expect(ticks).toBeGreaterThanOrEqual(Math.floor(ms / 600));
+    tf.dispose(model.weights());
   });
 
   it('stops with an error naming the epoch and step when the loss is not finite', async () => {
@@ -114,6 +131,22 @@ describe('evaluation', () => {
   const split = { x: xs, n: xs.length, dim: 1 };
   const v = w * w + s * s;
   const exact = -Array.from(xs).reduce((a, x) => a - 0.5 * Math.log(2 * Math.PI * v) - ((x - b) ** 2) / (2 * v), 0) / xs.length;
+
+  it('evaluateAsync gives exactly what evaluate gives, and lets timers run between chunks', async () => {
+    // 2000 importance samples: chunks of 10 examples, so 60 rows take several yields.
+    const rows = Float32Array.from({ length: 60 }, (_, i) => Math.sin(i) * 2);
+    const big = { x: rows, n: rows.length, dim: 1 };
+    const o = { iwaeSamples: 2000, batchSize: 30, seed: 3 };
+    const sync = evaluate(model, big, o);
+    let ticks = 0;
+    const timer = setInterval(() => ticks++, 5);
+    const t0 = Date.now();
+    const asyncM = await evaluateAsync(model, big, o);
+    const ms = Date.now() - t0;
+    clearInterval(timer);
+    expect(asyncM).toEqual(sync);
+    if (ms > 100) expect(ticks).toBeGreaterThan(0);
+  });
 
   it('the IWAE NLL converges to the exact −log p(x) and lies below −ELBO', () => {
     const m = evaluate(model, split, { iwaeSamples: 5000, seed: 1 });

@@ -4,6 +4,7 @@ import type { VAE } from '../model/vae';
 import { batchRanges, gatherRows } from '../data/batches';
 import { logDiagNormal, logStandardNormal } from '../math/kl';
 import { Rng } from '../math/rng';
+import { eventLoopYielder } from '../train/yield';
 
 export interface EvalOptions {
   batchSize?: number;
@@ -33,6 +34,28 @@ export interface EvalMetrics {
 
 /** Evaluates the ELBO terms and the latent-usage diagnostics of a model on a split. */
 export function evaluate(model: VAE, split: DataSplit, opts: EvalOptions = {}): EvalMetrics {
+  const steps = evaluationSteps(model, split, opts);
+  for (;;) {
+    const r = steps.next();
+    if (r.done) return r.value;
+  }
+}
+
+/**
+ * `evaluate`, giving the event loop a turn between batches (see eventLoopYielder): an IWAE
+ * evaluation with many samples can run for minutes, and a study worker's heartbeat must go on.
+ */
+export async function evaluateAsync(model: VAE, split: DataSplit, opts: EvalOptions = {}, breathe = eventLoopYielder()): Promise<EvalMetrics> {
+  const steps = evaluationSteps(model, split, opts);
+  for (;;) {
+    const r = steps.next();
+    if (r.done) return r.value;
+    await breathe();
+  }
+}
+
+/** The evaluation, one batch (or IWAE chunk) per step; returns the metrics. */
+function* evaluationSteps(model: VAE, split: DataSplit, opts: EvalOptions): Generator<void, EvalMetrics> {
   const batchSize = opts.batchSize ?? 500;
   const rng = new Rng(opts.seed ?? 7);
   const L = model.latentDim;
@@ -66,7 +89,16 @@ export function evaluate(model: VAE, split: DataSplit, opts: EvalOptions = {}): 
       miBatches++;
     }
     tf.dispose([r, klSum, mean, mi]);
-    if (k > 0) iwae += iwaeNllSum(model, x, k, rng);
+    yield;
+    if (k > 0) {
+      // In the chunks iwaeNllPerExample would use, so the values do not depend on the stepping.
+      for (const [a, b] of batchRanges(to - from, iwaeChunk(k))) {
+        const xs = a === 0 && b === to - from ? x : tf.slice(x, [a, 0], [b - a, split.dim]);
+        iwae += iwaeNllSum(model, xs, k, rng);
+        if (xs !== x) xs.dispose();
+        yield;
+      }
+    }
     x.dispose();
   }
   const n = split.n;
@@ -93,7 +125,7 @@ export function evaluate(model: VAE, split: DataSplit, opts: EvalOptions = {}): 
  */
 export function iwaeNllPerExample(model: VAE, x: tf.Tensor2D, k: number, rng: Rng): Float32Array {
   const [b, dim] = x.shape;
-  const chunk = Math.max(1, Math.floor(20000 / k));
+  const chunk = iwaeChunk(k);
   const out = new Float32Array(b);
   for (let s = 0; s < b; s += chunk) {
     const e = Math.min(b, s + chunk);
@@ -113,6 +145,11 @@ export function iwaeNllPerExample(model: VAE, x: tf.Tensor2D, k: number, rng: Rn
     v.dispose();
   }
   return out;
+}
+
+/** Examples per IWAE chunk: k samples each, about 20,000 decoded rows at a time. */
+function iwaeChunk(k: number): number {
+  return Math.max(1, Math.floor(20000 / k));
 }
 
 /** Sum over the batch of the IWAE NLL. */

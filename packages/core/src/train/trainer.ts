@@ -4,7 +4,8 @@ import type { VAE } from '../model/vae';
 import { Rng } from '../math/rng';
 import { klWeight, KlSchedule } from '../math/schedules';
 import { batchRanges, evaluationView, gatherRows } from '../data/batches';
-import { evaluate, EvalMetrics } from '../eval/evaluate';
+import { evaluateAsync, EvalMetrics } from '../eval/evaluate';
+import { eventLoopYielder } from './yield';
 import { clipByGlobalNorm, createOptimizer, OptimizerOptions } from './optimizer';
 
 export interface TrainOptions {
@@ -72,13 +73,15 @@ export async function trainModel(model: VAE, data: Dataset, o: TrainOptions): Pr
   let trainSeconds = 0;
   let trainSamples = 0;
   const t0 = Date.now();
+  // Steps are synchronous: let timers and I/O (heartbeats, signals) run now and then, across
+  // epochs too (an epoch of a small split is shorter than the interval).
+  const breathe = eventLoopYielder();
   for (let epoch = 1; epoch <= o.epochs; epoch++) {
     const perm = rng.permutation(split.n);
     let sums = [0, 0, 0];
     let weight = 1;
     const start = process.hrtime.bigint();
     let step = 0;
-    let lastYield = Date.now();
     for (const [from, to] of batchRanges(split.n, o.batchSize)) {
       step++;
       weight = klWeight(o.klSchedule, epoch - 1 + (step - 1) / steps, o.epochs);
@@ -104,11 +107,7 @@ export async function trainModel(model: VAE, data: Dataset, o: TrainOptions): Pr
       tf.dispose([x, value, ...parts, ...Object.values(grads)]);
       if (applied !== grads) tf.dispose(Object.values(applied));
       o.onStep?.({ epoch, step, steps, loss });
-      // Steps are synchronous: let timers and I/O (heartbeats, signals) run now and then.
-      if (Date.now() - lastYield > 500) {
-        await new Promise((r) => setImmediate(r));
-        lastYield = Date.now();
-      }
+      await breathe();
     }
     const seconds = Number(process.hrtime.bigint() - start) / 1e9;
     trainSeconds += seconds;
@@ -123,11 +122,12 @@ export async function trainModel(model: VAE, data: Dataset, o: TrainOptions): Pr
       rssMiB: 0,
     };
     if (validation.n > 0) {
-      m.validation = evaluate(model, validation, {
-        batchSize: o.evalBatchSize,
-        activeUnitThreshold: o.activeUnitThreshold,
-        seed: o.seed + 2,
-      });
+      m.validation = await evaluateAsync(
+        model,
+        validation,
+        { batchSize: o.evalBatchSize, activeUnitThreshold: o.activeUnitThreshold, seed: o.seed + 2 },
+        breathe,
+      );
     }
     m.numTensors = tf.memory().numTensors;
     m.rssMiB = process.memoryUsage().rss / 2 ** 20;

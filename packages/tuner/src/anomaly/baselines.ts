@@ -1,13 +1,13 @@
 import * as tf from '@tensorflow/tfjs-core';
-import { batchRanges, DataSplit, gatherRows, Rng } from '@vaekit/core';
+import { batchRanges, DataSplit, eventLoopYielder, gatherRows, Rng } from '@vaekit/core';
 
 /**
  * Two simple anomaly detectors to hold a VAE against, fitted on the normal training data:
  * - PCA: squared reconstruction error after projecting onto the top `components` principal axes;
  * - kNN: mean Euclidean distance to the k nearest training examples.
- * Both return one score per test row, higher = more anomalous.
+ * Both resolve to one score per test row, higher = more anomalous.
  */
-export function pcaScores(train: DataSplit, test: DataSplit, components: number, seed = 0): Float32Array {
+export async function pcaScores(train: DataSplit, test: DataSplit, components: number, seed = 0): Promise<Float32Array> {
   const d = train.dim;
   const k = Math.min(components, d, train.n);
   const [mean, axes] = tf.tidy(() => {
@@ -22,6 +22,7 @@ export function pcaScores(train: DataSplit, test: DataSplit, components: number,
     return [mu, q];
   });
   const out = new Float32Array(test.n);
+  const breathe = eventLoopYielder(); // the scoring is synchronous: let heartbeats run between batches
   for (const [from, to] of batchRanges(test.n, 1000)) {
     const s = tf.tidy(() => {
       const xc = tf.sub(tf.tensor2d(gatherRows(test, null, from, to), [to - from, d]), mean);
@@ -29,6 +30,7 @@ export function pcaScores(train: DataSplit, test: DataSplit, components: number,
       return tf.sum(tf.square(tf.sub(xc, proj)), 1).dataSync() as Float32Array;
     });
     out.set(s, from);
+    await breathe();
   }
   tf.dispose([mean, axes]);
   return out;
@@ -55,7 +57,7 @@ function orthonormalize(q: tf.Tensor2D): tf.Tensor2D {
   return tf.tensor2d(flat, [d, k]);
 }
 
-export function knnScores(train: DataSplit, test: DataSplit, k: number): Float32Array {
+export async function knnScores(train: DataSplit, test: DataSplit, k: number): Promise<Float32Array> {
   const d = train.dim;
   const kk = Math.min(k, train.n);
   const [xt, xNorm] = tf.tidy(() => {
@@ -63,6 +65,7 @@ export function knnScores(train: DataSplit, test: DataSplit, k: number): Float32
     return [tf.transpose(x), tf.sum(tf.square(x), 1)];
   });
   const out = new Float32Array(test.n);
+  const breathe = eventLoopYielder(); // the scoring is synchronous: let heartbeats run between batches
   for (const [from, to] of batchRanges(test.n, 500)) {
     const s = tf.tidy(() => {
       const t = tf.tensor2d(gatherRows(test, null, from, to), [to - from, d]);
@@ -71,6 +74,7 @@ export function knnScores(train: DataSplit, test: DataSplit, k: number): Float32
       return tf.mean(tf.sqrt(tf.relu(nearest)), 1).dataSync() as Float32Array;
     });
     out.set(s, from);
+    await breathe();
   }
   tf.dispose([xt, xNorm]);
   return out;

@@ -9,6 +9,7 @@ import {
   ConfigError,
   Dataset,
   DataSplit,
+  eventLoopYielder,
   evaluationView,
   gatherRows,
   loadDataset,
@@ -74,14 +75,21 @@ function byLabel(split: DataSplit, keep: (label: number) => boolean): DataSplit 
   return { x: gatherRows(split, rows, 0, rows.length), n: rows.length, dim: split.dim, labels: Int32Array.from(rows, (r) => split.labels![r]) };
 }
 
-/** Scores every row of a split in batches: memory does not grow with the split. */
-export function scoreSplit(model: VAE, split: DataSplit, method: ScoreMethod, samples: number, seed: number): Float32Array {
+/**
+ * Scores every row of a split in batches: memory does not grow with the split, and the event loop
+ * gets a turn between batches (a study worker's heartbeat goes on while a large split is scored).
+ */
+export async function scoreSplit(model: VAE, split: DataSplit, method: ScoreMethod, samples: number, seed: number): Promise<Float32Array> {
   const rng = new Rng(seed);
   const out = new Float32Array(split.n);
-  for (const [from, to] of batchRanges(split.n, 500)) {
+  const breathe = eventLoopYielder();
+  // IWAE decodes k copies of each row: smaller batches keep each turn short.
+  const rows = method === 'iwae' ? Math.max(1, Math.min(500, Math.floor(20000 / Math.max(1, samples)))) : 500;
+  for (const [from, to] of batchRanges(split.n, rows)) {
     const x = tf.tensor2d(gatherRows(split, null, from, to), [to - from, split.dim]);
     out.set(scoreBatch(model, x, method, samples, rng), from);
     x.dispose();
+    await breathe();
   }
   return out;
 }
@@ -117,8 +125,8 @@ export async function runAnomalyProtocol(
     const model = await buildModel(config.model, data.info, ctx);
     const t = config.train;
     await trainModel(model, normal, trainOptionsFromConfig(config));
-    const scores = scoreSplit(model, test, section.method, section.samples, t.seed + 5);
-    const heldOut = validation && auc(model, validation, c, section, t.seed + 7);
+    const scores = await scoreSplit(model, test, section.method, section.samples, t.seed + 5);
+    const heldOut = validation && (await auc(model, validation, c, section, t.seed + 7));
     const dir = path.join(o.out, `class-${c}`);
     fs.mkdirSync(dir, { recursive: true });
     if (config.output.images) writePictures(dir, model, byLabel(test, (l) => l === c), { seed: t.seed });
@@ -127,11 +135,11 @@ export async function runAnomalyProtocol(
     if (heldOut) r.validation = heldOut;
     const trainRows = evaluationView(normal.train, data.binarize, t.seed + 6);
     if (section.baselines.pca) {
-      const s = pcaScores(trainRows, test, section.baselines.pca.components);
+      const s = await pcaScores(trainRows, test, section.baselines.pca.components);
       r.baselines.pca = { rocAuc: rocAuc(s, anomalous), prAuc: averagePrecision(s, anomalous) };
     }
     if (section.baselines.knn) {
-      const s = knnScores(trainRows, test, section.baselines.knn.k);
+      const s = await knnScores(trainRows, test, section.baselines.knn.k);
       r.baselines.knn = { rocAuc: rocAuc(s, anomalous), prAuc: averagePrecision(s, anomalous) };
     }
     r.seconds = (Date.now() - t0) / 1000;
@@ -160,11 +168,11 @@ export async function runAnomalyProtocol(
 }
 
 /** ROC-AUC and PR-AUC of the model's scores on a split, rows of class `normal` being the normal ones. */
-function auc(model: VAE, split: DataSplit, normal: number, section: AnomalySection, seed: number): { rocAuc: number; prAuc: number } | undefined {
+async function auc(model: VAE, split: DataSplit, normal: number, section: AnomalySection, seed: number): Promise<{ rocAuc: number; prAuc: number } | undefined> {
   const anomalous = Int8Array.from(split.labels ?? [], (l) => (l === normal ? 0 : 1));
   const count = anomalous.reduce((a, b) => a + b, 0);
   if (count === 0 || count === anomalous.length) return undefined; // one class only: no AUC
-  const scores = scoreSplit(model, split, section.method, section.samples, seed);
+  const scores = await scoreSplit(model, split, section.method, section.samples, seed);
   return { rocAuc: rocAuc(scores, anomalous), prAuc: averagePrecision(scores, anomalous) };
 }
 

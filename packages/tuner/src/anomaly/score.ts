@@ -53,7 +53,8 @@ export async function loadModelFromCheckpoint(dir: string): Promise<VAE> {
  * batches so files larger than memory can be scored. CSV is read line by line; .npy and .idx
  * files are read whole (they are binary arrays) and scored in batches.
  */
-export async function runScore(a: ScoreArgs, log: NodeJS.WritableStream): Promise<{ rows: number }> {
+export async function runScore(a: ScoreArgs, log: NodeJS.WritableStream): Promise<{ rows: number; seconds: number; peakRssMiB: number }> {
+  const t0 = Date.now();
   if (!fs.existsSync(a.checkpoint)) throw new ConfigError(`--checkpoint: checkpoint directory not found: ${a.checkpoint}`);
   if (!fs.existsSync(a.data)) throw new ConfigError(`--data: file not found: ${a.data}`);
   const model = await loadModelFromCheckpoint(a.checkpoint);
@@ -119,6 +120,12 @@ export async function runScore(a: ScoreArgs, log: NodeJS.WritableStream): Promis
     tf.dispose(model.weights());
     if (out !== process.stdout) await new Promise((r) => (out as fs.WriteStream).end(r));
   }
-  log.write(`vaekit: scored ${rows} rows of ${shown} with ${a.method}${a.method === 'recon' ? '' : ` (${a.samples} samples)`}${a.out ? `, wrote ${a.out}` : ''}\n`);
-  return { rows };
+  const seconds = (Date.now() - t0) / 1000;
+  // The kernel's high-water mark of this process: flat in the row count when the CSV streams.
+  const peakRssMiB = process.resourceUsage().maxRSS / 1024;
+  log.write(
+    `vaekit: scored ${rows} rows of ${shown} with ${a.method}${a.method === 'recon' ? '' : ` (${a.samples} samples)`} in ${seconds.toFixed(1)} s, ` +
+      `peak resident memory ${peakRssMiB.toFixed(0)} MiB${a.out ? `, wrote ${a.out}` : ''}\n`,
+  );
+  return { rows, seconds, peakRssMiB };
 }

@@ -8,7 +8,7 @@ import {
   EpochMetrics,
   EvalMetrics,
   VAE,
-  evaluate,
+  evaluateAsync,
   evaluationView,
   loadDataset,
   NonFiniteLossError,
@@ -90,7 +90,7 @@ export async function runTraining(config: TrainConfig, o: TrainRunOptions): Prom
     throw e;
   }
   const test = evaluationView(data.test, data.binarize, t.seed + 3);
-  const m = evaluate(model, test, {
+  const m = await evaluateAsync(model, test, {
     batchSize: config.eval.batchSize,
     iwaeSamples: config.eval.iwaeSamples,
     activeUnitThreshold: config.eval.activeUnitThreshold,
@@ -109,7 +109,7 @@ export async function runTraining(config: TrainConfig, o: TrainRunOptions): Prom
   if (data.validation.n > 0) {
     validation =
       o.validationIwae || !epochs.length || !epochs[epochs.length - 1].validation
-        ? evaluate(model, evaluationView(data.validation, data.binarize, t.seed + 1), {
+        ? await evaluateAsync(model, evaluationView(data.validation, data.binarize, t.seed + 1), {
             batchSize: config.eval.batchSize,
             iwaeSamples: o.validationIwae ?? 0,
             activeUnitThreshold: config.eval.activeUnitThreshold,
