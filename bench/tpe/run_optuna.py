@@ -76,6 +76,8 @@ def run(problem, sampler_name, seed, n_trials):
     f = OBJECTIVES[problem]
     if sampler_name == "tpe":
         sampler = optuna.samplers.TPESampler(seed=seed)
+    elif sampler_name == "tpe-mv":
+        sampler = optuna.samplers.TPESampler(seed=seed, multivariate=True)
     else:
         sampler = optuna.samplers.RandomSampler(seed=seed)
     study = optuna.create_study(direction="minimize", sampler=sampler)

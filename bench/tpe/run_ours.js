@@ -62,7 +62,12 @@ const OBJECTIVES = {
 function run(problem, samplerName, seed, nTrials) {
   const spec = PROBLEMS[problem].params;
   const f = OBJECTIVES[problem];
-  const sampler = samplerName === 'tpe' ? new TPESampler({ seed }) : new RandomSampler(seed);
+  const sampler =
+    samplerName === 'tpe'
+      ? new TPESampler({ seed })
+      : samplerName === 'tpe-mv'
+        ? new TPESampler({ seed, multivariate: true })
+        : new RandomSampler(seed);
   const trials = [];
   let best = Infinity;
   for (let k = 0; k < nTrials; k++) {
