@@ -84,8 +84,9 @@ function pick(m: { negElbo: number; recon: number; kl: number; activeUnits: numb
  * `vaekit anomaly` with its parameters, and its value is the mean ROC-AUC (or PR-AUC) over the
  * normal classes on the validation split — rows held out of training with every label — so the
  * test split, whose AUCs are kept beside it, is never tuned on. Without a validation split the
- * test split is used, and the trial says so (`split`). The running mean is reported after each
- * class, so a pruner can stop a trial that detects badly on its first classes.
+ * test split is used, and the trial says so (`split`). After each class the partial sum of the
+ * AUCs over the number of classes is reported, so a pruner can stop a trial that detects badly on
+ * its first classes.
  */
 function anomalyObjective(o: VaeObjectiveOptions): Objective {
   const key = o.metric as 'rocAuc' | 'prAuc';
@@ -108,7 +109,12 @@ function anomalyObjective(o: VaeObjectiveOptions): Objective {
         log,
         validation: true,
         onClass: async (_c, done, total) => {
-          await trial.report(done.reduce((a, c) => a + held(c), 0) / done.length, done.length);
+          // The partial sum over the classes so far, divided by the number of classes: it rises to
+          // the final mean at the last class, so it is always a trial's best value so far (what
+          // the median and percentile pruners compare, as Optuna's do), and two trials compared
+          // at step k are compared on the same k classes. A running mean would fall as the harder
+          // classes come in, and its best would stay at the easy first classes.
+          await trial.report(done.reduce((a, c) => a + held(c), 0) / total, done.length);
           if (done.length < total && (await trial.shouldPrune())) {
             pruned = true;
             return false;
