@@ -141,6 +141,19 @@ describe('escaping', () => {
 });
 
 describe('report data', () => {
+  it('an anomaly study: the AUCs are the trials\' metrics, and there is no latent-usage section', () => {
+    const dir = tmp();
+    const trials = [0.91, 0.95, 0.93].map((v, i) => ({
+      ...trial(i, { x: i / 4 }, v),
+      userAttrs: { dir: path.join(dir, `trial-${i}`), metrics: { split: 'validation', validation: { rocAuc: v, prAuc: 0.99 }, test: { rocAuc: v + 0.01, prAuc: 0.99 } } },
+    }));
+    const data = buildReportData({ name: 'a', direction: 'maximize', attrs: { metric: 'rocAuc' } }, trials);
+    expect(data.latent).toBeNull();
+    expect(data.best).toEqual([1, 2, 0]);
+    expect(data.trials.map((t) => t.metrics)).toEqual([0.91, 0.95, 0.93].map((v) => ({ rocAuc: v, prAuc: 0.99 })));
+    expect(data.trials.every((t) => t.split === 'validation')).toBe(true);
+  });
+
   it('holds the best three trials with their pictures as data: URIs, the Pareto front and the learning curves', async () => {
     const dir = tmp();
     const url = `sqlite:${path.join(dir, 'studies.db')}`;

@@ -229,6 +229,9 @@ function paramsOf(trials: FrozenTrial[]): ReportParam[] {
   });
 }
 
+/** Metrics of anomaly studies (see search/objective.ts). */
+const ANOMALY_METRICS = new Set(['rocAuc', 'prAuc']);
+
 const better = (d: Direction) => (a: number, b: number) => (d === 'minimize' ? a - b : b - a);
 
 /** Builds the report data of a study from its trials. */
@@ -290,7 +293,8 @@ export function buildReportData(study: StudyInfo, trials: FrozenTrial[], images:
     best,
     importance: { method: IMPORTANCE_METHOD, limits: IMPORTANCE_LIMITS, items: paramImportance(sorted), trials: complete.length },
     pareto: rd.length ? paretoFront(rd).map((p) => p.id) : null,
-    latent: latentSummary(rows, sorted),
+    // An anomaly study's trials each train one model per normal class: no per-epoch latent metrics to draw.
+    latent: ANOMALY_METRICS.has(metric) ? null : latentSummary(rows, sorted),
     charts: [],
   };
   data.charts = chartSpecs(data);
