@@ -67,7 +67,9 @@ function run(problem, samplerName, seed, nTrials) {
       ? new TPESampler({ seed })
       : samplerName === 'tpe-mv'
         ? new TPESampler({ seed, multivariate: true })
-        : new RandomSampler(seed);
+        : samplerName === 'tpe-numpy'
+          ? new TPESampler({ seed, stream: 'numpy' })
+          : new RandomSampler(seed);
   const trials = [];
   let best = Infinity;
   for (let k = 0; k < nTrials; k++) {

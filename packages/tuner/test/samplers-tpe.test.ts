@@ -218,3 +218,57 @@ describe('TPESampler', () => {
     expect(() => new TPESampler().sample({ direction: 'minimize', trials: [], trialNumber: 0 }, 'x', { type: 'float', low: 1, high: 0 })).toThrow(/"x"/);
   });
 });
+
+describe("stream: 'numpy' reproduces Optuna 3.1", () => {
+  // Recorded from Optuna 3.1 and numpy by bench/tpe/optuna_trace.py (Debian's python3-optuna).
+  // eslint-disable-next-line @typescript-eslint/no-var-requires
+  const fixture = require('./fixtures/optuna-3.1-tpe-traces.json') as {
+    numpy: { seed0_first3: number[]; seed0_after703: number[]; seed5_choice: number[]; seedMax_first2: number[] };
+    traces: Array<{ problem: string; seed: number; space: Record<string, Distribution>; trials: Array<{ params: Record<string, ParamValue>; value: number }> }>;
+  };
+
+  it('draws what numpy.random.RandomState draws (MT19937, random_sample, choice with p)', () => {
+    const { NumpyRandomState } = require('../src/study/samplers/numpyStream') as typeof import('../src/study/samplers/numpyStream');
+    const r = new NumpyRandomState(0);
+    expect([r.uniform(), r.uniform(), r.uniform()]).toEqual(fixture.numpy.seed0_first3);
+    for (let i = 0; i < 700; i++) r.uniform();
+    expect([r.uniform(), r.uniform(), r.uniform()]).toEqual(fixture.numpy.seed0_after703);
+    const c = new NumpyRandomState(5);
+    expect(fixture.numpy.seed5_choice.map(() => c.weighted([0.1, 0.2, 0.3, 0.4]))).toEqual(fixture.numpy.seed5_choice);
+    const m = new NumpyRandomState(4294967295);
+    expect([m.uniform(), m.uniform()]).toEqual(fixture.numpy.seedMax_first2);
+    expect(() => new NumpyRandomState(-1)).toThrow(/integer in \[0, 2\^32\)/);
+  });
+
+  for (const tr of fixture.traces) {
+    it(`suggests Optuna's trials on ${tr.problem} with seed ${tr.seed} (${tr.trials.length} trials: random start-up, then TPE)`, () => {
+      const sampler = new TPESampler({ seed: tr.seed, stream: 'numpy' });
+      const trials: FrozenTrial[] = [];
+      tr.trials.forEach((expected, k) => {
+        const t: FrozenTrial = { number: k, state: 'RUNNING', params: {}, distributions: {}, intermediate: {}, userAttrs: {}, systemAttrs: {} };
+        trials.push(t);
+        for (const [name, dist] of Object.entries(tr.space)) {
+          t.params[name] = sampler.sample({ direction: 'minimize', trials, trialNumber: k }, name, dist);
+          t.distributions[name] = dist;
+          const want = expected.params[name];
+          if (dist.type === 'float' && dist.step === undefined) {
+            // Continuous draws: equal up to the last bits (another libm's log and exp in the quantile).
+            expect(Math.abs((t.params[name] as number) - (want as number))).toBeLessThanOrEqual(1e-12 * Math.max(1, Math.abs(want as number)));
+          } else {
+            // Stepped, int and categorical values bit for bit: a last-bit difference in a stepped
+            // value would change how Optuna's unstable sort orders equal-looking kernel centres.
+            expect([k, name, t.params[name]]).toEqual([k, name, want]);
+          }
+        }
+        // The objective's value as Optuna recorded it, so both histories stay identical.
+        t.value = expected.value;
+        t.state = 'COMPLETE';
+      });
+    });
+  }
+
+  it('keeps the default keyed streams, and rejects an unknown stream', () => {
+    expect(new TPESampler({ seed: 0 }).stream).toBe('keyed');
+    expect(() => new TPESampler({ seed: 0, stream: 'mt' as 'numpy' })).toThrow(/stream must be 'keyed' or 'numpy'/);
+  });
+});

@@ -11,8 +11,9 @@
  */
 import type { Distribution } from '../types';
 import { effectiveHigh, roundToStep, stepOf, type CategoricalDistribution, type NumericDistribution } from './distributions';
-import type { Rng } from './rng';
+import type { RandomStream } from './rng';
 import { logGaussMass, truncnormLogPdf, truncnormPpf } from './truncnorm';
+import { roundHalfEven } from './round';
 
 const EPS = 1e-12;
 /** Scott's-rule factor for the multivariate bandwidth (as in BOHB / Optuna). */
@@ -35,6 +36,17 @@ export interface ParzenOptions {
    * favours wide components in l(x)/g(x); false reproduces that, true is the textbook density.
    */
   normalizedKernels: boolean;
+  /**
+   * How the centres are ordered to find their neighbours; it decides which of several equal centres
+   * sits next to the prior. Default: stable. The numpy stream passes numpy's argsort (Optuna's order).
+   */
+  argsort?: (values: number[]) => number[];
+  /**
+   * Map stepped draws back as numpy does, round((t − low)/step)·step + low with halves to even, which
+   * leaves float noise (0.15000000000000002) that Optuna's later sorting sees. Default: snap to the
+   * grid cleanly.
+   */
+  numpyRounding?: boolean;
 }
 
 /**
@@ -81,6 +93,7 @@ export class ParzenEstimator {
   readonly weights: Float64Array;
   private readonly logWeights: Float64Array;
   private readonly kernels: Kernel[];
+  private readonly numpyRounding: boolean;
 
   /**
    * @param space the parameters, in a fixed order
@@ -93,6 +106,7 @@ export class ParzenEstimator {
     const considerPrior = opts.considerPrior || n === 0;
     this.weights = mixtureWeights(n, considerPrior, opts);
     this.logWeights = this.weights.map(Math.log);
+    this.numpyRounding = !!opts.numpyRounding;
     this.kernels = space.map((dist, p) =>
       dist.type === 'categorical'
         ? categoricalKernel(dist, observations[p], considerPrior, opts.priorWeight)
@@ -105,7 +119,7 @@ export class ParzenEstimator {
   }
 
   /** Draws `size` points; returns samples[p][i] in the internal representation (on the grid for stepped params). */
-  sample(rng: Rng, size: number): number[][] {
+  sample(rng: RandomStream, size: number): number[][] {
     const active: number[] = [];
     for (let i = 0; i < size; i++) active.push(rng.weighted(this.weights));
     return this.kernels.map((k) => {
@@ -117,7 +131,7 @@ export class ParzenEstimator {
           const mu = k.mus[c];
           const sigma = k.sigmas[c];
           const z = truncnormPpf(rng.uniformOpen(), (k.low - mu) / sigma, (k.high - mu) / sigma);
-          out.push(fromKernelSpace(k, z * sigma + mu));
+          out.push(fromKernelSpace(k, z * sigma + mu, this.numpyRounding));
         }
       }
       return out;
@@ -193,12 +207,13 @@ function kernelBounds(dist: NumericDistribution): { low: number; high: number; q
 }
 
 /** Maps a draw in the estimator's space back to a value of the distribution. */
-function fromKernelSpace(k: NumericKernel, t: number): number {
+function fromKernelSpace(k: NumericKernel, t: number, numpyRounding = false): number {
   const d = k.dist;
   if (d.log) {
-    const v = d.type === 'int' ? Math.round(Math.exp(t)) : Math.exp(t);
+    const v = d.type === 'int' ? (numpyRounding ? roundHalfEven : Math.round)(Math.exp(t)) : Math.exp(t);
     return Math.min(Math.max(v, d.low), d.high);
   }
+  if (k.q !== undefined && numpyRounding) return Math.min(Math.max(roundHalfEven((t - d.low) / k.q) * k.q + d.low, d.low), d.high);
   if (k.q !== undefined) return roundToStep(t, d.low, d.high, k.q);
   return Math.min(Math.max(t, d.low), d.high);
 }
@@ -225,7 +240,7 @@ function numericKernel(
   } else {
     // Each component's bandwidth is the larger gap to its neighbours among the sorted centres
     // (the range's ends act as neighbours of the outermost ones).
-    const order = mus.map((_, i) => i).sort((a, b) => mus[a] - mus[b] || a - b);
+    const order = opts.argsort ? opts.argsort(mus) : mus.map((_, i) => i).sort((a, b) => mus[a] - mus[b] || a - b);
     const pts = [low, ...order.map((i) => mus[i]), high];
     const sorted = order.map((_, j) => Math.max(pts[j + 1] - pts[j], pts[j + 2] - pts[j + 1]));
     if (!opts.considerEndpoints && pts.length >= 4) {

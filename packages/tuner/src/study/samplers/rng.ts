@@ -33,7 +33,19 @@ export function hash128(key: string): [number, number, number, number] {
   return [fmix32(h1 ^ 0x9e3779b9), fmix32(h2 + h1), fmix32(h3 ^ h2), fmix32(h4 + h3)];
 }
 
-export class Rng {
+/** What the samplers draw from: a keyed Rng, or the numpy-compatible stream (numpyStream.ts). */
+export interface RandomStream {
+  /** Uniform double in [0, 1). */
+  uniform(): number;
+  /** Uniform double for a quantile (open at 0 for Rng). */
+  uniformOpen(): number;
+  /** Uniform integer in [0, n). */
+  int(n: number): number;
+  /** Index drawn with probability proportional to `weights`. */
+  weighted(weights: ArrayLike<number>): number;
+}
+
+export class Rng implements RandomStream {
   private a: number;
   private b: number;
   private c: number;

@@ -24,7 +24,8 @@ import type { Sampler, SamplerContext } from './sampler';
 import { isSingle, sameDistribution, singleValue, toExternal, toInternal, validateDistribution } from './distributions';
 import { defaultWeights, ParzenEstimator, type ParzenOptions } from './parzen';
 import { RandomSampler } from './random';
-import { Rng, randomSeed } from './rng';
+import { NumpyRandomState, numpyArgsort, sampleUniformNumpy } from './numpyStream';
+import { Rng, randomSeed, type RandomStream } from './rng';
 
 /** Optuna's default: the best 10% of finished trials, at most 25. */
 export function defaultGamma(n: number): number {
@@ -57,6 +58,15 @@ export interface TPESamplerOptions {
   constantLiar?: boolean;
   /** Score continuous kernels with the normalised density (Optuna >= 3.5) instead of Optuna 3.1's. Default false. */
   normalizedKernels?: boolean;
+  /**
+   * Where random numbers come from. `keyed` (default): a stream per (seed, trial, parameter), so a
+   * trial's draws do not depend on the number of workers or the order trials start. `numpy`: one
+   * sequential numpy RandomState per sampler, drawn from exactly as Optuna 3.1's TPESampler and
+   * RandomSampler do, so a sequential study suggests Optuna's trials for the same seed (up to the last
+   * bits of floating point). Each process then has its own sequence, as in Optuna: with several
+   * workers, `numpy` repeats the start-up trials in every worker.
+   */
+  stream?: 'keyed' | 'numpy';
 }
 
 /** The option names TPESampler understands (used by the factory to reject typos). */
@@ -73,6 +83,7 @@ export const TPE_OPTION_NAMES: ReadonlyArray<keyof TPESamplerOptions> = [
   'multivariate',
   'constantLiar',
   'normalizedKernels',
+  'stream',
 ];
 
 /** A trial's rank key: lexicographic (stage, loss), smaller is better. */
@@ -104,6 +115,9 @@ export class TPESampler implements Sampler {
   private readonly random: RandomSampler;
   /** Joint samples of multivariate TPE, per trial number (computed at the trial's first request). */
   private readonly relativeCache = new Map<number, RelativeSample>();
+  readonly stream: 'keyed' | 'numpy';
+  /** With stream 'numpy': the TPE draws and the start-up (random) draws, as Optuna's two RandomStates. */
+  private readonly numpy?: { tpe: NumpyRandomState; startup: NumpyRandomState };
 
   constructor(options: TPESamplerOptions = {}) {
     const o = options;
@@ -130,6 +144,15 @@ export class TPESampler implements Sampler {
       normalizedKernels: boolOption('normalizedKernels', o.normalizedKernels, false),
     };
     this.random = new RandomSampler(this.seed);
+    if (o.stream !== undefined && o.stream !== 'keyed' && o.stream !== 'numpy') {
+      throw new TypeError(`TPESampler: stream must be 'keyed' or 'numpy', got ${String(o.stream)}`);
+    }
+    this.stream = o.stream ?? 'keyed';
+    if (this.stream === 'numpy') {
+      this.numpy = { tpe: new NumpyRandomState(this.seed), startup: new NumpyRandomState(this.seed) };
+      this.parzen.argsort = (values) => numpyArgsort(values, (a, b) => a < b);
+      this.parzen.numpyRounding = true;
+    }
   }
 
   sample(ctx: SamplerContext, name: string, dist: Distribution): ParamValue {
@@ -137,14 +160,14 @@ export class TPESampler implements Sampler {
     if (isSingle(dist)) return singleValue(dist);
     const history = this.observations(ctx);
     const nFinished = history.filter((h) => !h.running).length;
-    if (nFinished < this.nStartupTrials) return this.random.sample(ctx, name, dist);
+    if (nFinished < this.nStartupTrials) return this.numpy ? sampleUniformNumpy(dist, this.numpy.startup) : this.random.sample(ctx, name, dist);
     const [below, above] = splitObservations(history, this.nBelow(nFinished));
     if (this.multivariate) {
       const joint = this.relative(ctx, history, below, above);
       const i = joint.names.indexOf(name);
       if (i >= 0 && sameDistribution(joint.dists[i], dist)) return joint.values[i];
     }
-    const rng = Rng.fromKey('tpe', this.seed, ctx.trialNumber, name);
+    const rng = this.numpy?.tpe ?? Rng.fromKey('tpe', this.seed, ctx.trialNumber, name);
     return this.propose([dist], below, above, [name], rng, this.parzen)[0];
   }
 
@@ -175,7 +198,7 @@ export class TPESampler implements Sampler {
     below: FrozenTrial[],
     above: FrozenTrial[],
     names: string[],
-    rng: Rng,
+    rng: RandomStream,
     parzen: ParzenOptions,
   ): ParamValue[] {
     const l = new ParzenEstimator(dists, internalValues(below, names, dists), parzen);
@@ -208,7 +231,7 @@ export class TPESampler implements Sampler {
     const values =
       names.length === 0
         ? []
-        : this.propose(dists, below, above, names, Rng.fromKey('tpe-relative', this.seed, ctx.trialNumber), { ...this.parzen, multivariate: true });
+        : this.propose(dists, below, above, names, this.numpy?.tpe ?? Rng.fromKey('tpe-relative', this.seed, ctx.trialNumber), { ...this.parzen, multivariate: true });
     const result: RelativeSample = { names, dists, values };
     this.relativeCache.set(ctx.trialNumber, result);
     if (this.relativeCache.size > RELATIVE_CACHE_SIZE) {
@@ -261,11 +284,11 @@ function compareScores(a: Score, b: Score): number {
   return 0;
 }
 
-/** The nBelow best observations and the rest, each in chronological order. */
+/** The nBelow best observations and the rest, each in chronological order; ties go to the earlier trial (a stable sort, as Optuna's). */
 function splitObservations(history: Observation[], nBelow: number): [FrozenTrial[], FrozenTrial[]] {
-  const ranked = history.map((h, i) => ({ h, i })).sort((a, b) => compareScores(a.h.score, b.h.score) || a.i - b.i);
+  const ranked = history.map((_, i) => i).sort((a, b) => compareScores(history[a].score, history[b].score) || a - b);
   const isBelow = new Array<boolean>(history.length).fill(false);
-  ranked.slice(0, nBelow).forEach(({ i }) => (isBelow[i] = true));
+  ranked.slice(0, nBelow).forEach((i) => (isBelow[i] = true));
   const below: FrozenTrial[] = [];
   const above: FrozenTrial[] = [];
   history.forEach((h, i) => (isBelow[i] ? below : above).push(h.trial));

@@ -1,0 +1,49 @@
+#!/usr/bin/env python3
+"""Records Optuna's TPE trials (params and values, in order) for the replay test of vaekit's
+numpy-compatible stream (packages/tuner/test/fixtures/optuna-3.1-tpe-traces.json), and a few
+numpy RandomState draws. Run with Debian's python: /usr/bin/python3 bench/tpe/optuna_trace.py > FILE
+"""
+import json
+import math
+import warnings
+
+import numpy as np
+import optuna
+
+import run_optuna  # the benchmark's objectives and search spaces
+
+CASES = [("branin", 0, 40), ("branin", 7, 40), ("logscale", 1, 30), ("int_cat", 2, 40), ("int_cat", 8, 60), ("hartmann6", 3, 30)]
+
+
+def trace(problem, seed, n):
+    spec = run_optuna.PROBLEMS[problem]["params"]
+    f = run_optuna.OBJECTIVES[problem]
+    study = optuna.create_study(direction="minimize", sampler=optuna.samplers.TPESampler(seed=seed))
+    study.optimize(lambda t: f({k: run_optuna.suggest(t, k, d) for k, d in spec.items()}), n_trials=n)
+    return {
+        "problem": problem,
+        "seed": seed,
+        "space": spec,
+        "trials": [{"params": t.params, "value": t.value} for t in study.trials],
+    }
+
+
+def main():
+    optuna.logging.set_verbosity(optuna.logging.ERROR)
+    warnings.filterwarnings("ignore")
+    rs = np.random.RandomState(0)
+    first = rs.random_sample(3).tolist()
+    rs.random_sample(700)  # past the first regeneration of the 624-word state
+    later = rs.random_sample(3).tolist()
+    choice = np.random.RandomState(5).choice(4, 8, p=[0.1, 0.2, 0.3, 0.4]).tolist()
+    big = np.random.RandomState(4294967295).random_sample(2).tolist()
+    out = {
+        "optuna": optuna.__version__,
+        "numpy": {"seed0_first3": first, "seed0_after703": later, "seed5_choice": choice, "seedMax_first2": big},
+        "traces": [trace(*c) for c in CASES],
+    }
+    print(json.dumps(out))
+
+
+if __name__ == "__main__":
+    main()
