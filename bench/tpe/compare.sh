@@ -36,7 +36,7 @@ if [ -z "${VAEKIT_SAMPLERS:-}" ] && [ -z "${NO_BUILD:-}" ]; then
 fi
 
 echo "running ours..." >&2
-node "$HERE/run_ours.js" --trials "$TRIALS" --seeds "$SEEDS" --problems "$PROBLEMS" --samplers tpe,tpe-numpy,random >"$OUT/ours.json"
+node "$HERE/run_ours.js" --trials "$TRIALS" --seeds "$SEEDS" --problems "$PROBLEMS" --samplers tpe,tpe-keyed,random >"$OUT/ours.json"
 echo "running optuna (budget ${OPTUNA_BUDGET}s)..." >&2
 "$PY" "$HERE/run_optuna.py" --trials "$TRIALS" --seeds "$SEEDS" --problems "$PROBLEMS" --budget "$OPTUNA_BUDGET" >"$OUT/optuna.json"
 node "$HERE/table.js" "$OUT/ours.json" "$OUT/optuna.json"

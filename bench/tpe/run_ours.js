@@ -62,13 +62,15 @@ const OBJECTIVES = {
 function run(problem, samplerName, seed, nTrials) {
   const spec = PROBLEMS[problem].params;
   const f = OBJECTIVES[problem];
+  // tpe: the default (numpy stream, Optuna's draws); tpe-keyed: keyed streams, as vaekit search's
+  // worker processes use; tpe-mv: multivariate.
   const sampler =
     samplerName === 'tpe'
       ? new TPESampler({ seed })
-      : samplerName === 'tpe-mv'
-        ? new TPESampler({ seed, multivariate: true })
-        : samplerName === 'tpe-numpy'
-          ? new TPESampler({ seed, stream: 'numpy' })
+      : samplerName === 'tpe-keyed'
+        ? new TPESampler({ seed, stream: 'keyed' })
+        : samplerName === 'tpe-mv'
+          ? new TPESampler({ seed, multivariate: true })
           : new RandomSampler(seed);
   const trials = [];
   let best = Infinity;

@@ -84,8 +84,8 @@ describe('TPESampler', () => {
     expect(new TPESampler({ seed: 11 }).sample(ctx, 'x', braninSpace.x)).toBe(new TPESampler({ seed: 11 }).sample(ctx, 'x', braninSpace.x));
   });
 
-  it('samples randomly (the RandomSampler stream) during startup', () => {
-    const tpe = new TPESampler({ seed: 5, nStartupTrials: 10 });
+  it('samples randomly (with keyed streams: the RandomSampler stream) during startup', () => {
+    const tpe = new TPESampler({ seed: 5, nStartupTrials: 10, stream: 'keyed' });
     const rnd = new RandomSampler(5);
     const trials = optimize(tpe, braninSpace, branin, 10);
     for (const t of trials) {
@@ -175,7 +175,7 @@ describe('TPESampler', () => {
     expect(median(withLiar)).toBeLessThan(3);
     // RUNNING trials do not count towards the startup phase.
     const few = [frozen(0, 'COMPLETE', { x: 0 }, { value: 1 }), ...Array.from({ length: 12 }, (_, i) => frozen(i + 1, 'RUNNING', { x: 0 }))];
-    expect(new TPESampler({ seed: 3 }).sample({ direction: 'minimize', trials: few, trialNumber: 13 }, 'x', space.x)).toBe(
+    expect(new TPESampler({ seed: 3, stream: 'keyed' }).sample({ direction: 'minimize', trials: few, trialNumber: 13 }, 'x', space.x)).toBe(
       new RandomSampler(3).sample({ direction: 'minimize', trials: [], trialNumber: 13 }, 'x', space.x),
     );
   });
@@ -267,8 +267,9 @@ describe("stream: 'numpy' reproduces Optuna 3.1", () => {
     });
   }
 
-  it('keeps the default keyed streams, and rejects an unknown stream', () => {
-    expect(new TPESampler({ seed: 0 }).stream).toBe('keyed');
+  it('draws from the numpy stream by default, and rejects an unknown stream', () => {
+    expect(new TPESampler({ seed: 0 }).stream).toBe('numpy');
+    expect(new TPESampler({ seed: 0, stream: 'keyed' }).stream).toBe('keyed');
     expect(() => new TPESampler({ seed: 0, stream: 'mt' as 'numpy' })).toThrow(/stream must be 'keyed' or 'numpy'/);
   });
 });

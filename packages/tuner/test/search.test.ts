@@ -53,6 +53,30 @@ describe('vaekit search', () => {
     expect(JSON.parse(trials.stdout)).toHaveLength(3);
   });
 
+  it('TPE: one process draws as Optuna (numpy stream); worker processes use keyed streams and never repeat a start-up trial', () => {
+    const dir = tmp();
+    const cfg = (name: string) =>
+      base.replace('output: { images: true }', 'output: { images: false }').replace('epochs: 2', 'epochs: 1') +
+      `study: { name: ${name}, sampler: { name: tpe, seed: 3 } }\nsearch:\n  model.beta: { type: float, low: 0.1, high: 10, log: true }\n`;
+    fs.writeFileSync(path.join(dir, 'one.yaml'), cfg('one'));
+    fs.writeFileSync(path.join(dir, 'two.yaml'), cfg('two'));
+    const betas = (file: string, workers: string) => {
+      const r = run(['search', '--config', file, '--workers', workers, '--trials', '4', '--json'], dir);
+      expect(r.code).toBe(0);
+      return (JSON.parse(r.stdout.trim().split('\n').pop()!).trials as Array<{ number: number; params: { 'model.beta': number } }>)
+        .sort((a, b) => a.number - b.number)
+        .map((t) => t.params['model.beta']);
+    };
+    // numpy.random.RandomState(3), as Optuna's RandomSampler(seed=3) draws a log-uniform float.
+    const { NumpyRandomState } = require('../src/study/samplers/numpyStream') as typeof import('../src/study/samplers/numpyStream');
+    const rs = new NumpyRandomState(3);
+    const optuna = [0, 1, 2, 3].map(() => Math.exp(Math.log(0.1) + (Math.log(10) - Math.log(0.1)) * rs.uniform()));
+    const one = betas('one.yaml', '1');
+    one.forEach((b, i) => expect(b).toBeCloseTo(optuna[i], 12));
+    const two = betas('two.yaml', '2');
+    expect(new Set(two).size).toBe(4);
+  });
+
   it('resumes a study killed with SIGKILL: the requested trials, none lost or run twice', async () => {
     const dir = tmp();
     const grid = [0.25, 0.5, 1, 2, 4, 8];

@@ -56,12 +56,17 @@ function resolve(a: SearchArgs) {
   return { loaded, file, spec, out, storage, trials, workers, studyDir: path.join(out, s.name) };
 }
 
-function openStudy(r: ReturnType<typeof resolve>): Study {
+function openStudy(r: ReturnType<typeof resolve>, worker = false): Study {
   const s = r.spec.study;
+  // TPE draws as Optuna does (one numpy-compatible sequence) when one process runs the study; worker
+  // processes, and studies shared through PostgreSQL by other machines, each hold their own sampler:
+  // keyed streams keep them from repeating each other's start-up trials.
+  const shared = worker || r.workers > 1 || /^postgres(ql)?:/.test(r.storage);
+  const sampler = s.sampler.name === 'tpe' && s.sampler.stream === undefined ? { ...s.sampler, stream: shared ? 'keyed' : 'numpy' } : s.sampler;
   return createStudy({
     name: s.name,
     direction: s.direction,
-    sampler: s.sampler,
+    sampler,
     searchSpace: r.spec.grid,
     pruner: s.pruner,
     storage: r.storage,
@@ -97,7 +102,7 @@ export async function runSearch(a: SearchArgs): Promise<SearchSummary | undefine
 
   if (a.worker) {
     await selectBackend(r.loaded.config.train.backend);
-    const study = openStudy(r);
+    const study = openStudy(r, true);
     await study.optimize(objective, { ...optimizeOpts, workers: 1, onTrialEnd: (t) => void process.stdout.write(WORKER_LINE + JSON.stringify(t) + '\n') });
     await study.close();
     return undefined;

@@ -59,12 +59,15 @@ export interface TPESamplerOptions {
   /** Score continuous kernels with the normalised density (Optuna >= 3.5) instead of Optuna 3.1's. Default false. */
   normalizedKernels?: boolean;
   /**
-   * Where random numbers come from. `keyed` (default): a stream per (seed, trial, parameter), so a
-   * trial's draws do not depend on the number of workers or the order trials start. `numpy`: one
-   * sequential numpy RandomState per sampler, drawn from exactly as Optuna 3.1's TPESampler and
-   * RandomSampler do, so a sequential study suggests Optuna's trials for the same seed (up to the last
-   * bits of floating point). Each process then has its own sequence, as in Optuna: with several
-   * workers, `numpy` repeats the start-up trials in every worker.
+   * Where random numbers come from.
+   * - `numpy` (default): one sequential numpy RandomState per sampler, drawn from exactly as Optuna
+   *   3.1's TPESampler and RandomSampler draw, so a study run in one process suggests Optuna's trials
+   *   for the same seed (bench/tpe: 100 of 100 problem-seed pairs end on Optuna's best value). Like
+   *   Optuna's, the sequence belongs to the process: separate processes with one seed repeat each
+   *   other's start-up trials, and a resumed study starts the sequence again.
+   * - `keyed`: a stream per (seed, trial number, parameter), so trial k's random draws are the same
+   *   whatever the number of worker processes or machines, and after a resume. `vaekit search`
+   *   chooses it for worker processes and PostgreSQL-shared studies unless the config says otherwise.
    */
   stream?: 'keyed' | 'numpy';
 }
@@ -147,7 +150,7 @@ export class TPESampler implements Sampler {
     if (o.stream !== undefined && o.stream !== 'keyed' && o.stream !== 'numpy') {
       throw new TypeError(`TPESampler: stream must be 'keyed' or 'numpy', got ${String(o.stream)}`);
     }
-    this.stream = o.stream ?? 'keyed';
+    this.stream = o.stream ?? 'numpy';
     if (this.stream === 'numpy') {
       this.numpy = { tpe: new NumpyRandomState(this.seed), startup: new NumpyRandomState(this.seed) };
       this.parzen.argsort = (values) => numpyArgsort(values, (a, b) => a < b);
