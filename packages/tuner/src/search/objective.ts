@@ -29,12 +29,7 @@ export interface VaeObjectiveOptions {
 export function vaeObjective(o: VaeObjectiveOptions): Objective {
   if ((ANOMALY_METRICS as readonly string[]).includes(o.metric)) return anomalyObjective(o);
   return async (trial: Trial) => {
-    const params: Record<string, unknown> = {};
-    for (const e of o.entries) params[e.path] = await trial.suggest(e.path, e.dist);
-    const config = trialConfig(o.base, params as Record<string, string | number | boolean | null>, o.file);
-    const out = path.join(o.studyDir, `trial-${trial.number}`);
-    fs.mkdirSync(out, { recursive: true });
-    const log = fs.createWriteStream(path.join(out, 'train.log'));
+    const { config, out, log } = await startTrial(o, trial, 'train.log');
     let pruned = false;
     try {
       const result = await runTraining(config, {
@@ -73,6 +68,16 @@ export function vaeObjective(o: VaeObjectiveOptions): Objective {
   };
 }
 
+/** The trial's config (its parameters suggested and set at their paths), its folder and its log. */
+async function startTrial(o: VaeObjectiveOptions, trial: Trial, logName: string) {
+  const params: Record<string, unknown> = {};
+  for (const e of o.entries) params[e.path] = await trial.suggest(e.path, e.dist);
+  const config = trialConfig(o.base, params as Record<string, string | number | boolean | null>, o.file);
+  const out = path.join(o.studyDir, `trial-${trial.number}`);
+  fs.mkdirSync(out, { recursive: true });
+  return { config, out, log: fs.createWriteStream(path.join(out, logName)) };
+}
+
 function pick(m: { negElbo: number; recon: number; kl: number; activeUnits: number; mutualInfo: number; iwaeNll?: number }) {
   const out: Record<string, number> = { negElbo: m.negElbo, recon: m.recon, kl: m.kl, activeUnits: m.activeUnits, mutualInfo: m.mutualInfo };
   if (m.iwaeNll !== undefined) out.iwaeNll = m.iwaeNll;
@@ -93,12 +98,7 @@ function anomalyObjective(o: VaeObjectiveOptions): Objective {
   if (!o.anomaly) throw new Error(`${o.file}: study.metric ${o.metric} needs an anomaly: section`);
   const section = o.anomaly;
   return async (trial: Trial) => {
-    const params: Record<string, unknown> = {};
-    for (const e of o.entries) params[e.path] = await trial.suggest(e.path, e.dist);
-    const config = trialConfig(o.base, params as Record<string, string | number | boolean | null>, o.file);
-    const out = path.join(o.studyDir, `trial-${trial.number}`);
-    fs.mkdirSync(out, { recursive: true });
-    const log = fs.createWriteStream(path.join(out, 'anomaly.log'));
+    const { config, out, log } = await startTrial(o, trial, 'anomaly.log');
     let pruned = false;
     const held = (c: { validation?: { rocAuc: number; prAuc: number }; rocAuc: number; prAuc: number }) => (c.validation ?? c)[key];
     try {
