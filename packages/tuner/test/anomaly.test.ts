@@ -42,6 +42,15 @@ describe('vaekit anomaly', () => {
     expect(fs.existsSync(path.join(dir, 'out', 'a', 'class-1', 'samples.png'))).toBe(true);
   });
 
+  it('a class whose training diverges stops with the class named, exit 1 and no stack trace', () => {
+    const dir = tmp();
+    fs.writeFileSync(path.join(dir, 'a.yaml'), config.replace('seed: 1, backend: wasm', 'seed: 1, backend: wasm, optimizer: { name: sgd, lr: 100000 }'));
+    const r = run(['anomaly', '--config', 'a.yaml'], dir);
+    expect(r.code).toBe(1);
+    expect(r.stderr).toMatch(/normal class 0: training diverged: the loss is \w+ at epoch 1, step \d+/);
+    expect(r.stderr).not.toMatch(/\n\s+at /);
+  });
+
   it('runs on tabular data: a CSV with a label column', () => {
     const dir = tmp();
     // Three labelled clusters in 6 dimensions; each in turn is normal, the other two anomalous.

@@ -124,7 +124,14 @@ export async function runAnomalyProtocol(
     const anomalous = Int8Array.from(test.labels!, (l) => (l === c ? 0 : 1));
     const model = await buildModel(config.model, data.info, ctx);
     const t = config.train;
-    await trainModel(model, normal, trainOptionsFromConfig(config));
+    try {
+      await trainModel(model, normal, trainOptionsFromConfig(config));
+    } catch (e) {
+      // Say which class failed; the classes already done keep their scores.json under OUT.
+      tf.dispose(model.weights());
+      if (e instanceof Error) e.message = `normal class ${c}: ${e.message}${results.length ? ` (classes ${results.map((r) => r.normal).join(', ')} are done: their scores.json are in ${o.out})` : ''}`;
+      throw e;
+    }
     const scores = await scoreSplit(model, test, section.method, section.samples, t.seed + 5);
     const heldOut = validation && (await auc(model, validation, c, section, t.seed + 7));
     const dir = path.join(o.out, `class-${c}`);
