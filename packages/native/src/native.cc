@@ -490,22 +490,36 @@ double getNum(napi_env env, napi_value v) {
   return d;
 }
 
+// The prologue every entry point shares: exactly n arguments, the first a Float32Array (the wasm
+// heap). On failure it throws a TypeError (countMsg for a wrong count, heapMsg for a wrong heap)
+// and returns false.
+bool heapArgs(napi_env env, napi_callback_info info, size_t n, napi_value* a, float** heap, size_t* len,
+              const char* countMsg, const char* heapMsg) {
+  size_t argc = n;
+  if (napi_get_cb_info(env, info, &argc, a, nullptr, nullptr) != napi_ok) {
+    napi_throw_error(env, nullptr, "vaekit_native: napi_get_cb_info failed");
+    return false;
+  }
+  if (argc != n) {
+    napi_throw_type_error(env, nullptr, countMsg);
+    return false;
+  }
+  if (!getF32(env, a[0], heap, len)) {
+    napi_throw_type_error(env, nullptr, heapMsg);
+    return false;
+  }
+  return true;
+}
+
 // sgemm(heap, M, N, K, aOff, lda, transA, bOff, ldb, transB, cOff, ldc, biasOff)
 // Offsets are float indices into heap; biasOff < 0 means no bias.
 napi_value Sgemm(napi_env env, napi_callback_info info) {
-  size_t argc = 13;
   napi_value a[13];
-  NAPI_OK(napi_get_cb_info(env, info, &argc, a, nullptr, nullptr));
-  if (argc != 13) {
-    napi_throw_type_error(env, nullptr, "vaekit_native.sgemm: expected 13 arguments");
-    return nullptr;
-  }
   float* heap;
   size_t len;
-  if (!getF32(env, a[0], &heap, &len)) {
-    napi_throw_type_error(env, nullptr, "vaekit_native.sgemm: heap must be a Float32Array");
+  if (!heapArgs(env, info, 13, a, &heap, &len, "vaekit_native.sgemm: expected 13 arguments",
+                "vaekit_native.sgemm: heap must be a Float32Array"))
     return nullptr;
-  }
   const int M = static_cast<int>(getNum(env, a[1])), N = static_cast<int>(getNum(env, a[2])),
             K = static_cast<int>(getNum(env, a[3]));
   const double aOff = getNum(env, a[4]), bOff = getNum(env, a[7]), cOff = getNum(env, a[10]), biasOff = getNum(env, a[12]);
@@ -531,19 +545,12 @@ napi_value Sgemm(napi_env env, napi_callback_info info) {
 
 // adam(heap, n, xOff, mOff, vOff, gOff, xoOff, moOff, voOff, lr, b1, b2, eps, c1, c2)
 napi_value Adam(napi_env env, napi_callback_info info) {
-  size_t argc = 15;
   napi_value a[15];
-  NAPI_OK(napi_get_cb_info(env, info, &argc, a, nullptr, nullptr));
-  if (argc != 15) {
-    napi_throw_type_error(env, nullptr, "vaekit_native.adam: expected 15 arguments");
-    return nullptr;
-  }
   float* heap;
   size_t len;
-  if (!getF32(env, a[0], &heap, &len)) {
-    napi_throw_type_error(env, nullptr, "vaekit_native.adam: heap must be a Float32Array");
+  if (!heapArgs(env, info, 15, a, &heap, &len, "vaekit_native.adam: expected 15 arguments",
+                "vaekit_native.adam: heap must be a Float32Array"))
     return nullptr;
-  }
   const double n = getNum(env, a[1]);
   double off[7];
   for (int i = 0; i < 7; i++) {
@@ -562,15 +569,11 @@ napi_value Adam(napi_env env, napi_callback_info info) {
 
 // softplus(heap, n, xOff, yOff)
 napi_value Softplus(napi_env env, napi_callback_info info) {
-  size_t argc = 4;
   napi_value a[4];
-  NAPI_OK(napi_get_cb_info(env, info, &argc, a, nullptr, nullptr));
   float* heap;
   size_t len;
-  if (argc != 4 || !getF32(env, a[0], &heap, &len)) {
-    napi_throw_type_error(env, nullptr, "vaekit_native.softplus: expected (Float32Array, n, xOff, yOff)");
-    return nullptr;
-  }
+  const char* usage = "vaekit_native.softplus: expected (Float32Array, n, xOff, yOff)";
+  if (!heapArgs(env, info, 4, a, &heap, &len, usage, usage)) return nullptr;
   const double n = getNum(env, a[1]), xo = getNum(env, a[2]), yo = getNum(env, a[3]);
   if (n < 0 || xo < 0 || yo < 0 || xo + n > (double)len || yo + n > (double)len) {
     napi_throw_range_error(env, nullptr, "vaekit_native.softplus: operands out of bounds");
@@ -582,15 +585,11 @@ napi_value Softplus(napi_env env, napi_callback_info info) {
 
 // sum(heap, outer, inner, xOff, yOff, leading)
 napi_value Sum(napi_env env, napi_callback_info info) {
-  size_t argc = 6;
   napi_value a[6];
-  NAPI_OK(napi_get_cb_info(env, info, &argc, a, nullptr, nullptr));
   float* heap;
   size_t len;
-  if (argc != 6 || !getF32(env, a[0], &heap, &len)) {
-    napi_throw_type_error(env, nullptr, "vaekit_native.sum: expected (Float32Array, outer, inner, xOff, yOff, leading)");
-    return nullptr;
-  }
+  const char* usage = "vaekit_native.sum: expected (Float32Array, outer, inner, xOff, yOff, leading)";
+  if (!heapArgs(env, info, 6, a, &heap, &len, usage, usage)) return nullptr;
   const double outer = getNum(env, a[1]), inner = getNum(env, a[2]), xo = getNum(env, a[3]), yo = getNum(env, a[4]);
   bool leading = false;
   napi_get_value_bool(env, a[5], &leading);
@@ -619,14 +618,14 @@ napi_value Sum(napi_env env, napi_callback_info info) {
 // conv2d(heap, xOff, fOff, yOff, biasOff, geom: Int32Array[15] =
 //        [B, H, W, C, kh, kw, outC, sh, sw, dh, dw, padTop, padLeft, OH, OW])
 napi_value ConvCommon(napi_env env, napi_callback_info info, bool filterGrad) {
-  size_t argc = 6;
   napi_value a[6];
-  NAPI_OK(napi_get_cb_info(env, info, &argc, a, nullptr, nullptr));
   float* heap;
   size_t len;
+  const char* usage = "vaekit_native.conv2d: expected (Float32Array, xOff, fOff, yOff, biasOff, Int32Array geom)";
+  if (!heapArgs(env, info, 6, a, &heap, &len, usage, usage)) return nullptr;
   bool isTa = false;
-  if (argc != 6 || !getF32(env, a[0], &heap, &len) || napi_is_typedarray(env, a[5], &isTa) != napi_ok || !isTa) {
-    napi_throw_type_error(env, nullptr, "vaekit_native.conv2d: expected (Float32Array, xOff, fOff, yOff, biasOff, Int32Array geom)");
+  if (napi_is_typedarray(env, a[5], &isTa) != napi_ok || !isTa) {
+    napi_throw_type_error(env, nullptr, usage);
     return nullptr;
   }
   napi_typedarray_type type;
