@@ -1,5 +1,8 @@
 import type { ScoreMethod } from '@vaekit/core';
 
+/** Study metrics that run the one-class protocol per trial (means over the normal classes). */
+export const ANOMALY_METRICS: ReadonlyArray<string> = ['rocAuc', 'prAuc'];
+
 /** The `anomaly:` section of a config: how `vaekit anomaly` and anomaly studies run the one-class protocol. */
 export interface AnomalySection {
   classes?: number[];

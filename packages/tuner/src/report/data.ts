@@ -8,6 +8,7 @@ import type { Direction, Distribution, FrozenTrial, ParamValue, StudySummary } f
 import { IMPORTANCE_LIMITS, IMPORTANCE_METHOD, paramImportance, ParamImportance } from './importance';
 import { paretoFront } from './pareto';
 import { chartSpecs, ChartSpec } from './specs';
+import { ANOMALY_METRICS } from '../anomaly/section';
 
 export const TRIAL_IMAGES = ['reconstructions', 'samples', 'traversals'] as const;
 export type TrialImage = (typeof TRIAL_IMAGES)[number];
@@ -229,9 +230,6 @@ function paramsOf(trials: FrozenTrial[]): ReportParam[] {
   });
 }
 
-/** Metrics of anomaly studies (see search/objective.ts). */
-const ANOMALY_METRICS = new Set(['rocAuc', 'prAuc']);
-
 const better = (d: Direction) => (a: number, b: number) => (d === 'minimize' ? a - b : b - a);
 
 /** Builds the report data of a study from its trials. */
@@ -294,7 +292,7 @@ export function buildReportData(study: StudyInfo, trials: FrozenTrial[], images:
     importance: { method: IMPORTANCE_METHOD, limits: IMPORTANCE_LIMITS, items: paramImportance(sorted), trials: complete.length },
     pareto: rd.length ? paretoFront(rd).map((p) => p.id) : null,
     // An anomaly study's trials each train one model per normal class: no per-epoch latent metrics to draw.
-    latent: ANOMALY_METRICS.has(metric) ? null : latentSummary(rows, sorted),
+    latent: ANOMALY_METRICS.includes(metric) ? null : latentSummary(rows, sorted),
     charts: [],
   };
   data.charts = chartSpecs(data);

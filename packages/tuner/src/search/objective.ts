@@ -4,8 +4,8 @@ import { runTraining } from '../commands/train';
 import { Trial, TrialPruned } from '../study/trial';
 import type { Objective } from '../study/study';
 import { runAnomalyProtocol } from '../anomaly/protocol';
-import type { AnomalySection } from '../anomaly/section';
-import { ANOMALY_METRICS, Metric, SearchEntry, trialConfig } from './spec';
+import { ANOMALY_METRICS, type AnomalySection } from '../anomaly/section';
+import { Metric, SearchEntry, trialConfig } from './spec';
 
 export interface VaeObjectiveOptions {
   base: Record<string, unknown>;
@@ -27,7 +27,7 @@ export interface VaeObjectiveOptions {
  * metric on the validation split (on the test split when the data has none).
  */
 export function vaeObjective(o: VaeObjectiveOptions): Objective {
-  if ((ANOMALY_METRICS as readonly string[]).includes(o.metric)) return anomalyObjective(o);
+  if (ANOMALY_METRICS.includes(o.metric)) return anomalyObjective(o);
   return async (trial: Trial) => {
     const { config, out, log } = await startTrial(o, trial, 'train.log');
     let pruned = false;

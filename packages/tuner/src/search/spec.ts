@@ -1,6 +1,6 @@
 import { cloneData, ConfigError, getPath, setPath, TrainConfig, validateConfig, validateOptions } from '@vaekit/core';
 import type { Direction, Distribution, ParamValue } from '../study/types';
-import { AnomalySection, anomalySchema } from '../anomaly/section';
+import { ANOMALY_METRICS, AnomalySection, anomalySchema } from '../anomaly/section';
 
 /** What a study can optimise, all measured on the validation split (the test split when there is none). */
 export const METRICS = {
@@ -15,7 +15,6 @@ export const METRICS = {
   prAuc: 'maximize',
 } as const;
 export type Metric = keyof typeof METRICS;
-export const ANOMALY_METRICS = ['rocAuc', 'prAuc'] as const;
 
 export interface StudySection {
   name: string;
@@ -126,7 +125,7 @@ export function parseSearchConfig(raw: Record<string, unknown>, file: string, de
   study.name = study.name ?? defaults.name;
   study.direction = study.direction ?? METRICS[study.metric];
   let anomaly: AnomalySection | undefined;
-  if ((ANOMALY_METRICS as readonly string[]).includes(study.metric)) {
+  if (ANOMALY_METRICS.includes(study.metric)) {
     if (raw.anomaly === undefined) {
       throw new ConfigError(`${file}: study.metric: ${study.metric} is an anomaly-detection metric and needs an anomaly: section (classes, method, samples), as in configs/anomaly.yaml`, 'study.metric');
     }

@@ -2,8 +2,8 @@
  * numpy's legacy `RandomState` (MT19937, seeded by an integer) and the few draws Optuna 3.1's
  * samplers make from it, so that a TPE sampler built with `stream: 'numpy'` consumes random numbers
  * exactly as Optuna's TPESampler does and, for the same seed, suggests the same trials in a
- * sequential study. The default keyed streams (rng.ts) are what vaekit uses otherwise: they make
- * trial k independent of the number of workers, which one sequential stream cannot.
+ * sequential study. It is TPE's default in one process; the keyed streams (rng.ts) serve worker
+ * processes: they make trial k independent of the number of workers, which one sequence cannot.
  *
  * Written from the published MT19937 algorithm (Matsumoto & Nishimura 1998, init_genrand and
  * genrand_res53) and numpy's documented semantics of random_sample, uniform and choice(p=...).
@@ -11,16 +11,14 @@
 import type { Distribution, ParamValue } from '../types';
 import { isSingle, singleValue } from './distributions';
 import type { RandomStream } from './rng';
-import { roundHalfEven } from './round';
-
-export { roundHalfEven };
+import { roundHalfEven, snapToStepNumpy } from './round';
 
 const N = 624;
 const M = 397;
 
 export class NumpyRandomState implements RandomStream {
   private readonly mt = new Uint32Array(N);
-  private mti = N + 1;
+  private mti = N;
 
   /** `numpy.random.RandomState(seed)` for an integer seed in [0, 2³²). */
   constructor(seed: number) {
@@ -33,7 +31,6 @@ export class NumpyRandomState implements RandomStream {
       // 1812433253 * prev + i, modulo 2^32, without losing bits to float rounding.
       this.mt[i] = (Math.imul(1812433253, prev) + i) >>> 0;
     }
-    this.mti = N;
   }
 
   nextUint32(): number {
@@ -85,7 +82,6 @@ export class NumpyRandomState implements RandomStream {
   }
 }
 
-
 /** numpy.nextafter(x, x - 1): the largest double below x. */
 function below(x: number): number {
   if (x === 0) return -Number.MIN_VALUE;
@@ -120,7 +116,7 @@ export function sampleUniformNumpy(dist: Distribution, rs: NumpyRandomState): Pa
     if (dist.log) return Math.min(Math.exp(draw(Math.log(dist.low), Math.log(dist.high))), below(dist.high));
     if (dist.step !== undefined) {
       const v = draw(dist.low - dist.step / 2, dist.high + dist.step / 2);
-      return Math.min(Math.max(roundHalfEven((v - dist.low) / dist.step) * dist.step + dist.low, dist.low), dist.high);
+      return snapToStepNumpy(v, dist.low, dist.high, dist.step);
     }
     return Math.min(draw(dist.low, dist.high), below(dist.high));
   }
@@ -130,7 +126,7 @@ export function sampleUniformNumpy(dist: Distribution, rs: NumpyRandomState): Pa
     return Math.min(Math.max(v, dist.low), dist.high);
   }
   const v = draw(dist.low - step / 2, dist.high + step / 2);
-  return Math.min(Math.max(roundHalfEven((v - dist.low) / step) * step + dist.low, dist.low), dist.high);
+  return snapToStepNumpy(v, dist.low, dist.high, step);
 }
 
 /**

@@ -13,7 +13,7 @@ import type { Distribution } from '../types';
 import { effectiveHigh, roundToStep, stepOf, type CategoricalDistribution, type NumericDistribution } from './distributions';
 import type { RandomStream } from './rng';
 import { logGaussMass, truncnormLogPdf, truncnormPpf } from './truncnorm';
-import { roundHalfEven } from './round';
+import { roundHalfEven, snapToStepNumpy } from './round';
 
 const EPS = 1e-12;
 /** Scott's-rule factor for the multivariate bandwidth (as in BOHB / Optuna). */
@@ -213,7 +213,7 @@ function fromKernelSpace(k: NumericKernel, t: number, numpyRounding = false): nu
     const v = d.type === 'int' ? (numpyRounding ? roundHalfEven : Math.round)(Math.exp(t)) : Math.exp(t);
     return Math.min(Math.max(v, d.low), d.high);
   }
-  if (k.q !== undefined && numpyRounding) return Math.min(Math.max(roundHalfEven((t - d.low) / k.q) * k.q + d.low, d.low), d.high);
+  if (k.q !== undefined && numpyRounding) return snapToStepNumpy(t, d.low, d.high, k.q);
   if (k.q !== undefined) return roundToStep(t, d.low, d.high, k.q);
   return Math.min(Math.max(t, d.low), d.high);
 }

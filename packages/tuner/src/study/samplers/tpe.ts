@@ -9,10 +9,13 @@
  * - l(x) and g(x) are Parzen estimators of the two groups (see parzen.ts): truncated normals with
  *   the neighbour-gap bandwidth, the "magic clip" floor, a prior component and recency weights.
  * - nEiCandidates draws from l(x); the one maximising log l(x) − log g(x) is suggested.
- * - Until nStartupTrials trials have finished, parameters come from the RandomSampler's stream.
+ * - Until nStartupTrials trials have finished, parameters are drawn uniformly (as Optuna's
+ *   RandomSampler does with the numpy stream, from the RandomSampler's stream with keyed streams).
  *
- * Every draw comes from a stream seeded by (seed, trial number, parameter name), so a suggestion is
- * a pure function of the seed, the trial number and the study's trials.
+ * Random numbers come from one numpy-compatible sequence per sampler (default: Optuna's draws, see
+ * numpyStream.ts) or, with `stream: 'keyed'`, from a stream seeded by (seed, trial number,
+ * parameter name), which makes a suggestion a pure function of the seed, the trial number and the
+ * study's trials.
  *
  * Like Optuna 3.1, continuous kernels are scored by φ((x − μ)/σ)/Z without the 1/σ factor of a
  * normalised density (optuna/optuna#5109; Optuna 3.5 changed it). It is what Optuna 3.1 does and,
