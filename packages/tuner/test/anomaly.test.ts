@@ -2,7 +2,7 @@ import { spawnSync } from 'child_process';
 import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
-import { openStorage } from '../src/study/storages';
+import { openStorage } from '@vaekit/study';
 
 const BIN = path.join(__dirname, '..', 'dist', 'cli', 'main.js');
 const tmp = () => fs.mkdtempSync(path.join(os.tmpdir(), 'vaekit-anomaly-'));

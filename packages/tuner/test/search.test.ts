@@ -68,7 +68,7 @@ describe('vaekit search', () => {
         .map((t) => t.params['model.beta']);
     };
     // numpy.random.RandomState(3), as Optuna's RandomSampler(seed=3) draws a log-uniform float.
-    const { NumpyRandomState } = require('../src/study/samplers/numpyStream') as typeof import('../src/study/samplers/numpyStream');
+    const { NumpyRandomState } = require('../../study/src/samplers/numpyStream') as typeof import('../../study/src/samplers/numpyStream');
     const rs = new NumpyRandomState(3);
     const optuna = [0, 1, 2, 3].map(() => Math.exp(Math.log(0.1) + (Math.log(10) - Math.log(0.1)) * rs.uniform()));
     const one = betas('one.yaml', '1');

@@ -38,7 +38,7 @@ export async function createFromBlock<K extends PluginKind>(
   try {
     return await plugin.create(options, context);
   } catch (e) {
-    if ((e as Error).name === 'ConfigError') throw e;
+    if (e instanceof ConfigError) throw e;
     throw new ConfigError(`${path}: ${kind} "${block.use}" failed: ${(e as Error).message.split('\n')[0]}`, path);
   }
 }

@@ -90,10 +90,5 @@ export interface Plugin<K extends PluginKind = PluginKind, O = any> {
   create(options: O, context: PluginContext): PluginProducts[K] | Promise<PluginProducts[K]>;
 }
 
-/** A mistake in what the user asked for: shown as one short paragraph, never a stack trace. */
-export class ConfigError extends Error {
-  constructor(message: string, public readonly path?: string) {
-    super(message);
-    this.name = 'ConfigError';
-  }
-}
+/** A mistake in what the user asked for: shown as one short paragraph, never a stack trace (exit code 2). */
+export { ConfigError } from '@vaekit/study';

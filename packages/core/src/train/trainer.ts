@@ -1,4 +1,5 @@
 import * as tf from '@tensorflow/tfjs-core';
+import { VaekitError } from '@vaekit/study';
 import type { Dataset } from '../plugins/types';
 import type { VAE } from '../model/vae';
 import { Rng } from '../math/rng';
@@ -51,10 +52,9 @@ export interface TrainResult {
 }
 
 /** Training stopped because the loss became NaN or infinite. */
-export class NonFiniteLossError extends Error {
+export class NonFiniteLossError extends VaekitError {
   constructor(readonly epoch: number, readonly step: number, value: number) {
     super(`training diverged: the loss is ${value} at epoch ${epoch}, step ${step} (try a lower train.optimizer.lr or set train.clipNorm)`);
-    this.name = 'NonFiniteLossError';
   }
 }
 

@@ -1,3 +1,5 @@
+import { UsageError } from '@vaekit/study';
+
 /** A parsed command line: the command, its --flags (repeatable ones as arrays) and positionals. */
 export interface ParsedArgs {
   command?: string;
@@ -5,12 +7,7 @@ export interface ParsedArgs {
   positionals: string[];
 }
 
-export class UsageError extends Error {
-  constructor(message: string) {
-    super(message);
-    this.name = 'UsageError';
-  }
-}
+export { UsageError };
 
 export interface FlagSpec {
   /** Flags that take a value. */

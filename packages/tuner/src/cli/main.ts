@@ -1,7 +1,8 @@
 #!/usr/bin/env node
 import * as fs from 'fs';
 import * as path from 'path';
-import { parseArgs, UsageError } from './args';
+import { isUserError, UsageError } from '@vaekit/study';
+import { parseArgs } from './args';
 import { findConfigsDir } from './paths';
 
 const USAGE = `usage: vaekit <command> [options]
@@ -37,16 +38,11 @@ options common to all commands:
   --version  print the version
 `;
 
-/** Errors caused by what the user asked for: shown as one paragraph, exit code 2, no stack trace. */
-function isUserError(e: unknown): e is Error {
-  return e instanceof Error && (e.name === 'ConfigError' || e.name === 'UsageError');
-}
-
 async function train(argv: string[]): Promise<void> {
   const a = parseArgs(argv, { values: ['config', 'out'], repeatable: ['set'], booleans: ['json'] }, 'train');
   if (!a.flags.config) throw new UsageError('vaekit train: --config FILE is required');
   const { loadConfigFile } = await import('../config');
-  const { runTraining } = await import('../commands/train');
+  const { runTraining } = await import('@vaekit/pipelines');
   const loaded = loadConfigFile(String(a.flags.config), {
     configsDir: findConfigsDir(),
     cwd: process.cwd(),
@@ -107,7 +103,7 @@ async function bench(argv: string[]): Promise<void> {
   if (model !== 'mlp' && model !== 'conv') throw new UsageError(`vaekit bench: --model: expected mlp or conv, found "${model}"`);
   const backend = String(a.flags.backend ?? 'auto');
   if (!['auto', 'tensorflow', 'wasm', 'cpu'].includes(backend)) throw new UsageError(`vaekit bench: --backend: expected auto, tensorflow, wasm or cpu, found "${backend}"`);
-  const { runBench } = await import('../commands/bench');
+  const { runBench } = await import('@vaekit/pipelines');
   const r = await runBench({ model, steps: intFlag(a.flags.steps, 'steps') ?? (model === 'mlp' ? 100 : 20), backend: backend as 'auto' });
   const line = `${r.model} on ${r.backend}: ${Math.round(r.samplesPerSec)} samples/s (${r.steps} steps of 128 in ${r.seconds.toFixed(2)} s)`;
   if (a.flags.json) {
@@ -126,7 +122,7 @@ async function score(argv: string[]): Promise<void> {
   if (!(scale > 0)) throw new UsageError(`vaekit score: --scale: expected a number > 0, found "${a.flags.scale}"`);
   const label = a.flags['label-column'];
   if (label !== undefined && !(Number.isInteger(Number(label)) && Number(label) >= 0)) throw new UsageError(`vaekit score: --label-column: expected a 0-based column index, found "${label}"`);
-  const { runScore } = await import('../anomaly/score');
+  const { runScore } = await import('@vaekit/pipelines');
   await runScore(
     {
       checkpoint: String(a.flags.checkpoint),
@@ -146,7 +142,7 @@ async function anomaly(argv: string[]): Promise<void> {
   if (!a.flags.config) throw new UsageError('vaekit anomaly: --config FILE is required');
   const { loadConfigFile } = await import('../config');
   const { validateOptions } = await import('@vaekit/core');
-  const { anomalySchema, anomalyTable, runAnomalyProtocol } = await import('../anomaly/protocol');
+  const { anomalySchema, anomalyTable, runAnomalyProtocol } = await import('@vaekit/pipelines');
   const loaded = loadConfigFile(String(a.flags.config), { configsDir: findConfigsDir(), cwd: process.cwd(), sets: (a.flags.set as string[]) ?? [] });
   const file = path.relative(process.cwd(), loaded.file) || loaded.file;
   const section = validateOptions(anomalySchema, loaded.raw.anomaly ?? {}, { file, path: 'anomaly' });
@@ -164,7 +160,7 @@ async function anomaly(argv: string[]): Promise<void> {
 
 async function listing(command: 'studies' | 'trials', argv: string[]): Promise<void> {
   const a = parseArgs(argv, { values: ['storage', 'study'], booleans: ['json'] }, command);
-  const { openStorage } = await import('../study/storages');
+  const { openStorage } = await import('@vaekit/study');
   const url = String(a.flags.storage ?? `sqlite:${path.join('out', 'studies.db')}`);
   if (url.startsWith('sqlite:') && !fs.existsSync(url.replace(/^sqlite:(\/\/)?/, ''))) {
     throw new UsageError(`vaekit ${command}: no study storage at ${url} (run vaekit search first, or pass --storage URL)`);
@@ -200,7 +196,7 @@ async function listing(command: 'studies' | 'trials', argv: string[]): Promise<v
 async function report(argv: string[]): Promise<void> {
   const a = parseArgs(argv, { values: ['study', 'storage', 'out'] }, 'report');
   if (!a.flags.study) throw new UsageError('vaekit report: --study NAME is required');
-  const { runReport } = await import('../report');
+  const { runReport } = await import('@vaekit/report');
   const file = await runReport({ study: String(a.flags.study), storage: a.flags.storage as string | undefined, out: a.flags.out as string | undefined });
   process.stdout.write(`wrote ${file}\n`);
 }
@@ -209,7 +205,7 @@ async function dashboard(argv: string[]): Promise<void> {
   const a = parseArgs(argv, { values: ['storage', 'port', 'host'] }, 'dashboard');
   const port = a.flags.port === undefined ? 8080 : Number(a.flags.port);
   if (!Number.isInteger(port) || port < 0 || port > 65535) throw new UsageError(`vaekit dashboard: --port: expected an integer from 0 to 65535, found "${a.flags.port}"`);
-  const { openExistingStorage, startDashboard, DEFAULT_STORAGE } = await import('../report');
+  const { openExistingStorage, startDashboard, DEFAULT_STORAGE } = await import('@vaekit/report');
   const url = String(a.flags.storage ?? DEFAULT_STORAGE);
   const storage = await openExistingStorage(url, 'dashboard');
   let d;

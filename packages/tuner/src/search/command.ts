@@ -5,11 +5,11 @@ import * as path from 'path';
 import { stringify } from 'yaml';
 import { backendLabel, ConfigError, selectBackend, setPath } from '@vaekit/core';
 import { loadConfigFile } from '../config';
-import { createStudy, Study } from '../study/study';
-import type { FrozenTrial, ParamValue } from '../study/types';
+import { createStudy, Study } from '@vaekit/study';
+import type { FrozenTrial, ParamValue } from '@vaekit/study';
 import { gridSize, parseSearchConfig, SearchSpec } from './spec';
 import { vaeObjective } from './objective';
-import { writeReportFile } from '../report';
+import { writeReportFile } from '@vaekit/report';
 
 export interface SearchArgs {
   config: string;
@@ -213,7 +213,7 @@ function writeSummary(r: ReturnType<typeof resolve>, study: Study): SearchSummar
   return summary;
 }
 
-/** OUT/STUDY/report.html (see src/report); a failure to write it is reported, not fatal: the search itself succeeded. */
+/** OUT/STUDY/report.html (see @vaekit/report); a failure to write it is reported, not fatal: the search itself succeeded. */
 function writeStudyReport(r: ReturnType<typeof resolve>, study: Study, log: NodeJS.WritableStream): string | undefined {
   try {
     const s = r.spec.study;

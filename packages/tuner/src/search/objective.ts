@@ -1,10 +1,10 @@
 import * as fs from 'fs';
 import * as path from 'path';
-import { runTraining } from '../commands/train';
-import { Trial, TrialPruned } from '../study/trial';
-import type { Objective } from '../study/study';
-import { runAnomalyProtocol } from '../anomaly/protocol';
-import { ANOMALY_METRICS, type AnomalySection } from '../anomaly/section';
+import { runTraining } from '@vaekit/pipelines';
+import { Trial, TrialPruned } from '@vaekit/study';
+import type { Objective } from '@vaekit/study';
+import { runAnomalyProtocol } from '@vaekit/pipelines';
+import { ANOMALY_METRICS, type AnomalySection } from '@vaekit/pipelines';
 import { Metric, SearchEntry, trialConfig } from './spec';
 
 export interface VaeObjectiveOptions {

@@ -1,6 +1,6 @@
 import { cloneData, ConfigError, getPath, setPath, TrainConfig, validateConfig, validateOptions } from '@vaekit/core';
-import type { Direction, Distribution, ParamValue } from '../study/types';
-import { ANOMALY_METRICS, AnomalySection, anomalySchema } from '../anomaly/section';
+import type { Direction, Distribution, ParamValue } from '@vaekit/study';
+import { ANOMALY_METRICS, AnomalySection, anomalySchema } from '@vaekit/pipelines';
 
 /** What a study can optimise, all measured on the validation split (the test split when there is none). */
 export const METRICS = {

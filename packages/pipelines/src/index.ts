@@ -1,0 +1,16 @@
+/**
+ * The VAE pipelines behind the `vaekit` commands, usable from code: train from a validated
+ * config (checkpoint, metrics and pictures), the one-class anomaly protocol and streamed
+ * scoring, and the training-speed benchmark.
+ */
+export * from './registry';
+export * from './train/train';
+export * from './train/progress';
+export * from './images/png';
+export * from './images/pictures';
+export * from './anomaly/section';
+export { scoreSplit, runAnomalyProtocol, anomalyTable } from './anomaly/protocol';
+export type { ClassResult, AnomalyResult, ProtocolOptions } from './anomaly/protocol';
+export * from './anomaly/score';
+export * from './anomaly/baselines';
+export * from './bench/bench';

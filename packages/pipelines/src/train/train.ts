@@ -1,0 +1,130 @@
+import * as fs from 'fs';
+import * as path from 'path';
+import * as tf from '@tensorflow/tfjs-core';
+import {
+  backendLabel,
+  buildModel,
+  Dataset,
+  EpochMetrics,
+  EvalMetrics,
+  VAE,
+  evaluateAsync,
+  evaluationView,
+  loadDataset,
+  NonFiniteLossError,
+  saveCheckpoint,
+  selectBackend,
+  trainModel,
+  trainOptionsFromConfig,
+  TrainConfig,
+  validateOptions,
+} from '@vaekit/core';
+import { builtInRegistry } from '../registry';
+import { writePictures } from '../images/pictures';
+import { Progress } from './progress';
+
+export interface TrainRunOptions {
+  /** The config file as shown to the user, for messages. */
+  file?: string;
+  /** Folder that relative paths in the config resolve against. */
+  baseDir: string;
+  out: string;
+  /** Where progress lines go (stderr when --json keeps stdout for the result). */
+  log: NodeJS.WritableStream;
+  /** Called after each epoch; return false to stop (the tuner prunes with it). */
+  onEpoch?: (m: EpochMetrics) => void | boolean | Promise<void | boolean>;
+  /** Called with the trained model and its data before the model is released (anomaly scoring uses it). */
+  afterTraining?: (model: VAE, data: Dataset) => void | Promise<void>;
+  /** Also evaluate the validation split after training, with this many IWAE samples (0: none). */
+  validationIwae?: number;
+}
+
+export interface TrainRunResult {
+  backend: string;
+  samplesPerSec: number;
+  test: { negElbo: number; recon: number; kl: number; activeUnits: number; mutualInfo: number; iwaeNll?: number; klPerDim: number[] };
+  /** The validation split after training (absent when the data has none). */
+  validation?: EvalMetrics;
+  epochs: EpochMetrics[];
+  files: string[];
+  stoppedEarly: boolean;
+}
+
+/** `vaekit train`: data → model → training → test metrics, checkpoint and pictures in `out`. */
+export async function runTraining(config: TrainConfig, o: TrainRunOptions): Promise<TrainRunResult> {
+  await selectBackend(config.train.backend);
+  // The backend's name, with "+native" when the native kernels serve the wasm backend.
+  const backend = backendLabel();
+  o.log.write(`vaekit: backend ${backend}\n`);
+  const ctx = { registry: builtInRegistry(), validateOptions, file: o.file, baseDir: o.baseDir, seed: config.train.seed };
+  const data = await loadDataset(config.data, ctx);
+  const model = await buildModel(config.model, data.info, ctx);
+  o.log.write(
+    `vaekit: data ${data.name} [${data.info.shape.join('×')}], ${data.train.n} train / ${data.validation.n} validation / ${data.test.n} test; ` +
+      `model ${config.model.encoder.use} → z${config.model.latentDim} → ${config.model.decoder.use}, loss ${config.model.loss.use}\n`,
+  );
+  fs.mkdirSync(o.out, { recursive: true });
+  const metricsFile = path.join(o.out, 'metrics.json');
+  const epochs: EpochMetrics[] = [];
+  const writeMetrics = (extra: object) =>
+    fs.writeFileSync(metricsFile, JSON.stringify({ backend, config, epochs, ...extra }, null, 2) + '\n');
+  const progress = new Progress(o.log, config.train.epochs);
+  const t = config.train;
+  let result;
+  try {
+    result = await trainModel(model, data, {
+      ...trainOptionsFromConfig(config),
+      onStep: (s) => progress.step(s),
+      onEpoch: async (m) => {
+        epochs.push(m);
+        progress.epoch(m);
+        writeMetrics({ status: 'running' });
+        return o.onEpoch ? o.onEpoch(m) : undefined;
+      },
+    });
+  } catch (e) {
+    // Keep what was computed: the epochs so far and the reason training stopped.
+    writeMetrics({ status: 'failed', error: (e as Error).message });
+    tf.dispose(model.weights());
+    if (e instanceof NonFiniteLossError) e.message += ` (metrics of the finished epochs are in ${metricsFile})`;
+    throw e;
+  }
+  const test = evaluationView(data.test, data.binarize, t.seed + 3);
+  const m = await evaluateAsync(model, test, {
+    batchSize: config.eval.batchSize,
+    iwaeSamples: config.eval.iwaeSamples,
+    activeUnitThreshold: config.eval.activeUnitThreshold,
+    seed: t.seed + 4,
+  });
+  const testMetrics: TrainRunResult['test'] = {
+    negElbo: m.negElbo,
+    recon: m.recon,
+    kl: m.kl,
+    activeUnits: m.activeUnits,
+    mutualInfo: m.mutualInfo,
+    klPerDim: m.klPerDim,
+  };
+  if (m.iwaeNll !== undefined) testMetrics.iwaeNll = m.iwaeNll;
+  let validation: EvalMetrics | undefined;
+  if (data.validation.n > 0) {
+    validation =
+      o.validationIwae || !epochs.length || !epochs[epochs.length - 1].validation
+        ? await evaluateAsync(model, evaluationView(data.validation, data.binarize, t.seed + 1), {
+            batchSize: config.eval.batchSize,
+            iwaeSamples: o.validationIwae ?? 0,
+            activeUnitThreshold: config.eval.activeUnitThreshold,
+            seed: t.seed + 2,
+          })
+        : epochs[epochs.length - 1].validation;
+  }
+  const ckpt = path.join(o.out, 'checkpoint');
+  await saveCheckpoint(ckpt, model, { config, dataShape: data.info.shape, dataRange: [data.info.min, data.info.max] });
+  const files = [metricsFile, ckpt];
+  if (config.output.images) {
+    files.push(...writePictures(o.out, model, test, { seed: t.seed, traversalSteps: config.output.traversalSteps, klPerDim: m.klPerDim }));
+  }
+  await o.afterTraining?.(model, data);
+  writeMetrics({ status: 'complete', validation, samplesPerSec: result.samplesPerSec, trainSeconds: result.seconds, stoppedEarly: result.stoppedEarly, test: testMetrics });
+  tf.dispose(model.weights());
+  return { backend, samplesPerSec: result.samplesPerSec, test: testMetrics, validation, epochs, files, stoppedEarly: result.stoppedEarly };
+}

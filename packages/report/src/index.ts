@@ -1,0 +1,85 @@
+/**
+ * `vaekit report` and the pieces `vaekit dashboard` and `vaekit search` share: opening the
+ * storage a command names, loading one study's report data, writing the report file.
+ */
+import * as fs from 'fs';
+import * as path from 'path';
+import { UsageError } from '@vaekit/study';
+import { openStorage, parseStorageUrl } from '@vaekit/study';
+import type { VaekitStorage } from '@vaekit/study';
+import type { FrozenTrial } from '@vaekit/study';
+import { buildReportData, dataUriImages, ImageRef, ReportData, StudyInfo } from './data';
+import { renderReportHtml } from './html';
+
+export { buildReportData, dataUriImages, latentUsage, readLatentUsage, TRIAL_IMAGES } from './data';
+export type { ReportData, ReportTrial, StudyInfo, ImageRef, LatentUsage, LatentEpoch, LatentSummary } from './data';
+export { paramImportance, epsilonSquared, IMPORTANCE_METHOD, IMPORTANCE_LIMITS } from './importance';
+export { paretoFront } from './pareto';
+export { renderReportHtml, renderDashboardIndex, renderDashboardStudyPage } from './html';
+export { escapeHtml, jsonForScript } from './escape';
+export { startDashboard } from './dashboard';
+export type { Dashboard, DashboardOptions } from './dashboard';
+
+/** The storage `vaekit studies` uses when none is given. */
+export const DEFAULT_STORAGE = `sqlite:${path.join('out', 'studies.db')}`;
+
+/** Opens the storage of a read-only command; a SQLite file that does not exist is a user error (exit 2), not a new empty file. */
+export async function openExistingStorage(url: string, command: string): Promise<VaekitStorage> {
+  const target = parseStorageUrl(url, { defaultSqlitePath: path.join('out', 'studies.db') });
+  if (target.kind === 'sqlite' && target.path !== ':memory:' && !fs.existsSync(target.path)) {
+    throw new UsageError(`vaekit ${command}: no study storage at ${url} (${target.path} does not exist; run vaekit search first, or pass --storage URL)`);
+  }
+  return openStorage(url, { defaultSqlitePath: path.join('out', 'studies.db') });
+}
+
+/** One study's info and trials, or a user error naming the study and the storage. */
+export async function loadStudy(storage: VaekitStorage, name: string, url: string, command: string): Promise<{ info: StudyInfo; trials: FrozenTrial[] }> {
+  const st = await storage.getStudy(name);
+  if (!st) {
+    const names = (await storage.listStudies()).map((s) => s.name);
+    throw new UsageError(
+      `vaekit ${command}: no study "${name}" in storage ${url}` + (names.length ? ` (it holds: ${names.slice(0, 20).join(', ')}${names.length > 20 ? ', …' : ''})` : ' (it holds no studies)'),
+    );
+  }
+  return { info: { name: st.name, direction: st.direction, attrs: st.attrs ?? {}, storage: url }, trials: await storage.getTrials(st.id) };
+}
+
+/** A file name made from a study name (the storage allows any string). */
+export function safeFileName(name: string): string {
+  const s = name.replace(/[^A-Za-z0-9_.-]/g, '_');
+  return /^\.*$/.test(s) ? '_' + s : s;
+}
+
+/** Where `vaekit report` writes by default: beside a SQLite storage, in STUDY/report.html as `vaekit search` does; else out/STUDY/report.html. */
+export function defaultReportPath(url: string, study: string): string {
+  const target = parseStorageUrl(url, { defaultSqlitePath: path.join('out', 'studies.db') });
+  const dir = target.kind === 'sqlite' && target.path !== ':memory:' ? path.dirname(target.path) : path.resolve('out');
+  return path.join(dir, safeFileName(study), 'report.html');
+}
+
+/** Writes a study's report; returns the file's path. */
+export function writeReportFile(file: string, info: StudyInfo, trials: FrozenTrial[], images: ImageRef = dataUriImages): { file: string; data: ReportData } {
+  const data = buildReportData(info, trials, images);
+  fs.mkdirSync(path.dirname(path.resolve(file)), { recursive: true });
+  fs.writeFileSync(file, renderReportHtml(data));
+  return { file: path.resolve(file), data };
+}
+
+export interface ReportArgs {
+  study: string;
+  storage?: string;
+  out?: string;
+}
+
+/** `vaekit report --study NAME [--storage URL] [--out FILE]`. */
+export async function runReport(a: ReportArgs): Promise<string> {
+  const url = a.storage ?? DEFAULT_STORAGE;
+  const storage = await openExistingStorage(url, 'report');
+  try {
+    const { info, trials } = await loadStudy(storage, a.study, url, 'report');
+    const { file } = writeReportFile(a.out ?? defaultReportPath(url, a.study), info, trials);
+    return file;
+  } finally {
+    await storage.close();
+  }
+}

@@ -1,0 +1,103 @@
+import { VaekitError } from './errors';
+import type { Pruner } from './pruners';
+import type { Sampler } from './samplers';
+import type { Direction, Distribution, FrozenTrial, ParamValue, Storage } from './types';
+import { validateDistribution } from './samplers/distributions';
+
+/** Thrown by an objective (or by `trial.prune()`) to end its trial as PRUNED. */
+export class TrialPruned extends VaekitError {
+  constructor(message = 'trial pruned') {
+    super(message);
+  }
+}
+
+/** The handle an objective gets: define-by-run parameter suggestions, reports and pruning. */
+export class Trial {
+  private readonly intermediate: Record<number, number> = {};
+  private snapshot?: FrozenTrial[];
+
+  constructor(
+    private readonly storage: Storage,
+    private readonly studyId: number,
+    private readonly frozen: FrozenTrial,
+    private readonly sampler: Sampler,
+    private readonly pruner: Pruner,
+    private readonly direction: Direction,
+  ) {}
+
+  get number(): number {
+    return this.frozen.number;
+  }
+
+  get params(): Record<string, ParamValue> {
+    return { ...this.frozen.params };
+  }
+
+  /** Suggests a float in [low, high]; `log` samples in log space, `step` discretises. */
+  suggestFloat(name: string, low: number, high: number, o: { log?: boolean; step?: number } = {}): Promise<number> {
+    return this.suggest(name, { type: 'float', low, high, ...o }) as Promise<number>;
+  }
+
+  /** Suggests an integer in [low, high] (both included). */
+  suggestInt(name: string, low: number, high: number, o: { log?: boolean; step?: number } = {}): Promise<number> {
+    return this.suggest(name, { type: 'int', low, high, ...o }) as Promise<number>;
+  }
+
+  suggestCategorical<T extends ParamValue>(name: string, choices: T[]): Promise<T> {
+    return this.suggest(name, { type: 'categorical', choices }) as Promise<T>;
+  }
+
+  /** Any distribution; a parameter fixed in advance (a grid point) is returned as it is. */
+  async suggest(name: string, dist: Distribution): Promise<ParamValue> {
+    validateDistribution(name, dist);
+    if (name in this.frozen.params) return this.frozen.params[name];
+    const trials = await this.trials();
+    const value = this.sampler.sample(
+      {
+        direction: this.direction,
+        trials,
+        trialNumber: this.frozen.number,
+        gridPoint: this.frozen.systemAttrs.gridPoint as number | undefined,
+      },
+      name,
+      dist,
+    );
+    this.frozen.params[name] = value;
+    this.frozen.distributions[name] = dist;
+    await this.storage.setParam(this.studyId, this.frozen.number, name, value, dist);
+    return value;
+  }
+
+  /** Records the objective's value at a step (an epoch), for pruning and for plots. */
+  async report(value: number, step: number): Promise<void> {
+    if (!Number.isFinite(value)) return;
+    this.intermediate[step] = value;
+    this.frozen.intermediate[step] = value;
+    await this.storage.reportIntermediate(this.studyId, this.frozen.number, step, value);
+  }
+
+  /** Whether the pruner would stop this trial now, given every trial of the study. */
+  async shouldPrune(): Promise<boolean> {
+    const steps = Object.keys(this.intermediate).map(Number);
+    if (steps.length === 0) return false;
+    const trials = await this.storage.getTrials(this.studyId);
+    return this.pruner.shouldPrune({ direction: this.direction, trials, trial: this.frozen, step: Math.max(...steps) });
+  }
+
+  async setUserAttr(key: string, value: unknown): Promise<void> {
+    this.frozen.userAttrs[key] = value;
+    await this.storage.setUserAttr(this.studyId, this.frozen.number, key, value);
+  }
+
+  /** The last reported value, which a pruned trial keeps as its value. */
+  lastReported(): number | undefined {
+    const steps = Object.keys(this.intermediate).map(Number);
+    return steps.length ? this.intermediate[Math.max(...steps)] : undefined;
+  }
+
+  /** The study's trials as of this trial's first suggestion: samplers see one consistent picture. */
+  private async trials(): Promise<FrozenTrial[]> {
+    if (!this.snapshot) this.snapshot = await this.storage.getTrials(this.studyId);
+    return this.snapshot;
+  }
+}

@@ -1,6 +1,0 @@
-export * from './types';
-export * from './trial';
-export * from './study';
-export * from './samplers';
-export * from './pruners';
-export * from './storages';
