@@ -51,7 +51,7 @@ const FALLBACK = {
   'anomaly.baselines.pca': 'PCA reconstruction error as the anomaly score; `false` turns it off.',
   'anomaly.baselines.pca.components': 'Principal components kept.',
   'anomaly.baselines.knn': 'Mean distance to the k nearest training examples as the anomaly score; `false` turns it off.',
-  'anomaly.baselines.knn.k': 'Neighbours averaged.',
+  'anomaly.baselines.knn.k': 'How many nearest training examples are averaged.',
 };
 
 /**
