@@ -4,4 +4,5 @@ export * from './trial';
 export * from './study';
 export * from './samplers';
 export * from './pruners';
+export * from './options';
 export * from './storages';
