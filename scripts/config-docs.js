@@ -134,6 +134,10 @@ function rows(schema, prefix, out = []) {
     if (required.has(name)) def = '**required**';
     else if (p.default !== undefined) def = code(p.default);
     else if (cond[name]) def = cond[name].join(', ');
+    else if (typeof p.description === 'string' && /(?:^|\. )Default (\w[^.;]*)[.;]/.test(p.description)) {
+      const d = /(?:^|\. )Default (\w[^.;]*)[.;]/.exec(p.description)[1];
+      def = /^\S+$/.test(d) ? '`' + d + '`' : d;
+    }
     const own = [p.title && p.description ? `**${p.title}.**` : p.title, p.description].filter(Boolean).join(' ');
     // A section's own row: its description is the paragraph above the table.
     const text = !prefix ? '' : own || FALLBACK[key] || '';
@@ -153,17 +157,23 @@ function table(list) {
   return lines.join('\n');
 }
 
-/** The JSON Schemas of sampler and pruner options, when @vaekit/study exports them (name → schema maps). */
+/**
+ * The sampler and pruner options, when @vaekit/study exports them as JSON Schemas (`samplerSchema()`,
+ * `prunerSchema()`: a `name` enum and, per name, an `if { name } then { properties }` branch).
+ * Returns one entry per sampler or pruner name.
+ */
 function studyOptionSchemas(study) {
   const found = [];
-  for (const [exportName, value] of Object.entries(study)) {
-    if (!/schema/i.test(exportName) || !value || typeof value !== 'object' || Array.isArray(value)) continue;
-    const kind = /sampler/i.test(exportName) ? 'sampler' : /pruner/i.test(exportName) ? 'pruner' : undefined;
-    if (!kind) continue;
-    const entries = value.properties && !Object.values(value).some((v) => v && v.properties && v !== value.properties)
-      ? [[exportName, value]]
-      : Object.entries(value).filter(([, v]) => v && typeof v === 'object' && (v.properties || v.type));
-    for (const [name, schema] of entries) found.push({ kind, name, schema, exportName });
+  for (const [kind, fn] of [['sampler', study.samplerSchema], ['pruner', study.prunerSchema]]) {
+    if (typeof fn !== 'function') continue;
+    const schema = fn();
+    for (const branch of schema.allOf || []) {
+      const name = branch.if && branch.if.properties && branch.if.properties.name && branch.if.properties.name.const;
+      if (name === undefined || !branch.then) continue;
+      const properties = { ...(branch.then.properties || {}) };
+      delete properties.name;
+      found.push({ kind, name, schema: { properties, required: (branch.then.required || []).filter((k) => k !== 'name') } });
+    }
   }
   return found;
 }
@@ -242,11 +252,17 @@ function render({ config, studySchema, anomalySchema, options }) {
   parts.push(table(rows({ properties: { anomaly: { ...anomalySchema } } }, '')), '');
 
   if (options.length) {
-    parts.push('## Sampler and pruner options', '', 'From the JSON Schemas that `@vaekit/study` exports; the same options are accepted in `study.sampler` and `study.pruner`.', '');
+    parts.push(
+      '## Sampler and pruner options',
+      '',
+      'The options `study.sampler` and `study.pruner` take beside `name`, per sampler and pruner (from the JSON Schemas',
+      '`samplerSchema()` and `prunerSchema()` of `@vaekit/study`; options that only the API takes, such as functions, are',
+      'in [its README](../packages/study/README.md)).',
+      '',
+    );
     for (const o of options) {
       const where = `study.${o.kind}`;
       parts.push(`### ${o.kind} \`${o.name}\``, '');
-      if (o.schema.description) parts.push(cell(o.schema.description), '');
       const list = rows(o.schema, where);
       parts.push(list.length ? table(list) : 'No options.', '');
     }
@@ -273,4 +289,4 @@ function main() {
 }
 
 if (require.main === module) main();
-module.exports = { render, rows, describe, table, loadSchemas, OUT };
+module.exports = { render, rows, describe, table, loadSchemas, studyOptionSchemas, OUT };

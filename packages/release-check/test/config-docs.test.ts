@@ -59,3 +59,23 @@ it('renders a schema as type, allowed values and defaults', () => {
   expect(md).toContain('| `x.kind` | string | `a` | `a`, `b` | Which. |');
   expect(md).toContain('| `x.hidden` | array of integer | `[400]` | items ≥ 1 | Widths. |');
 });
+
+it('lists the options of each sampler and pruner from the JSON Schemas @vaekit/study exports', () => {
+  // eslint-disable-next-line @typescript-eslint/no-var-requires
+  const { studyOptionSchemas, rows, table } = require(SCRIPT);
+  const named = (names: Record<string, Record<string, unknown>>) => () => ({
+    type: 'object',
+    required: ['name'],
+    properties: { name: { enum: Object.keys(names) } },
+    allOf: Object.entries(names).map(([name, properties]) => ({
+      if: { properties: { name: { const: name } }, required: ['name'] },
+      then: { properties: { name: { const: name }, ...properties }, additionalProperties: false },
+    })),
+  });
+  const found = studyOptionSchemas({
+    samplerSchema: named({ tpe: { nStartupTrials: { type: 'integer', minimum: 0, description: 'Random trials first. Default 10.' } }, random: {} }),
+    prunerSchema: named({ none: {} }),
+  });
+  expect(found.map((o: { kind: string; name: string }) => `${o.kind} ${o.name}`)).toEqual(['sampler tpe', 'sampler random', 'pruner none']);
+  expect(table(rows(found[0].schema, 'study.sampler'))).toContain('| `study.sampler.nStartupTrials` | integer | `10` | ≥ 0 | Random trials first. Default 10. |');
+});
