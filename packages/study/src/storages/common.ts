@@ -1,9 +1,10 @@
 /**
- * What the three storages share: errors, validation, the stale-trial message and the extra
- * methods every vaekit storage has beyond the `Storage` interface.
+ * What the three storages share: the trial states, errors, argument checks, value conversions
+ * and the extra methods every vaekit storage has beyond the `Storage` interface. The rules
+ * derived from trials (best trial, counting, stale trials) are in rules.ts.
  */
 import { ConfigError, StorageError } from '../errors';
-import type { Direction, FrozenTrial, ParamValue, Storage, StudySummary, TrialState } from '../types';
+import type { Direction, FrozenTrial, ParamValue, Storage, TrialState } from '../types';
 
 export { StorageError };
 
@@ -76,10 +77,6 @@ export function checkStaleSeconds(seconds: number): void {
   }
 }
 
-export function staleError(seconds: number): string {
-  return `heartbeat lost (no sign of life for ${seconds} s)`;
-}
-
 /** A final value as stored: NaN means "no value" in every storage (SQLite cannot keep NaN). */
 export function finalValue(value: number | undefined): number | undefined {
   return value === undefined || value === null || Number.isNaN(value) ? undefined : value;
@@ -94,20 +91,6 @@ export function jsonValue(value: unknown): unknown {
 /** JSON text of an attribute value (undefined → "null"). */
 export function jsonText(value: unknown): string {
   return JSON.stringify(value) ?? 'null';
-}
-
-export function emptyCounts(): Record<TrialState, number> {
-  return { RUNNING: 0, COMPLETE: 0, PRUNED: 0, FAIL: 0, WAITING: 0 };
-}
-
-/** The best COMPLETE trial with a finite value (ties: the lowest number). */
-export function bestOf(trials: FrozenTrial[], direction: Direction): StudySummary['best'] {
-  let best: FrozenTrial | undefined;
-  for (const t of trials) {
-    if (t.state !== 'COMPLETE' || t.value === undefined || !Number.isFinite(t.value)) continue;
-    if (!best || (direction === 'minimize' ? t.value < best.value! : t.value > best.value!) || (t.value === best.value && t.number < best.number)) best = t;
-  }
-  return best ? { number: best.number, value: best.value!, params: { ...best.params } } : undefined;
 }
 
 /** Builds a FrozenTrial, leaving out the optional fields that are unset. */
@@ -134,7 +117,8 @@ export function frozenTrial(t: {
     userAttrs: t.userAttrs ?? {},
     systemAttrs: t.systemAttrs ?? {},
   };
-  if (t.value !== undefined && t.value !== null) out.value = t.value;
+  const value = finalValue(t.value ?? undefined);
+  if (value !== undefined) out.value = value;
   if (t.startedAt) out.startedAt = t.startedAt;
   if (t.finishedAt) out.finishedAt = t.finishedAt;
   if (t.heartbeat) out.heartbeat = t.heartbeat;
@@ -142,12 +126,20 @@ export function frozenTrial(t: {
   return out;
 }
 
-/** Loads an optional driver package with a helpful message when it is missing or broken. */
-export function loadDriver<T>(pkg: string, scheme: string): T {
+/**
+ * Loads an optional driver package (better-sqlite3, pg: optional peer dependencies of
+ * @vaekit/study, needed only by the storage that uses them). When it is missing or cannot load,
+ * a StorageError with exit code 2 names the package and how to install it.
+ */
+export function loadDriver<T>(pkg: string, scheme: string, load: (id: string) => unknown = require): T {
   try {
-    // eslint-disable-next-line @typescript-eslint/no-require-imports
-    return require(pkg) as T;
+    return load(pkg) as T;
   } catch (e) {
-    throw new StorageError(`${scheme} storage needs the npm package ${pkg}, which failed to load: ${(e as Error).message}`);
+    const err = e as { code?: string; message?: string };
+    const missing = err.code === 'MODULE_NOT_FOUND' && String(err.message).includes(`'${pkg}'`);
+    const message = missing
+      ? `${scheme} storage needs the npm package ${pkg}, which is not installed: install it with \`npm install ${pkg}\` (an optional peer dependency of @vaekit/study)`
+      : `${scheme} storage needs the npm package ${pkg}, which failed to load (${err.message ?? String(e)}): reinstall it with \`npm install ${pkg}\` (or \`npm rebuild ${pkg}\` after a Node.js upgrade)`;
+    throw new StorageError(message, { exitCode: 2, cause: e });
   }
 }

@@ -20,6 +20,11 @@ export { PostgresStorage } from './postgres';
 export type { PostgresStorageOptions } from './postgres';
 export { StorageError, TrialNotRunningError } from './common';
 export type { StorageExtras, VaekitStorage } from './common';
+export { BaseStorage } from './base';
+export type { StudyRows } from './base';
+export { bestTrial, rankTrials, staleError } from './rules';
+export { SCHEMA_VERSION, schemaDdl, TABLES } from './schema';
+export type { Dialect } from './schema';
 
 export const STORAGE_URL_FORMS = 'memory:, sqlite:PATH (relative to the working directory), sqlite:///absolute/path, postgres://user:password@host:port/database (or postgresql://)';
 

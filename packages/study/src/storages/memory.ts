@@ -5,25 +5,10 @@
  * Values are copied in and out (attributes JSON-normalised, as a database would), so callers
  * never share objects with the store.
  */
-import type { Direction, Distribution, FrozenTrial, ParamValue, StudySummary, TrialState } from '../types';
-import {
-  bestOf,
-  checkDirection,
-  checkFinalState,
-  checkStaleSeconds,
-  checkStep,
-  checkSystemAttrKey,
-  type CreateTrialOptions,
-  directionMismatch,
-  emptyCounts,
-  finalValue,
-  jsonValue,
-  LIVE_STATES,
-  staleError,
-  StorageError,
-  TrialNotRunningError,
-  type VaekitStorage,
-} from './common';
+import type { Direction, Distribution, FrozenTrial, ParamValue, TrialState } from '../types';
+import { BaseStorage, type FinalState, type StudyRows } from './base';
+import { type CreateTrialOptions, finalValue, jsonValue, StorageError, TrialNotRunningError } from './common';
+import { holdsClaim, isLive, isStale, refusesTrial } from './rules';
 
 interface MemStudy {
   id: number;
@@ -33,22 +18,18 @@ interface MemStudy {
   trials: FrozenTrial[];
 }
 
-export class InMemoryStorage implements VaekitStorage {
+export class InMemoryStorage extends BaseStorage {
   private readonly studies = new Map<number, MemStudy>();
   private nextId = 1;
   private closed = false;
 
-  async createStudy(name: string, direction: Direction, attrs: Record<string, unknown> = {}): Promise<number> {
+  protected async findOrCreateStudy(name: string, direction: Direction, attrs: Record<string, unknown>): Promise<{ id: number; direction: Direction }> {
     this.open();
-    checkDirection(direction);
     const found = this.byName(name);
-    if (found) {
-      if (found.direction !== direction) throw directionMismatch(name, found.direction, direction);
-      return found.id;
-    }
+    if (found) return found;
     const id = this.nextId++;
-    this.studies.set(id, { id, name, direction, attrs: jsonValue(attrs ?? {}) as Record<string, unknown>, trials: [] });
-    return id;
+    this.studies.set(id, { id, name, direction, attrs, trials: [] });
+    return { id, direction };
   }
 
   async getStudy(name: string): Promise<{ id: number; name: string; direction: Direction; attrs: Record<string, unknown> } | undefined> {
@@ -57,24 +38,22 @@ export class InMemoryStorage implements VaekitStorage {
     return s && { id: s.id, name: s.name, direction: s.direction, attrs: structuredClone(s.attrs) };
   }
 
-  async listStudies(): Promise<StudySummary[]> {
+  protected async studyRows(): Promise<StudyRows[]> {
     this.open();
-    return [...this.studies.values()].map((s) => {
-      const counts = emptyCounts();
-      for (const t of s.trials) counts[t.state]++;
-      const best = bestOf(s.trials, s.direction);
-      return best ? { name: s.name, direction: s.direction, counts, best: structuredClone(best) } : { name: s.name, direction: s.direction, counts };
-    });
+    return [...this.studies.values()].map((s) => ({
+      name: s.name,
+      direction: s.direction,
+      counts: s.trials.map((t) => ({ state: t.state, n: 1 })),
+      complete: s.trials.filter((t) => t.state === 'COMPLETE'),
+    }));
   }
 
   async createTrial(studyId: number, opts: CreateTrialOptions = {}): Promise<FrozenTrial | undefined> {
     this.open();
     const s = this.study(studyId);
-    if (opts.maxTrials !== undefined) {
-      const live = s.trials.filter((t) => LIVE_STATES.includes(t.state)).length;
-      if (live >= opts.maxTrials) return undefined;
-    }
-    if (opts.claimKey !== undefined && s.trials.some((t) => t.state !== 'FAIL' && t.systemAttrs.claimKey === opts.claimKey)) return undefined;
+    const live = s.trials.filter((t) => isLive(t.state)).length;
+    const claimHeld = s.trials.some((t) => holdsClaim(t.state) && t.systemAttrs.claimKey === opts.claimKey);
+    if (refusesTrial(opts, live, claimHeld)) return undefined;
     const now = new Date().toISOString();
     const t: FrozenTrial = {
       number: s.trials.length,
@@ -97,9 +76,8 @@ export class InMemoryStorage implements VaekitStorage {
     t.distributions[name] = structuredClone(dist);
   }
 
-  async reportIntermediate(studyId: number, trialNumber: number, step: number, value: number): Promise<void> {
+  protected async putIntermediate(studyId: number, trialNumber: number, step: number, value: number): Promise<void> {
     this.open();
-    checkStep(step);
     this.running(studyId, trialNumber).intermediate[step] = value;
   }
 
@@ -108,20 +86,16 @@ export class InMemoryStorage implements VaekitStorage {
     this.trial(studyId, trialNumber).userAttrs[key] = jsonValue(value);
   }
 
-  /** EXTRA (not in the Storage interface): see StorageExtras. */
-  async setSystemAttr(studyId: number, trialNumber: number, key: string, value: unknown): Promise<void> {
+  protected async putSystemAttr(studyId: number, trialNumber: number, key: string, value: unknown): Promise<void> {
     this.open();
-    checkSystemAttrKey(key);
-    this.trial(studyId, trialNumber).systemAttrs[key] = jsonValue(value);
+    this.trial(studyId, trialNumber).systemAttrs[key] = value;
   }
 
-  async finishTrial(studyId: number, trialNumber: number, state: 'COMPLETE' | 'PRUNED' | 'FAIL', value?: number, error?: string): Promise<boolean> {
+  protected async finish(studyId: number, trialNumber: number, state: FinalState, value: number | undefined, useLastReported: boolean, error: string | undefined): Promise<boolean> {
     this.open();
-    checkFinalState(state);
     const t = this.trial(studyId, trialNumber);
     if (t.state !== 'RUNNING') return false;
-    let v = finalValue(value);
-    if (v === undefined && state === 'PRUNED') v = lastReported(t);
+    const v = useLastReported ? lastReported(t) : value;
     t.state = state;
     if (v !== undefined) t.value = v;
     if (error !== undefined) t.error = error;
@@ -135,19 +109,17 @@ export class InMemoryStorage implements VaekitStorage {
     if (t && t.state === 'RUNNING') t.heartbeat = new Date().toISOString();
   }
 
-  async failStaleTrials(studyId: number, seconds: number): Promise<number[]> {
+  protected async failStale(studyId: number, seconds: number, error: string): Promise<number[]> {
     this.open();
-    checkStaleSeconds(seconds);
     const s = this.studies.get(studyId);
     if (!s) return [];
     const cutoff = Date.now() - seconds * 1000;
     const failed: number[] = [];
     const now = new Date().toISOString();
     for (const t of s.trials) {
-      const last = t.heartbeat ?? t.startedAt;
-      if (t.state === 'RUNNING' && last !== undefined && Date.parse(last) < cutoff) {
+      if (isStale(t, cutoff)) {
         t.state = 'FAIL';
-        t.error = staleError(seconds);
+        t.error = error;
         t.finishedAt = now;
         failed.push(t.number);
       }
@@ -155,7 +127,7 @@ export class InMemoryStorage implements VaekitStorage {
     return failed;
   }
 
-  async getTrials(studyId: number, states?: TrialState[]): Promise<FrozenTrial[]> {
+  protected async trials(studyId: number, states?: TrialState[]): Promise<FrozenTrial[]> {
     this.open();
     const trials = this.studies.get(studyId)?.trials ?? [];
     return structuredClone(states ? trials.filter((t) => states.includes(t.state)) : trials);

@@ -9,93 +9,21 @@
  * happen as one step: numbers are unique and `maxTrials` / `claimKey` hold across processes.
  * A partial unique index on (study, claim key) of non-FAIL trials backs the claim rule up.
  *
- * Schema (JSON columns are TEXT holding JSON; times are ISO-8601 UTC strings):
- *   vaekit_meta(key, value)                            schema_version
- *   vaekit_studies(id, name UNIQUE, direction, attrs JSON, created_at)
- *   vaekit_trials(id, study_id, number, state, value, claim_key, system_attrs JSON,
- *                 started_at, finished_at, heartbeat, error)      UNIQUE(study_id, number)
- *   vaekit_trial_params(trial_id, name, value JSON, distribution JSON)
- *   vaekit_trial_intermediate(trial_id, step, value)   value NULL = NaN (SQLite cannot store NaN)
- *   vaekit_trial_user_attrs(trial_id, key, value JSON)
- * e.g. `SELECT number, value, json_extract(p.value, '$') FROM vaekit_trials t JOIN vaekit_trial_params p ON p.trial_id = t.id WHERE p.name = 'lr'`.
+ * The tables are described in schema.ts, e.g.
+ * `SELECT number, value, json_extract(p.value, '$') FROM vaekit_trials t JOIN vaekit_trial_params p ON p.trial_id = t.id WHERE p.name = 'lr'`.
  */
 import * as fs from 'fs';
 import * as path from 'path';
 import type BetterSqlite3 from 'better-sqlite3';
-import type { Direction, Distribution, FrozenTrial, ParamValue, StudySummary, TrialState } from '../types';
-import {
-  checkDirection,
-  checkFinalState,
-  checkStaleSeconds,
-  checkStep,
-  checkSystemAttrKey,
-  type CreateTrialOptions,
-  directionMismatch,
-  emptyCounts,
-  finalValue,
-  frozenTrial,
-  jsonText,
-  loadDriver,
-  staleError,
-  StorageError,
-  TrialNotRunningError,
-  type VaekitStorage,
-} from './common';
+import type { Direction, Distribution, FrozenTrial, ParamValue, TrialState } from '../types';
+import { BaseStorage, type FinalState, type StudyRows } from './base';
+import { type CreateTrialOptions, frozenTrial, jsonText, loadDriver, StorageError, TrialNotRunningError } from './common';
+import { CLAIM_HOLDING_SQL, LIVE_SQL, refusesTrial, staleSql } from './rules';
+import { decodeIntermediate, encodeIntermediate, migrationsFrom, NOW, schemaDdl, SCHEMA_VERSION, secondsAgo } from './schema';
 
-export const SCHEMA_VERSION = 1;
+export { SCHEMA_VERSION };
 
-const SCHEMA = `
-CREATE TABLE IF NOT EXISTS vaekit_meta (
-  key   TEXT PRIMARY KEY,
-  value TEXT NOT NULL
-);
-CREATE TABLE IF NOT EXISTS vaekit_studies (
-  id         INTEGER PRIMARY KEY AUTOINCREMENT,
-  name       TEXT NOT NULL UNIQUE,
-  direction  TEXT NOT NULL CHECK (direction IN ('minimize', 'maximize')),
-  attrs      TEXT NOT NULL DEFAULT '{}',
-  created_at TEXT NOT NULL
-);
-CREATE TABLE IF NOT EXISTS vaekit_trials (
-  id           INTEGER PRIMARY KEY AUTOINCREMENT,
-  study_id     INTEGER NOT NULL REFERENCES vaekit_studies(id) ON DELETE CASCADE,
-  number       INTEGER NOT NULL,
-  state        TEXT NOT NULL CHECK (state IN ('RUNNING', 'COMPLETE', 'PRUNED', 'FAIL', 'WAITING')),
-  value        REAL,
-  claim_key    TEXT,
-  system_attrs TEXT NOT NULL DEFAULT '{}',
-  started_at   TEXT,
-  finished_at  TEXT,
-  heartbeat    TEXT,
-  error        TEXT,
-  UNIQUE (study_id, number)
-);
-CREATE INDEX IF NOT EXISTS vaekit_trials_state ON vaekit_trials (study_id, state);
-CREATE UNIQUE INDEX IF NOT EXISTS vaekit_trials_claim ON vaekit_trials (study_id, claim_key)
-  WHERE claim_key IS NOT NULL AND state <> 'FAIL';
-CREATE TABLE IF NOT EXISTS vaekit_trial_params (
-  trial_id     INTEGER NOT NULL REFERENCES vaekit_trials(id) ON DELETE CASCADE,
-  name         TEXT NOT NULL,
-  value        TEXT NOT NULL,
-  distribution TEXT,
-  PRIMARY KEY (trial_id, name)
-);
-CREATE TABLE IF NOT EXISTS vaekit_trial_intermediate (
-  trial_id INTEGER NOT NULL REFERENCES vaekit_trials(id) ON DELETE CASCADE,
-  step     INTEGER NOT NULL,
-  value    REAL,
-  PRIMARY KEY (trial_id, step)
-);
-CREATE TABLE IF NOT EXISTS vaekit_trial_user_attrs (
-  trial_id INTEGER NOT NULL REFERENCES vaekit_trials(id) ON DELETE CASCADE,
-  key      TEXT NOT NULL,
-  value    TEXT NOT NULL,
-  PRIMARY KEY (trial_id, key)
-);
-`;
-
-/** Finite doubles only: SQLite keeps ±Infinity, which are never "best". */
-const FINITE = 'value BETWEEN -1.7976931348623157e308 AND 1.7976931348623157e308';
+const SCHEMA = schemaDdl('sqlite');
 
 interface TrialRow {
   id: number;
@@ -116,13 +44,14 @@ export interface SqliteStorageOptions {
   busyTimeoutMs?: number;
 }
 
-export class SqliteStorage implements VaekitStorage {
+export class SqliteStorage extends BaseStorage {
   readonly file: string;
   private db?: SqliteDb;
   private readonly statements = new Map<string, BetterSqlite3.Statement>();
 
   /** Opens (creating if needed, with its parent directories) the database file and its schema. */
   constructor(file: string, o: SqliteStorageOptions = {}) {
+    super();
     const memory = file === ':memory:' || file === '';
     this.file = memory ? file : path.resolve(file);
     if (!memory) fs.mkdirSync(path.dirname(this.file), { recursive: true });
@@ -142,14 +71,17 @@ export class SqliteStorage implements VaekitStorage {
             .transaction(() => {
               db.exec(SCHEMA);
               db.prepare('INSERT OR IGNORE INTO vaekit_meta (key, value) VALUES (?, ?)').run('schema_version', String(SCHEMA_VERSION));
+              const row = db.prepare("SELECT value FROM vaekit_meta WHERE key = 'schema_version'").get() as { value: string };
+              const todo = migrationsFrom(Number(row.value), 'sqlite');
+              if ('newer' in todo) throw new StorageError(`${this.file}: ${todo.newer}`);
+              if (Number(row.value) < SCHEMA_VERSION) {
+                for (const sql of todo) db.exec(sql);
+                db.prepare("UPDATE vaekit_meta SET value = ? WHERE key = 'schema_version'").run(String(SCHEMA_VERSION));
+              }
             })
             .immediate(),
         busy,
       );
-      const row = db.prepare("SELECT value FROM vaekit_meta WHERE key = 'schema_version'").get() as { value: string } | undefined;
-      if (row && Number(row.value) > SCHEMA_VERSION) {
-        throw new StorageError(`${this.file}: schema version ${row.value} is newer than this vaekit understands (${SCHEMA_VERSION}); upgrade vaekit`);
-      }
     } catch (e) {
       db.close();
       throw e;
@@ -157,17 +89,15 @@ export class SqliteStorage implements VaekitStorage {
     this.db = db;
   }
 
-  async createStudy(name: string, direction: Direction, attrs: Record<string, unknown> = {}): Promise<number> {
-    checkDirection(direction);
-    return this.write(() => {
-      const found = this.q('SELECT id, direction FROM vaekit_studies WHERE name = ?').get(name) as { id: number; direction: Direction } | undefined;
-      if (found) {
-        if (found.direction !== direction) throw directionMismatch(name, found.direction, direction);
-        return found.id;
-      }
-      const r = this.q('INSERT INTO vaekit_studies (name, direction, attrs, created_at) VALUES (?, ?, ?, ?)').run(name, direction, jsonText(attrs ?? {}), now());
-      return Number(r.lastInsertRowid);
-    });
+  protected async findOrCreateStudy(name: string, direction: Direction, attrs: Record<string, unknown>): Promise<{ id: number; direction: Direction }> {
+    return this.write(
+      () =>
+        (this.q('SELECT id, direction FROM vaekit_studies WHERE name = ?').get(name) as { id: number; direction: Direction } | undefined) ??
+        (this.q('INSERT INTO vaekit_studies (name, direction, attrs) VALUES (?, ?, ?) RETURNING id, direction').get(name, direction, jsonText(attrs)) as {
+          id: number;
+          direction: Direction;
+        }),
+    );
   }
 
   async getStudy(name: string): Promise<{ id: number; name: string; direction: Direction; attrs: Record<string, unknown> } | undefined> {
@@ -177,45 +107,31 @@ export class SqliteStorage implements VaekitStorage {
     return row && { id: row.id, name: row.name, direction: row.direction, attrs: JSON.parse(row.attrs) };
   }
 
-  async listStudies(): Promise<StudySummary[]> {
+  protected async studyRows(): Promise<StudyRows[]> {
     return this.read(() => {
       const studies = this.q('SELECT id, name, direction FROM vaekit_studies ORDER BY id').all() as Array<{ id: number; name: string; direction: Direction }>;
       const counts = this.q('SELECT study_id, state, COUNT(*) AS n FROM vaekit_trials GROUP BY study_id, state').all() as Array<{ study_id: number; state: TrialState; n: number }>;
-      return studies.map((s) => {
-        const c = emptyCounts();
-        for (const r of counts) if (r.study_id === s.id) c[r.state] = r.n;
-        const order = s.direction === 'minimize' ? 'ASC' : 'DESC';
-        const best = this.q(
-          `SELECT id, number, value FROM vaekit_trials WHERE study_id = ? AND state = 'COMPLETE' AND ${FINITE} ORDER BY value ${order}, number ASC LIMIT 1`,
-        ).get(s.id) as { id: number; number: number; value: number } | undefined;
-        const summary: StudySummary = { name: s.name, direction: s.direction, counts: c };
-        if (best) summary.best = { number: best.number, value: best.value, params: this.paramsOf(best.id).params };
-        return summary;
-      });
+      return studies.map((s) => ({
+        name: s.name,
+        direction: s.direction,
+        counts: counts.filter((r) => r.study_id === s.id),
+        complete: this.readTrials(s.id, ['COMPLETE']),
+      }));
     });
   }
 
   async createTrial(studyId: number, opts: CreateTrialOptions = {}): Promise<FrozenTrial | undefined> {
     return this.write(() => {
       if (!this.q('SELECT 1 FROM vaekit_studies WHERE id = ?').get(studyId)) throw new StorageError(`no study with id ${studyId}`);
-      if (opts.maxTrials !== undefined) {
-        const { n } = this.q("SELECT COUNT(*) AS n FROM vaekit_trials WHERE study_id = ? AND state IN ('COMPLETE', 'PRUNED', 'RUNNING')").get(studyId) as { n: number };
-        if (n >= opts.maxTrials) return undefined;
-      }
-      if (opts.claimKey !== undefined) {
-        if (this.q("SELECT 1 FROM vaekit_trials WHERE study_id = ? AND claim_key = ? AND state <> 'FAIL'").get(studyId, opts.claimKey)) return undefined;
-      }
-      const { next } = this.q('SELECT COALESCE(MAX(number) + 1, 0) AS next FROM vaekit_trials WHERE study_id = ?').get(studyId) as { next: number };
+      const { live } = this.q(`SELECT COUNT(*) AS live FROM vaekit_trials WHERE study_id = ? AND ${LIVE_SQL}`).get(studyId) as { live: number };
+      const claimHeld = opts.claimKey !== undefined && !!this.q(`SELECT 1 FROM vaekit_trials WHERE study_id = ? AND claim_key = ? AND ${CLAIM_HOLDING_SQL}`).get(studyId, opts.claimKey);
+      if (refusesTrial(opts, live, claimHeld)) return undefined;
       const systemAttrs: Record<string, unknown> = opts.claimKey !== undefined ? { claimKey: opts.claimKey } : {};
-      const started = now();
-      const r = this.q("INSERT INTO vaekit_trials (study_id, number, state, claim_key, system_attrs, started_at) VALUES (?, ?, 'RUNNING', ?, ?, ?)").run(
-        studyId,
-        next,
-        opts.claimKey ?? null,
-        jsonText(systemAttrs),
-        started,
-      );
-      const trialId = Number(r.lastInsertRowid);
+      const { id: trialId, number: next, started_at: started } = this.q(
+        `INSERT INTO vaekit_trials (study_id, number, state, claim_key, system_attrs, started_at)
+         VALUES (?, (SELECT COALESCE(MAX(number) + 1, 0) FROM vaekit_trials WHERE study_id = ?), 'RUNNING', ?, ?, ${NOW.sqlite})
+         RETURNING id, number, started_at`,
+      ).get(studyId, studyId, opts.claimKey ?? null, jsonText(systemAttrs)) as { id: number; number: number; started_at: string };
       for (const [name, value] of Object.entries(opts.params ?? {})) {
         const dist = opts.distributions?.[name];
         this.q('INSERT INTO vaekit_trial_params (trial_id, name, value, distribution) VALUES (?, ?, ?, ?)').run(trialId, name, jsonText(value), dist ? jsonText(dist) : null);
@@ -240,14 +156,13 @@ export class SqliteStorage implements VaekitStorage {
     });
   }
 
-  async reportIntermediate(studyId: number, trialNumber: number, step: number, value: number): Promise<void> {
-    checkStep(step);
+  protected async putIntermediate(studyId: number, trialNumber: number, step: number, value: number): Promise<void> {
     this.write(() => {
       const id = this.runningId(studyId, trialNumber);
       this.q('INSERT INTO vaekit_trial_intermediate (trial_id, step, value) VALUES (?, ?, ?) ON CONFLICT (trial_id, step) DO UPDATE SET value = excluded.value').run(
         id,
         step,
-        Number.isNaN(value) ? null : value,
+        encodeIntermediate(value),
       );
     });
   }
@@ -263,95 +178,84 @@ export class SqliteStorage implements VaekitStorage {
     });
   }
 
-  /** EXTRA (not in the Storage interface): see StorageExtras. */
-  async setSystemAttr(studyId: number, trialNumber: number, key: string, value: unknown): Promise<void> {
-    checkSystemAttrKey(key);
+  protected async putSystemAttr(studyId: number, trialNumber: number, key: string, value: unknown): Promise<void> {
     this.write(() => {
       const { id } = this.trialRef(studyId, trialNumber);
       const row = this.q('SELECT system_attrs FROM vaekit_trials WHERE id = ?').get(id) as { system_attrs: string };
       const attrs = JSON.parse(row.system_attrs) as Record<string, unknown>;
-      attrs[key] = JSON.parse(jsonText(value));
+      attrs[key] = value;
       this.q('UPDATE vaekit_trials SET system_attrs = ? WHERE id = ?').run(JSON.stringify(attrs), id);
     });
   }
 
-  async finishTrial(studyId: number, trialNumber: number, state: 'COMPLETE' | 'PRUNED' | 'FAIL', value?: number, error?: string): Promise<boolean> {
-    checkFinalState(state);
+  protected async finish(studyId: number, trialNumber: number, state: FinalState, value: number | undefined, useLastReported: boolean, error: string | undefined): Promise<boolean> {
     return this.write(() => {
       const t = this.trialRef(studyId, trialNumber);
       if (t.state !== 'RUNNING') return false;
-      let v = finalValue(value);
-      if (v === undefined && state === 'PRUNED') {
-        const last = this.q('SELECT value FROM vaekit_trial_intermediate WHERE trial_id = ? ORDER BY step DESC LIMIT 1').get(t.id) as { value: number | null } | undefined;
-        v = last?.value ?? undefined;
-      }
-      const r = this.q("UPDATE vaekit_trials SET state = ?, value = ?, error = ?, finished_at = ? WHERE id = ? AND state = 'RUNNING'").run(
-        state,
-        v ?? null,
-        error ?? null,
-        now(),
-        t.id,
-      );
+      const v = useLastReported
+        ? ((this.q('SELECT value FROM vaekit_trial_intermediate WHERE trial_id = ? ORDER BY step DESC LIMIT 1').get(t.id) as { value: number | null } | undefined)?.value ?? null)
+        : (value ?? null);
+      const r = this.q(`UPDATE vaekit_trials SET state = ?, value = ?, error = ?, finished_at = ${NOW.sqlite} WHERE id = ? AND state = 'RUNNING'`).run(state, v, error ?? null, t.id);
       return r.changes === 1;
     });
   }
 
   async heartbeat(studyId: number, trialNumber: number): Promise<void> {
     this.write(() => {
-      this.q("UPDATE vaekit_trials SET heartbeat = ? WHERE study_id = ? AND number = ? AND state = 'RUNNING'").run(now(), studyId, trialNumber);
+      this.q(`UPDATE vaekit_trials SET heartbeat = ${NOW.sqlite} WHERE study_id = ? AND number = ? AND state = 'RUNNING'`).run(studyId, trialNumber);
     });
   }
 
-  async failStaleTrials(studyId: number, seconds: number): Promise<number[]> {
-    checkStaleSeconds(seconds);
+  protected async failStale(studyId: number, seconds: number, error: string): Promise<number[]> {
     return this.write(() => {
-      const cutoff = new Date(Date.now() - seconds * 1000).toISOString();
       const rows = this.q(
-        "UPDATE vaekit_trials SET state = 'FAIL', error = ?, finished_at = ? WHERE study_id = ? AND state = 'RUNNING' AND COALESCE(heartbeat, started_at) < ? RETURNING number",
-      ).all(staleError(seconds), now(), studyId, cutoff) as Array<{ number: number }>;
-      return rows.map((r) => r.number).sort((a, b) => a - b);
+        `UPDATE vaekit_trials SET state = 'FAIL', error = ?, finished_at = ${NOW.sqlite} WHERE study_id = ? AND ${staleSql(secondsAgo('sqlite', '?'))} RETURNING number`,
+      ).all(error, studyId, seconds) as Array<{ number: number }>;
+      return rows.map((r) => r.number);
     });
   }
 
-  async getTrials(studyId: number, states?: TrialState[]): Promise<FrozenTrial[]> {
-    if (states && states.length === 0) return [];
-    return this.read(() => {
-      const filter = states ? ` AND state IN (${states.map(() => '?').join(', ')})` : '';
-      const rows = this.q(`SELECT * FROM vaekit_trials WHERE study_id = ?${filter} ORDER BY number`).all(studyId, ...(states ?? [])) as TrialRow[];
-      if (rows.length === 0) return [];
-      const byId = new Map<number, FrozenTrial>();
-      const out = rows.map((r) => {
-        const t = this.toTrial(r);
-        byId.set(r.id, t);
-        return t;
-      });
-      const params = this.q('SELECT p.trial_id, p.name, p.value, p.distribution FROM vaekit_trial_params p JOIN vaekit_trials t ON t.id = p.trial_id WHERE t.study_id = ?').all(
-        studyId,
-      ) as Array<{ trial_id: number; name: string; value: string; distribution: string | null }>;
-      for (const p of params) {
-        const t = byId.get(p.trial_id);
-        if (!t) continue;
-        t.params[p.name] = JSON.parse(p.value);
-        if (p.distribution !== null) t.distributions[p.name] = JSON.parse(p.distribution);
-      }
-      const inter = this.q(
-        'SELECT i.trial_id, i.step, i.value FROM vaekit_trial_intermediate i JOIN vaekit_trials t ON t.id = i.trial_id WHERE t.study_id = ? ORDER BY i.trial_id, i.step',
-      ).all(studyId) as Array<{ trial_id: number; step: number; value: number | null }>;
-      for (const i of inter) {
-        const t = byId.get(i.trial_id);
-        if (t) t.intermediate[i.step] = i.value ?? NaN;
-      }
-      const attrs = this.q('SELECT a.trial_id, a.key, a.value FROM vaekit_trial_user_attrs a JOIN vaekit_trials t ON t.id = a.trial_id WHERE t.study_id = ?').all(studyId) as Array<{
-        trial_id: number;
-        key: string;
-        value: string;
-      }>;
-      for (const a of attrs) {
-        const t = byId.get(a.trial_id);
-        if (t) t.userAttrs[a.key] = JSON.parse(a.value);
-      }
-      return out;
+  protected async trials(studyId: number, states?: TrialState[]): Promise<FrozenTrial[]> {
+    return this.read(() => this.readTrials(studyId, states));
+  }
+
+  /** The study's trials (only those in `states` if given), inside a read or write transaction. */
+  private readTrials(studyId: number, states?: TrialState[]): FrozenTrial[] {
+    const filter = states ? ` AND state IN (${states.map(() => '?').join(', ')})` : '';
+    const rows = this.q(`SELECT * FROM vaekit_trials WHERE study_id = ?${filter} ORDER BY number`).all(studyId, ...(states ?? [])) as TrialRow[];
+    if (rows.length === 0) return [];
+    const byId = new Map<number, FrozenTrial>();
+    const out = rows.map((r) => {
+      const t = this.toTrial(r);
+      byId.set(r.id, t);
+      return t;
     });
+    const params = this.q('SELECT p.trial_id, p.name, p.value, p.distribution FROM vaekit_trial_params p JOIN vaekit_trials t ON t.id = p.trial_id WHERE t.study_id = ?').all(
+      studyId,
+    ) as Array<{ trial_id: number; name: string; value: string; distribution: string | null }>;
+    for (const p of params) {
+      const t = byId.get(p.trial_id);
+      if (!t) continue;
+      t.params[p.name] = JSON.parse(p.value);
+      if (p.distribution !== null) t.distributions[p.name] = JSON.parse(p.distribution);
+    }
+    const inter = this.q(
+      'SELECT i.trial_id, i.step, i.value FROM vaekit_trial_intermediate i JOIN vaekit_trials t ON t.id = i.trial_id WHERE t.study_id = ? ORDER BY i.trial_id, i.step',
+    ).all(studyId) as Array<{ trial_id: number; step: number; value: number | null }>;
+    for (const i of inter) {
+      const t = byId.get(i.trial_id);
+      if (t) t.intermediate[i.step] = decodeIntermediate(i.value);
+    }
+    const attrs = this.q('SELECT a.trial_id, a.key, a.value FROM vaekit_trial_user_attrs a JOIN vaekit_trials t ON t.id = a.trial_id WHERE t.study_id = ?').all(studyId) as Array<{
+      trial_id: number;
+      key: string;
+      value: string;
+    }>;
+    for (const a of attrs) {
+      const t = byId.get(a.trial_id);
+      if (t) t.userAttrs[a.key] = JSON.parse(a.value);
+    }
+    return out;
   }
 
   async getTrial(studyId: number, trialNumber: number): Promise<FrozenTrial | undefined> {
@@ -363,7 +267,7 @@ export class SqliteStorage implements VaekitStorage {
       t.params = params;
       t.distributions = distributions;
       for (const i of this.q('SELECT step, value FROM vaekit_trial_intermediate WHERE trial_id = ? ORDER BY step').all(row.id) as Array<{ step: number; value: number | null }>) {
-        t.intermediate[i.step] = i.value ?? NaN;
+        t.intermediate[i.step] = decodeIntermediate(i.value);
       }
       for (const a of this.q('SELECT key, value FROM vaekit_trial_user_attrs WHERE trial_id = ?').all(row.id) as Array<{ key: string; value: string }>) {
         t.userAttrs[a.key] = JSON.parse(a.value);
@@ -445,10 +349,6 @@ export class SqliteStorage implements VaekitStorage {
       error: r.error,
     });
   }
-}
-
-function now(): string {
-  return new Date().toISOString();
 }
 
 function pick<T>(o: Record<string, T>, keys: string[]): Record<string, T> {
