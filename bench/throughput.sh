@@ -1,11 +1,12 @@
 #!/usr/bin/env bash
 # Side by side, in one go: training samples/s of vaekit's benchmark specs on the default backend
 # against the PyTorch reference (single thread), and the ratio.
-# Needs: apt-get install -y python3-torch libopenblas0-pthread; the reference is ../shared/bench/torch_vae.py.
-# Usage: bench/throughput.sh [mlp|conv ...]   (default: mlp conv)
+# Needs: apt-get install -y python3-torch libopenblas0-pthread, and the PyTorch reference torch_vae.py
+# (a single-file PyTorch implementation of the same two models, not part of vaekit), named by TORCH_VAE.
+# Usage: TORCH_VAE=/path/to/torch_vae.py bench/throughput.sh [mlp|conv ...]   (default: mlp conv)
 set -euo pipefail
 cd "$(dirname "$0")/.."
-REF=${TORCH_VAE:-../shared/bench/torch_vae.py}
+REF=${TORCH_VAE:?set TORCH_VAE to the path of the PyTorch reference torch_vae.py}
 models=("${@:-mlp conv}")
 printf '| model | vaekit samples/s | backend | PyTorch samples/s | ratio |\n| --- | --- | --- | --- | --- |\n'
 for m in ${models[@]}; do

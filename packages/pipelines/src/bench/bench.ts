@@ -9,7 +9,7 @@ export interface BenchOptions {
   warmup?: number;
 }
 
-/** The benchmark specs, the same architectures as ../shared/bench/torch_vae.py. */
+/** The benchmark specs: the MLP and conv VAEs of configs/mnist-mlp.yaml and configs/mnist-conv.yaml, also implemented by the PyTorch reference torch_vae.py that bench/throughput.sh compares against. */
 const SPECS = {
   mlp: { encoder: { use: 'mlp', hidden: [400] }, decoder: { use: 'mlp', hidden: [400] } },
   conv: {

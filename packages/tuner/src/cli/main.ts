@@ -1,7 +1,7 @@
 #!/usr/bin/env node
 import * as fs from 'fs';
 import * as path from 'path';
-import { isUserError, UsageError } from '@vaekit/study';
+import { UsageError, VaekitError } from '@vaekit/study';
 import { parseArgs } from './args';
 import { findConfigsDir } from './paths';
 
@@ -17,7 +17,7 @@ commands:
       run or resume a hyperparameter study described by the config's study: and search:
       sections; writes OUT/STUDY/trial-N/, OUT/STUDY/summary.json and OUT/STUDY/best.yaml
   bench --model mlp|conv [--steps N] [--backend B] [--json]
-      samples/s of training steps of the benchmark specs (as ../shared/bench/torch_vae.py)
+      samples/s of training steps of the benchmark models (those of the PyTorch reference torch_vae.py)
   score --checkpoint DIR --data FILE [--method elbo|iwae|recon] [--samples k] [--out scores.csv]
         [--scale S] [--label-column C]
       one anomaly score per row of a CSV, .npy or IDX file (higher = more anomalous, nats), streamed
@@ -274,14 +274,12 @@ export async function main(argv: string[]): Promise<number> {
         throw new UsageError(`vaekit: unknown command "${command}" (try vaekit --help)`);
     }
   } catch (e) {
-    if (isUserError(e)) {
-      process.stderr.write(`vaekit: ${e.message}\n`);
-      return 2;
-    }
+    // A vaekit error says how to end: 2 for the user's mistake (its message alone), 1 for a failure.
+    const code = e instanceof VaekitError ? e.exitCode : 1;
     const err = e as Error;
     process.stderr.write(`vaekit: ${err?.message ?? String(e)}\n`);
-    if (process.env.VAEKIT_DEBUG) process.stderr.write(`${err?.stack}\n`);
-    return 1;
+    if (code !== 2 && process.env.VAEKIT_DEBUG) process.stderr.write(`${err?.stack}\n`);
+    return code;
   }
 }
 
