@@ -14,3 +14,4 @@ export type { ClassResult, AnomalyResult, ProtocolOptions } from './anomaly/prot
 export * from './anomaly/score';
 export * from './anomaly/baselines';
 export * from './bench/bench';
+export * from './report';

@@ -10,10 +10,11 @@ import * as http from 'http';
 import type { AddressInfo } from 'net';
 import * as path from 'path';
 import type { VaekitStorage } from '@vaekit/study';
-import { CLIENT_JS } from './client';
-import { buildReportData, ImageRef, TRIAL_IMAGES, TrialImage } from './data';
+import { clientScript } from './assets';
+import { buildReportData, PictureRef, pictureType } from './data';
 import { escapeHtml } from './escape';
 import { renderDashboardIndex, renderDashboardStudyPage, vegaBundles } from './html';
+import { asSections, SectionsOption } from './sections';
 
 export interface DashboardOptions {
   storage: VaekitStorage;
@@ -23,6 +24,8 @@ export interface DashboardOptions {
   port?: number;
   /** Bind address; default 127.0.0.1. */
   host?: string;
+  /** The sections the study pages show (see ReportSections); none by default. */
+  sections?: SectionsOption;
 }
 
 export interface Dashboard {
@@ -54,13 +57,14 @@ export async function startDashboard(o: DashboardOptions): Promise<Dashboard> {
   const host = o.host ?? '127.0.0.1';
   const loopbackOnly = LOOPBACK_BIND.has(host);
   const storage = o.storage;
+  const sections = asSections(o.sections);
 
-  const imageUrls =
-    (study: string): ImageRef =>
-    (t, image) => {
-      const dir = t.userAttrs.dir;
-      if (typeof dir !== 'string' || !fs.existsSync(path.join(dir, `${image}.png`))) return undefined;
-      return `/api/study/${encodeURIComponent(study)}/trial/${t.number}/${image}.png`;
+  /** A section's picture of a trial is served at /api/study/STUDY/trial/N/SECTION/FILE. */
+  const pictureUrls =
+    (study: string): PictureRef =>
+    (t, section, picture) => {
+      if (!pictureType(picture.path) || !fs.existsSync(picture.path)) return undefined;
+      return `/api/study/${encodeURIComponent(study)}/trial/${t.number}/${encodeURIComponent(section)}/${encodeURIComponent(picture.file)}`;
     };
 
   async function handle(req: http.IncomingMessage, res: http.ServerResponse): Promise<void> {
@@ -84,7 +88,7 @@ export async function startDashboard(o: DashboardOptions): Promise<Dashboard> {
     if (raw === '/api/studies') return send(res, 200, 'application/json', JSON.stringify(await storage.listStudies()));
     if (seg[0] === 'assets' && seg.length === 2) {
       const b = vegaBundles();
-      const js = seg[1] === 'vega.min.js' ? b.vega : seg[1] === 'vega-lite.min.js' ? b.vegaLite : seg[1] === 'client.js' ? CLIENT_JS : undefined;
+      const js = seg[1] === 'vega.min.js' ? b.vega : seg[1] === 'vega-lite.min.js' ? b.vegaLite : seg[1] === 'client.js' ? clientScript() : undefined;
       if (js === undefined) return errorPage(res, 404, `no asset ${seg[1]}`);
       return send(res, 200, 'text/javascript; charset=utf-8', js, { 'Cache-Control': 'max-age=3600' });
     }
@@ -98,22 +102,24 @@ export async function startDashboard(o: DashboardOptions): Promise<Dashboard> {
       if (!st) return send(res, 404, 'text/plain; charset=utf-8', `no study "${seg[2]}" in ${o.storageLabel}`);
       if (seg.length === 3) {
         const trials = await storage.getTrials(st.id);
-        const data = buildReportData({ name: st.name, direction: st.direction, attrs: st.attrs ?? {}, storage: o.storageLabel }, trials, imageUrls(st.name));
+        const data = buildReportData({ name: st.name, direction: st.direction, attrs: st.attrs ?? {}, storage: o.storageLabel }, trials, { sections, pictures: pictureUrls(st.name) });
         return send(res, 200, 'application/json', JSON.stringify(data));
       }
-      if (seg.length === 6 && seg[3] === 'trial' && /^\d+$/.test(seg[4])) {
-        const image = seg[5].replace(/\.png$/, '') as TrialImage;
-        if (!TRIAL_IMAGES.includes(image) || !seg[5].endsWith('.png')) return send(res, 404, 'text/plain; charset=utf-8', 'no such picture');
+      if (seg.length === 7 && seg[3] === 'trial' && /^\d+$/.test(seg[4])) {
+        const pictures = sections.get(seg[5])?.pictures;
+        const known = pictures?.files.find((p) => p.file === seg[6]);
+        const type = pictureType(seg[6]);
+        if (!pictures || !known || !type) return send(res, 404, 'text/plain; charset=utf-8', 'no such picture');
         const t = await storage.getTrial(st.id, Number(seg[4]));
-        const dir = t?.userAttrs.dir;
-        if (typeof dir !== 'string') return send(res, 404, 'text/plain; charset=utf-8', 'the trial has no folder');
-        let png: Buffer;
+        const folder = t ? pictures.folder(t) : undefined;
+        if (folder === undefined) return send(res, 404, 'text/plain; charset=utf-8', 'the trial has no folder');
+        let body: Buffer;
         try {
-          png = fs.readFileSync(path.join(dir, `${image}.png`));
+          body = fs.readFileSync(path.join(folder, known.file));
         } catch {
           return send(res, 404, 'text/plain; charset=utf-8', 'picture not found');
         }
-        return send(res, 200, 'image/png', png, { 'Cache-Control': 'max-age=5' });
+        return send(res, 200, type, body, { 'Cache-Control': 'max-age=5' });
       }
     }
     return errorPage(res, 404, `nothing at ${raw}`);

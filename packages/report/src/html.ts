@@ -3,8 +3,8 @@
  * data all inlined) and the dashboard's pages (which load the same bundles from the server).
  */
 import * as fs from 'fs';
-import { CLIENT_CSS, CLIENT_JS } from './client';
-import type { ReportData, StudyListItem } from './data';
+import { CLIENT_CSS, clientScript } from './assets';
+import type { ReportData, StudyListItem } from './types';
 import { escapeHtml, inlineScript, jsonForScript } from './escape';
 
 let bundles: { vega: string; vegaLite: string } | undefined;
@@ -54,7 +54,7 @@ export function renderReportHtml(data: ReportData): string {
 <main id="app"><noscript>The charts and the table need JavaScript.</noscript></main>
 <script>${inlineScript(b.vega)}</script>
 <script>${inlineScript(b.vegaLite)}</script>
-<script>${inlineScript(CLIENT_JS)}</script>
+<script>${inlineScript(clientScript())}</script>
 <script type="application/json" id="vaekit-data">${jsonForScript(data)}</script>
 <script>
 window.vaekitRender(document.getElementById('app'), JSON.parse(document.getElementById('vaekit-data').textContent));
@@ -64,7 +64,7 @@ window.vaekitRender(document.getElementById('app'), JSON.parse(document.getEleme
 `;
 }
 
-/** The dashboard's page of one study: it polls /api/study/NAME every second and re-renders when anything changed. */
+/** The dashboard's page of one study: the client polls /api/study/NAME every second and redraws when anything changed. */
 export function renderDashboardStudyPage(name: string): string {
   return `${head(`vaekit study ${name}`)}
 <body>
@@ -78,29 +78,7 @@ export function renderDashboardStudyPage(name: string): string {
 <script src="/assets/client.js"></script>
 <script type="application/json" id="vaekit-study">${jsonForScript(name)}</script>
 <script>
-(function () {
-  var name = JSON.parse(document.getElementById('vaekit-study').textContent);
-  var url = '/api/study/' + encodeURIComponent(name);
-  var status = document.getElementById('status');
-  var app = document.getElementById('app');
-  var last = null;
-  function tick() {
-    fetch(url, { cache: 'no-store' })
-      .then(function (r) { return r.text().then(function (t) { if (!r.ok) throw new Error(t || r.statusText); return t; }); })
-      .then(function (text) {
-        var data = JSON.parse(text);
-        var generated = data.generatedAt;
-        data.generatedAt = '';
-        var key = JSON.stringify(data);
-        if (key !== last) { last = key; window.vaekitRender(app, data); }
-        status.className = 'status';
-        status.textContent = 'live: ' + data.trials.length + ' trials, checked ' + new Date(generated).toLocaleTimeString();
-      })
-      .catch(function (e) { status.className = 'status error'; status.textContent = 'update failed: ' + (e && e.message ? e.message : String(e)); })
-      .then(function () { setTimeout(tick, 1000); });
-  }
-  tick();
-})();
+window.vaekitLiveStudy(JSON.parse(document.getElementById('vaekit-study').textContent), document.getElementById('app'), document.getElementById('status'));
 </script>
 </body>
 </html>
@@ -121,7 +99,7 @@ function studyRows(studies: StudyListItem[]): string {
     .join('\n');
 }
 
-/** The dashboard's index: the studies in the storage, refreshed every 2 s (the rows are built with textContent). */
+/** The dashboard's index: the studies in the storage, refreshed every 2 s by the client (the rows are built with textContent). */
 export function renderDashboardIndex(studies: StudyListItem[], storage: string): string {
   return `${head('vaekit studies')}
 <body>
@@ -139,36 +117,9 @@ ${studyRows(studies)}
 </table>
 </section>
 </main>
+<script src="/assets/client.js"></script>
 <script>
-(function () {
-  var rows = document.getElementById('rows');
-  var status = document.getElementById('status');
-  function td(text) { var e = document.createElement('td'); e.textContent = String(text); return e; }
-  function tick() {
-    fetch('/api/studies', { cache: 'no-store' })
-      .then(function (r) { if (!r.ok) throw new Error(r.statusText); return r.json(); })
-      .then(function (list) {
-        rows.textContent = '';
-        if (!list.length) { var tr0 = document.createElement('tr'); var e = td('no studies in this storage yet'); e.colSpan = 7; e.className = 'empty'; tr0.appendChild(e); rows.appendChild(tr0); }
-        list.forEach(function (s) {
-          var tr = document.createElement('tr');
-          var first = document.createElement('td');
-          var a = document.createElement('a');
-          a.setAttribute('href', '/study/' + encodeURIComponent(s.name));
-          a.textContent = s.name;
-          first.appendChild(a);
-          tr.appendChild(first);
-          var c = s.counts || {};
-          [s.direction, c.COMPLETE || 0, c.PRUNED || 0, c.FAIL || 0, c.RUNNING || 0, s.best ? 'trial ' + s.best.number + ': ' + (+s.best.value.toPrecision(6)) : '\u2014'].forEach(function (v) { tr.appendChild(td(v)); });
-          rows.appendChild(tr);
-        });
-        status.className = 'status'; status.textContent = 'live, checked ' + new Date().toLocaleTimeString();
-      })
-      .catch(function (e) { status.className = 'status error'; status.textContent = 'update failed: ' + (e && e.message ? e.message : String(e)); })
-      .then(function () { setTimeout(tick, 2000); });
-  }
-  setTimeout(tick, 2000);
-})();
+window.vaekitLiveIndex(document.getElementById('rows'), document.getElementById('status'));
 </script>
 </body>
 </html>

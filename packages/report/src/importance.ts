@@ -12,6 +12,7 @@
  * (Hutter et al. 2014) does; its limits are stated in IMPORTANCE_LIMITS and shown in the report.
  */
 import type { Distribution, FrozenTrial, ParamValue } from '@vaekit/study';
+import type { ParamImportance } from './types';
 
 export const IMPORTANCE_METHOD =
   'Share of the objective’s variance explained by each parameter on its own: the finished (COMPLETE) trials are grouped by the parameter’s value ' +
@@ -25,18 +26,6 @@ export const IMPORTANCE_LIMITS =
   'blurs effects narrower than a bin; a parameter split into k groups needs at least k + 2 finished trials (else it shows 0), and with fewer than about 10 the numbers are noisy (ε² corrects the upward bias of small groups, ' +
   'but not the variance); pruned and failed trials are left out; the values are not normalised, so they need not sum to 1 ' +
   '(the rest is interactions and noise). fANOVA (Hutter et al. 2014) on a random forest would capture interactions.';
-
-export interface ParamImportance {
-  param: string;
-  /** ε², in [0, 1]: the share of the objective's variance this parameter explains on its own. */
-  importance: number;
-  /** Groups the trials were split into. */
-  groups: number;
-  /** Trials that had this parameter. */
-  n: number;
-  /** False when there were too few trials per group to estimate it (fewer than k + 2 trials for k groups): importance is then 0. */
-  estimable: boolean;
-}
 
 function numeric(v: ParamValue, dist: Distribution | undefined): number | undefined {
   if (typeof v !== 'number' || !Number.isFinite(v)) return undefined;

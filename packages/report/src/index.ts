@@ -1,6 +1,8 @@
 /**
- * `vaekit report` and the pieces `vaekit dashboard` and `vaekit search` share: opening the
- * storage a command names, loading one study's report data, writing the report file.
+ * Reports of @vaekit/study studies: the report data, the self-contained HTML file, the live
+ * dashboard, and the section API through which other packages add views for their kind of study.
+ * Also the pieces `vaekit report`, `vaekit dashboard` and `vaekit search` share: opening the
+ * storage a command names, reading one study for a report, writing the report file.
  */
 import * as fs from 'fs';
 import * as path from 'path';
@@ -8,13 +10,19 @@ import { UsageError } from '@vaekit/study';
 import { openStorage, parseStorageUrl } from '@vaekit/study';
 import type { VaekitStorage } from '@vaekit/study';
 import type { FrozenTrial } from '@vaekit/study';
-import { buildReportData, dataUriImages, ImageRef, ReportData, StudyInfo } from './data';
+import { buildReportData, ReportDataOptions } from './data';
 import { renderReportHtml } from './html';
+import type { SectionsOption } from './sections';
+import type { ReportData, StudyInfo } from './types';
 
-export { buildReportData, dataUriImages, latentUsage, readLatentUsage, TRIAL_IMAGES } from './data';
-export type { ReportData, ReportTrial, StudyInfo, ImageRef, LatentUsage, LatentEpoch, LatentSummary } from './data';
+export type * from './types';
+export { buildReportData, dataUriPictures, pictureType } from './data';
+export type { PictureRef, ReportDataOptions } from './data';
+export { ReportSections, RESERVED_SECTION_IDS } from './sections';
+export type { SectionsOption } from './sections';
+export { vegaLiteSpec, paramsLabel, showValue, intAxis, someInts, STATE_DOMAIN, STATE_RANGE } from './charts/common';
+export type { Row } from './charts/common';
 export { paramImportance, epsilonSquared, IMPORTANCE_METHOD, IMPORTANCE_LIMITS } from './importance';
-export { paretoFront } from './pareto';
 export { renderReportHtml, renderDashboardIndex, renderDashboardStudyPage } from './html';
 export { escapeHtml, jsonForScript } from './escape';
 export { startDashboard } from './dashboard';
@@ -32,8 +40,8 @@ export async function openExistingStorage(url: string, command: string): Promise
   return openStorage(url, { defaultSqlitePath: path.join('out', 'studies.db') });
 }
 
-/** One study's info and trials, or a user error naming the study and the storage. */
-export async function loadStudy(storage: VaekitStorage, name: string, url: string, command: string): Promise<{ info: StudyInfo; trials: FrozenTrial[] }> {
+/** Reads one study's info and trials from a storage for a report, or throws a user error naming the study and the storage. */
+export async function readStudyForReport(storage: VaekitStorage, name: string, url: string, command: string): Promise<{ info: StudyInfo; trials: FrozenTrial[] }> {
   const st = await storage.getStudy(name);
   if (!st) {
     const names = (await storage.listStudies()).map((s) => s.name);
@@ -57,9 +65,9 @@ export function defaultReportPath(url: string, study: string): string {
   return path.join(dir, safeFileName(study), 'report.html');
 }
 
-/** Writes a study's report; returns the file's path. */
-export function writeReportFile(file: string, info: StudyInfo, trials: FrozenTrial[], images: ImageRef = dataUriImages): { file: string; data: ReportData } {
-  const data = buildReportData(info, trials, images);
+/** Writes a study's report, with the given sections (see ReportSections); returns the file's path. */
+export function writeReportFile(file: string, info: StudyInfo, trials: FrozenTrial[], options: ReportDataOptions = {}): { file: string; data: ReportData } {
+  const data = buildReportData(info, trials, options);
   fs.mkdirSync(path.dirname(path.resolve(file)), { recursive: true });
   fs.writeFileSync(file, renderReportHtml(data));
   return { file: path.resolve(file), data };
@@ -69,6 +77,8 @@ export interface ReportArgs {
   study: string;
   storage?: string;
   out?: string;
+  /** The sections to add (see ReportSections); none by default. */
+  sections?: SectionsOption;
 }
 
 /** `vaekit report --study NAME [--storage URL] [--out FILE]`. */
@@ -76,8 +86,8 @@ export async function runReport(a: ReportArgs): Promise<string> {
   const url = a.storage ?? DEFAULT_STORAGE;
   const storage = await openExistingStorage(url, 'report');
   try {
-    const { info, trials } = await loadStudy(storage, a.study, url, 'report');
-    const { file } = writeReportFile(a.out ?? defaultReportPath(url, a.study), info, trials);
+    const { info, trials } = await readStudyForReport(storage, a.study, url, 'report');
+    const { file } = writeReportFile(a.out ?? defaultReportPath(url, a.study), info, trials, { sections: a.sections });
     return file;
   } finally {
     await storage.close();

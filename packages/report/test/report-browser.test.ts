@@ -1,7 +1,9 @@
 /**
  * The report and the dashboard in a real browser (Debian's chromium through playwright-core):
- * a small study written straight into SQLite (no VAE trained), the report opened from disk with
- * the network cut off, then the dashboard, live. Skipped, with a note, where /usr/bin/chromium is missing.
+ * a small study written straight into SQLite, with the test sections of fixtures/sections.ts
+ * registered, the report opened from disk with the network cut off, then the dashboard, live.
+ * The pages run the client compiled by the package build (see report.test.ts). Skipped, with a
+ * note, where /usr/bin/chromium is missing.
  */
 import * as fs from 'fs';
 import * as http from 'http';
@@ -12,7 +14,8 @@ import { openStorage } from '@vaekit/study';
 import type { VaekitStorage } from '@vaekit/study';
 import { runReport, startDashboard } from '../src';
 import type { Dashboard } from '../src';
-import { addTrial, buildStudy } from './fixtures/report-study';
+import { addTrial, buildStudy, PICTURES } from './fixtures/report-study';
+import { testSections } from './fixtures/sections';
 
 const CHROMIUM = '/usr/bin/chromium';
 const ARTIFACTS = path.join(__dirname, '..', 'test-artifacts');
@@ -95,7 +98,7 @@ maybe('the report and the dashboard in chromium', () => {
   }
 
   it('opens the report from disk without network: every chart drawn, pictures loaded, names escaped, table sortable', async () => {
-    const file = await runReport({ study: NAME, storage: url, out: path.join(dir, 'report.html') });
+    const file = await runReport({ study: NAME, storage: url, out: path.join(dir, 'report.html'), sections: testSections() });
     const html = fs.readFileSync(file, 'utf8');
     expect(html).not.toContain(NAME);
     expect(html).toContain('&lt;script&gt;alert(1)&lt;/script&gt;');
@@ -106,35 +109,32 @@ maybe('the report and the dashboard in chromium', () => {
     await page.waitForFunction(() => Array.from(document.images).every((i) => i.complete));
     const charts = await chartMarks(page);
     expect(charts.map((c) => c.id)).toEqual(
-      expect.arrayContaining(['history', 'importance', 'slice-0', 'slice-1', 'slice-2', 'slice-3', 'parallel', 'rd', 'curves']),
+      expect.arrayContaining(['history', 'importance', 'slice-0', 'slice-1', 'slice-2', 'slice-3', 'parallel', 'quality-all', 'curves']),
     );
     for (const c of charts) expect({ id: c.id, error: c.error, drawn: c.marks > 0 }).toEqual({ id: c.id, error: '', drawn: true });
 
-    // Latent usage: the bar chart, then one heat map (rect marks) per trial with metrics per epoch, by trial number.
-    const latent = await page.evaluate(() =>
-      Array.from(document.querySelectorAll('#latent [data-chart]')).map((c) => ({
+    // The registered section: its summary chart, then one chart per trial with a heading, its style rules applied, its list, between the study's own sections.
+    const quality = await page.evaluate(() =>
+      Array.from(document.querySelectorAll('#quality [data-chart]')).map((c) => ({
         id: c.getAttribute('data-chart'),
-        rects: c.querySelectorAll('svg g.role-mark > path').length,
-        cells: c.querySelectorAll('svg g.mark-rect.role-mark > path').length,
         heading: c.parentElement!.querySelector('h3')?.textContent ?? '',
+        colour: c.parentElement!.querySelector('h3') ? getComputedStyle(c.parentElement!.querySelector('h3')!).color : '',
       })),
     );
-    expect(latent.map((c) => c.id)).toEqual(['latent-summary', 'latent-0', 'latent-1', 'latent-3', 'latent-4', 'latent-5', 'latent-6', 'latent-8', 'latent-9']);
-    for (const c of latent.slice(1)) {
-      expect(c.cells).toBeGreaterThan(0);
-      expect(c.heading).toMatch(/^trial \d+: model\.beta=.* — \d+ of \d+ active units/);
+    expect(quality.map((c) => c.id)).toEqual(['quality-all', 'quality-0', 'quality-1', 'quality-2', 'quality-3', 'quality-4', 'quality-5', 'quality-6', 'quality-8', 'quality-9']);
+    for (const c of quality.slice(1)) {
+      expect(c.heading).toMatch(/^trial \d+: model\.beta=/);
+      expect(c.colour).toBe('rgb(1, 2, 3)');
     }
-    expect(latent[0].rects).toBeGreaterThanOrEqual(8); // a bar per trial shown
-    expect(latent.find((c) => c.id === 'latent-4')!.heading).toMatch(/\(PRUNED\)$/);
-    expect(await page.textContent('#latent')).toContain('<i>tanh</i>');
-    expect(await page.$$eval('#latent ul.latent-missing li', (li) => li.map((l) => l.textContent))).toEqual([
-      'trial 2 (COMPLETE): no validation metrics per epoch (KL per dimension) in its metrics.json',
-      'trial 7 (FAIL): no trial folder recorded',
-    ]);
+    expect(await page.textContent('#quality')).toContain('<i>tanh</i>');
+    expect(await page.$$eval('#quality ul li', (li) => li.map((l) => l.textContent))).toEqual(['trial 7 (FAIL)']);
+    expect(await page.$$eval('main > section', (s) => s.map((e) => e.id))).toEqual(['summary', 'history', 'importance', 'slices', 'parallel', 'quality', 'curves', 'trials', 'best']);
+    expect(await page.$$eval('#trials th', (th) => th.map((e) => e.textContent))).toEqual(expect.arrayContaining(['rate', 'distortion']));
 
-    const images = await page.evaluate(() => Array.from(document.querySelectorAll('#best img')).map((i) => (i as HTMLImageElement).naturalWidth));
+    const images = await page.evaluate(() => Array.from(document.querySelectorAll('#best img')).map((i) => [(i as HTMLImageElement).naturalWidth, i.getAttribute('alt')]));
     expect(images).toHaveLength(9);
-    for (const w of images) expect(w).toBeGreaterThan(0);
+    for (const [w] of images) expect(w).toBeGreaterThan(0);
+    expect(images.slice(0, 3).map(([, alt]) => (alt as string).replace(/ of trial \d+$/, ''))).toEqual(PICTURES);
 
     // The name is shown as text, nothing it holds ran or became an element.
     expect(await page.textContent('header h1')).toBe(`Study ${NAME}`);
@@ -162,7 +162,7 @@ maybe('the report and the dashboard in chromium', () => {
   });
 
   it('serves the dashboard on 127.0.0.1 only, and shows a trial that finishes after the page loaded', async () => {
-    dashboard = await startDashboard({ storage, storageLabel: url, port: 0 });
+    dashboard = await startDashboard({ storage, storageLabel: url, port: 0, sections: testSections() });
     const addr = dashboard.server.address() as AddressInfo;
     expect(addr.address).toBe('127.0.0.1');
     // Bound to the loopback address only: the kernel refuses connections arriving on any other
@@ -197,7 +197,7 @@ maybe('the report and the dashboard in chromium', () => {
     await waitForCharts(page);
     expect(await page.evaluate(() => (window as unknown as { marker: number }).marker)).toBe(42); // no reload
     const live = await chartMarks(page);
-    expect(live.map((c) => c.id)).toContain(`latent-${n}`);
+    expect(live.map((c) => c.id)).toContain(`quality-${n}`);
     for (const c of live) expect({ id: c.id, drawn: c.marks > 0 }).toEqual({ id: c.id, drawn: true });
     const images = await page.evaluate(() => Array.from(document.querySelectorAll('#best img')).map((i) => (i as HTMLImageElement).naturalWidth));
     expect(images.length).toBe(9);

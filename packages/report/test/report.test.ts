@@ -1,14 +1,21 @@
 /**
- * The study report: parameter importance, the rate–distortion Pareto front, escaping of user
- * strings in the pages, the report data.
+ * The study report: parameter importance, escaping of user strings in the pages, the report data
+ * of a plain study, and sections registered from outside (test/fixtures/sections.ts).
+ *
+ * The pages inline the browser client compiled from src/client by the package build
+ * (dist/client/vaekit-client.js, found by src/assets.ts from src/ as well): `npm test` and
+ * `npx nx run report:test` build first; after changing src/client, run `npx nx run report:build`
+ * before a plain `npx jest`.
  */
 import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
-import { openStorage } from '@vaekit/study';
+import { ConfigError, createStudy, openStorage } from '@vaekit/study';
 import type { FrozenTrial, ParamValue } from '@vaekit/study';
-import { buildReportData, epsilonSquared, escapeHtml, jsonForScript, latentUsage, paramImportance, paretoFront, renderDashboardIndex, renderDashboardStudyPage, renderReportHtml } from '../src';
-import { buildStudy, latentEpochs, lcg } from './fixtures/report-study';
+import { buildReportData, epsilonSquared, escapeHtml, jsonForScript, paramImportance, renderDashboardIndex, renderDashboardStudyPage, renderReportHtml, ReportSections, writeReportFile } from '../src';
+import type { ReportSection } from '../src';
+import { buildStudy, lcg, PICTURES } from './fixtures/report-study';
+import { qualitySection, testSections } from './fixtures/sections';
 
 const tmp = () => fs.mkdtempSync(path.join(os.tmpdir(), 'vaekit-report-'));
 
@@ -69,39 +76,17 @@ describe('parameter importance', () => {
   });
 });
 
-describe('rate–distortion Pareto front', () => {
-  it('keeps exactly the non-dominated points, by rate', () => {
-    const pts = [
-      { id: 0, rate: 1, distortion: 10 },
-      { id: 1, rate: 2, distortion: 8 },
-      { id: 2, rate: 3, distortion: 9 }, // dominated by 1
-      { id: 3, rate: 5, distortion: 4 },
-      { id: 4, rate: 5, distortion: 5 }, // dominated by 3 (same rate)
-      { id: 5, rate: 0.5, distortion: 12 },
-      { id: 6, rate: 8, distortion: 4 }, // dominated by 3 (same distortion)
-      { id: 7, rate: NaN, distortion: 1 },
-      { id: 8, rate: 2, distortion: 8 }, // ties 1: neither dominates
-    ];
-    expect(paretoFront(pts).map((p) => p.id)).toEqual([5, 0, 1, 8, 3]);
-    expect(paretoFront([])).toEqual([]);
-  });
-});
-
 describe('escaping', () => {
   const NAME = '<script>alert(1)</script>';
   const evil = (n: number, v: number, act: string): FrozenTrial => ({
     ...trial(n, { '<img src=x onerror=alert(2)>': v, act }, v),
     distributions: { '<img src=x onerror=alert(2)>': { type: 'float', low: 0, high: 1 }, act: { type: 'categorical', choices: ['</script><script>alert(3)</script>', 'a&b'] } },
     error: undefined,
-    userAttrs: { metrics: { split: 'validation', validation: { negElbo: v, recon: v, kl: 1 - v } } },
+    userAttrs: { quality: { rate: 1 - v, distortion: v } },
   });
-  // Trial 0 has a folder with per-epoch latent metrics, so its heat map's title carries the strings too.
-  const evilDir = tmp();
-  fs.writeFileSync(path.join(evilDir, 'metrics.json'), JSON.stringify({ epochs: latentEpochs(4, 2, 1, lcg(3)) }));
-  const first = evil(0, 0.1, '</script><script>alert(3)</script>');
-  first.userAttrs.dir = evilDir;
-  const trials = [first, evil(1, 0.5, 'a&b'), evil(2, 0.9, 'a&b'), { ...trial(3, {}, undefined, 'FAIL'), error: '<script>alert(4)</script>' }];
-  const data = buildReportData({ name: NAME, direction: 'minimize', attrs: { metric: 'negElbo', config: '"><script>alert(5)</script>' }, storage: 'sqlite:<b>x</b>' }, trials);
+  const trials = [evil(0, 0.1, '</script><script>alert(3)</script>'), evil(1, 0.5, 'a&b'), evil(2, 0.9, 'a&b'), { ...trial(3, {}, undefined, 'FAIL'), error: '<script>alert(4)</script>' }];
+  // The quality section puts the parameters into chart titles, headings and data values.
+  const data = buildReportData({ name: NAME, direction: 'minimize', attrs: { metric: 'distortion', config: '"><script>alert(5)</script>' }, storage: 'sqlite:<b>x</b>' }, trials, { sections: testSections() });
 
   it('writes no user string raw into the report, the dashboard pages or the inlined data', () => {
     for (const html of [renderReportHtml(data), renderDashboardStudyPage(NAME), renderDashboardIndex([{ name: NAME, direction: 'minimize', counts: { COMPLETE: 1, PRUNED: 0, FAIL: 0, RUNNING: 0, WAITING: 0 } }], 'sqlite:<b>x</b>')]) {
@@ -127,130 +112,101 @@ describe('escaping', () => {
   it('builds the charts from fixed field names, whatever the parameters are called', () => {
     const text = JSON.stringify(data.charts.map((c) => c.spec));
     expect(text).not.toMatch(/"field":"<img/);
-    expect(data.charts.map((c) => c.id)).toEqual(['history', 'importance', 'slice-0', 'slice-1', 'parallel', 'rd', 'latent-summary', 'latent-0']);
-    // User strings reach the latent charts as data values and titles only.
-    expect(data.charts.find((c) => c.id === 'latent-0')!.title).toContain('act=</script><script>alert(3)</script>');
+    expect(data.charts.map((c) => c.id)).toEqual(['history', 'importance', 'slice-0', 'slice-1', 'parallel', 'quality-all', 'quality-0', 'quality-1', 'quality-2']);
+    // User strings reach the section's charts as data values and titles only.
+    expect(data.charts.find((c) => c.id === 'quality-0')!.title).toContain('act=</script><script>alert(3)</script>');
     expect(text).not.toMatch(/"(field|filter|test|expr|calculate)":"[^"]*(script|img)/);
   });
 });
 
 describe('report data', () => {
-  it('an anomaly study: the AUCs are the trials\' metrics, and there is no latent-usage section', () => {
+  it('a study of a plain function (no trial folders, no sections) gives a complete report with only the study\'s own views', async () => {
+    const study = createStudy({ name: 'quadratic', direction: 'minimize', sampler: { name: 'tpe', seed: 1 }, storage: 'memory:' });
+    await study.optimize(
+      async (t) => {
+        const x = await t.suggestFloat('x', -5, 5);
+        const y = await t.suggestInt('y', -3, 3);
+        for (let s = 1; s <= 3; s++) await t.report((x - 2) ** 2 + y * y + 1 / s, s);
+        return (x - 2) ** 2 + y * y;
+      },
+      { nTrials: 12 },
+    );
     const dir = tmp();
-    const trials = [0.91, 0.95, 0.93].map((v, i) => ({
-      ...trial(i, { x: i / 4 }, v),
-      userAttrs: { dir: path.join(dir, `trial-${i}`), metrics: { split: 'validation', validation: { rocAuc: v, prAuc: 0.99 }, test: { rocAuc: v + 0.01, prAuc: 0.99 } } },
-    }));
-    const data = buildReportData({ name: 'a', direction: 'maximize', attrs: { metric: 'rocAuc' } }, trials);
-    expect(data.latent).toBeNull();
-    expect(data.best).toEqual([1, 2, 0]);
-    expect(data.trials.map((t) => t.metrics)).toEqual([0.91, 0.95, 0.93].map((v) => ({ rocAuc: v, prAuc: 0.99 })));
-    expect(data.trials.every((t) => t.split === 'validation')).toBe(true);
+    const { file, data } = writeReportFile(path.join(dir, 'r.html'), { name: study.name, direction: study.direction, attrs: {} }, study.trials);
+    expect(data.counts.COMPLETE).toBe(12);
+    expect(data.best).toHaveLength(3);
+    expect(data.study.metric).toBe('value');
+    expect(data.charts.map((c) => c.id)).toEqual(['history', 'importance', 'slice-0', 'slice-1', 'parallel', 'curves']);
+    expect(data.sections).toEqual([]);
+    expect(data.columns).toEqual([]);
+    expect(data.pictureNotes).toEqual([]);
+    expect(data.trials.every((t) => t.images === undefined && t.missingImages === undefined && Object.keys(t.columns).length === 0)).toBe(true);
+    const html = fs.readFileSync(file, 'utf8');
+    expect(html).toContain('<h1>Study quadratic</h1>');
+    expect(html).toContain('window.vaekitRender');
+    expect(html).not.toMatch(/latent|rate.distortion|reconstruction/i);
+
+    // Sections that do not apply (no quality attribute) add nothing and fail nothing; pictures are looked for in no folder.
+    const withSections = buildReportData({ name: 'q', direction: 'minimize', attrs: {} }, study.trials, { sections: testSections() });
+    expect(withSections.sections).toEqual([]);
+    expect(withSections.columns).toEqual([]);
+    expect(withSections.charts.map((c) => c.id)).toEqual(data.charts.map((c) => c.id));
+    for (const n of withSections.best) expect(withSections.trials.find((t) => t.number === n)!.missingImages).toEqual(PICTURES.map((p) => `${p}.png`));
   });
 
-  it('holds the best three trials with their pictures as data: URIs, the Pareto front and the learning curves', async () => {
+  it('shows a registered section: its view, charts, table columns and pictures, in registration order', async () => {
     const dir = tmp();
     const url = `sqlite:${path.join(dir, 'studies.db')}`;
     const storage = await openStorage(url, { defaultSqlitePath: 'unused.db' });
     await buildStudy(storage, 's', dir);
     const st = (await storage.getStudy('s'))!;
-    const data = buildReportData({ name: 's', direction: st.direction, attrs: st.attrs }, await storage.getTrials(st.id));
+    const trials = await storage.getTrials(st.id);
     await storage.close();
+    const atEnd: ReportSection = { id: 'footer', place: 'end', build: () => ({ title: 'Footer', blocks: [{ type: 'text', text: 'the end' }] }) };
+    const data = buildReportData({ name: 's', direction: st.direction, attrs: st.attrs }, trials, { sections: testSections().register(atEnd) });
     expect(data.trials).toHaveLength(10);
     expect(data.counts).toMatchObject({ COMPLETE: 8, PRUNED: 1, FAIL: 1 });
     const complete = data.trials.filter((t) => t.state === 'COMPLETE').sort((a, b) => a.value! - b.value!);
     expect(data.best).toEqual(complete.slice(0, 3).map((t) => t.number));
+    expect(data.sections.map((s) => [s.id, s.title, s.place])).toEqual([
+      ['quality', 'Quality', 'analysis'],
+      ['footer', 'Footer', 'end'],
+    ]);
+    expect(data.sections[0].css).toContain('.quality-cell');
+    expect(data.sections[0].data).toEqual({ shown: [0, 1, 2, 3, 4, 5, 6, 8, 9] });
+    expect((data.sections[0].blocks[3] as { items: string[] }).items).toEqual(['trial 7 (FAIL)']);
+    // The section's charts come between the study's own, before the learning curves.
+    expect(data.charts.map((c) => c.id)).toEqual([
+      'history', 'importance', 'slice-0', 'slice-1', 'slice-2', 'slice-3', 'parallel',
+      'quality-all', 'quality-0', 'quality-1', 'quality-2', 'quality-3', 'quality-4', 'quality-5', 'quality-6', 'quality-8', 'quality-9', 'curves',
+    ]);
+    expect(data.charts.filter((c) => c.id.startsWith('quality')).every((c) => c.section === 'quality')).toBe(true);
+    // Columns with a value for some trial; "never shown" has none.
+    expect(data.columns).toEqual([
+      { key: 'quality:rate', label: 'rate', section: 'quality' },
+      { key: 'quality:distortion', label: 'distortion', section: 'quality' },
+    ]);
+    expect(data.trials[7].columns).toEqual({ 'quality:rate': null, 'quality:distortion': null });
+    expect(data.trials[0].columns['quality:rate']).toBe((trials[0].userAttrs.quality as { rate: number }).rate);
+    // The best three trials' pictures, as data: URIs.
+    expect(data.pictureNotes).toEqual(['three test pictures']);
     for (const n of data.best) {
       const t = data.trials.find((x) => x.number === n)!;
-      expect(Object.keys(t.images!).sort()).toEqual(['reconstructions', 'samples', 'traversals']);
-      expect(t.images!.samples).toMatch(/^data:image\/png;base64,iVBORw0KGgo/);
+      expect(t.images!.map((i) => [i.section, i.name])).toEqual(PICTURES.map((p) => ['pictures', p]));
+      expect(t.images![1].src).toMatch(/^data:image\/png;base64,iVBORw0KGgo/);
+      expect(t.missingImages).toEqual([]);
     }
     expect(data.trials.filter((t) => t.images)).toHaveLength(3);
-    expect(data.pareto!.length).toBeGreaterThan(0);
     expect(data.trials[0].curve).toHaveLength(4);
-    expect(data.params.map((p) => p.name).sort()).toEqual(['model.beta', 'model.encoder.activation', 'model.latentDim', 'train.optimizer.lr']);
-    expect(data.charts.map((c) => c.id)).toEqual([
-      'history', 'importance', 'slice-0', 'slice-1', 'slice-2', 'slice-3', 'parallel', 'rd',
-      'latent-summary', 'latent-0', 'latent-1', 'latent-3', 'latent-4', 'latent-5', 'latent-6', 'latent-8', 'latent-9', 'curves',
-    ]);
-    // Latent usage from each trial's metrics.json: the pruned trial's 2 epochs, the others' 4.
-    expect(data.latent!.shown).toEqual([0, 1, 3, 4, 5, 6, 8, 9]);
-    expect(data.latent!.missing).toEqual([
-      { number: 2, state: 'COMPLETE', reason: 'no validation metrics per epoch (KL per dimension) in its metrics.json' },
-      { number: 7, state: 'FAIL', reason: 'no trial folder recorded' },
-    ]);
-    expect(data.latent!.baseline).toBeNull();
-    const t0 = data.trials[0];
-    expect(t0.latent!.dims).toBe(t0.params['model.latentDim']);
-    expect(t0.latent!.epochs.map((e) => e.epoch)).toEqual([1, 2, 3, 4]);
-    expect(data.trials[4].latent!.epochs).toHaveLength(2);
-    const heat = data.charts.find((c) => c.id === 'latent-0')!;
-    expect(heat.title).toBe(`trial 0: ${Object.entries(t0.params).map(([k, v]) => `${k}=${typeof v === 'number' ? +v.toPrecision(5) : v}`).join(', ')} — ${t0.latent!.epochs[3].activeUnits} of ${t0.latent!.dims} active units`);
-    const cells = ((heat.spec.vconcat as Array<Record<string, unknown>>)[0].data as { values: unknown[] }).values;
-    expect(cells).toHaveLength(4 * t0.latent!.dims);
-    expect((heat.spec.vconcat as Array<Record<string, unknown>>)[0].mark).toEqual({ type: 'rect' });
-    expect(data.latent!.maxKl).toBe(Math.max(...data.trials.flatMap((t) => (t.latent ? t.latent.epochs.flatMap((e) => e.klPerDim) : []))));
-  });
-});
-
-describe('latent usage', () => {
-  it('reads KL per dimension, active units and I(x;z) per epoch from metrics.json, skipping epochs without validation', () => {
-    const metrics = {
-      config: {},
-      epochs: [
-        { epoch: 2, validation: { klPerDim: [1.234567, 0.0001234567], activeUnits: 1, mutualInfo: 0.98765 } },
-        { epoch: 1, validation: { klPerDim: [0.5, 0.25, 0.125], activeUnits: 3 } },
-        { epoch: 3, train: { loss: 1 } },
-        { epoch: 4, validation: { klPerDim: [1, null] } },
-        { epoch: 5, validation: { klPerDim: [] } },
-      ],
-    };
-    expect(latentUsage(metrics)).toEqual({
-      dims: 3,
-      epochs: [
-        { epoch: 1, klPerDim: [0.5, 0.25, 0.125], activeUnits: 3, mutualInfo: null },
-        { epoch: 2, klPerDim: [1.235, 0.0001235], activeUnits: 1, mutualInfo: 0.9877 },
-      ],
-    });
-    expect(latentUsage({ epochs: [{ epoch: 1 }] })).toBeNull();
-    expect(latentUsage({})).toBeNull();
-    expect(latentUsage(null)).toBeNull();
-    expect(latentUsage({ epochs: 'x' })).toBeNull();
   });
 
-  it('finds the no-remedy run of a collapse grid and colours each remedy against it', () => {
-    const dir = tmp();
-    const grid: Array<[string, number, number]> = [
-      ['constant', 0, 5],
-      ['constant', 1, 20],
-      ['linear', 0, 5],
-      ['cyclical', 0, 3],
-    ];
-    const trials: FrozenTrial[] = grid.map(([kind, fb, au], n) => {
-      const tdir = path.join(dir, `trial-${n}`);
-      fs.mkdirSync(tdir);
-      const epochs = [1, 2, 3].map((epoch) => ({ epoch, validation: { klPerDim: Array.from({ length: 32 }, (_, d) => (d < au ? 2 : 0.01 * epoch)), activeUnits: au, mutualInfo: au / 4 } }));
-      fs.writeFileSync(path.join(tdir, 'metrics.json'), JSON.stringify({ epochs }));
-      return { ...trial(n, { 'model.klSchedule.kind': kind, 'model.freeBits': fb }, au), userAttrs: { dir: tdir } };
-    });
-    trials.push({ ...trial(4, { 'model.klSchedule.kind': 'linear', 'model.freeBits': 1 }, undefined, 'RUNNING') });
-    const data = buildReportData({ name: 'collapse', direction: 'maximize', attrs: { metric: 'activeUnits' } }, trials);
-    expect(data.latent).toMatchObject({ shown: [0, 1, 2, 3], baseline: 0, maxKl: 2 });
-    expect(data.latent!.missing).toEqual([{ number: 4, state: 'RUNNING', reason: 'still running: its folder is recorded when it finishes' }]);
-    const bars = data.charts.find((c) => c.id === 'latent-summary')!;
-    const rows = (bars.spec.data as { values: Array<Record<string, unknown>> }).values;
-    expect(rows.map((r) => [r.trial, r.au, r.vs])).toEqual([
-      [0, 5, 'no remedy'],
-      [1, 20, 'more than no remedy'],
-      [2, 5, 'as many as no remedy'],
-      [3, 3, 'fewer than no remedy'],
-    ]);
-    expect(rows[1].label).toBe('trial 1: model.klSchedule.kind=constant, model.freeBits=1');
-    expect(rows[1].text).toBe('20 of 32 · I(x;z) 5.00 nats');
-    expect(data.charts.find((c) => c.id === 'latent-1')!.title).toBe('trial 1: model.klSchedule.kind=constant, model.freeBits=1 — 20 of 32 active units');
-    // The dashed rule sits at the no-remedy run's count.
-    expect(JSON.stringify(bars.spec)).toContain('"data":{"values":[{"au":5}]},"mark":{"type":"rule"');
-    // A study that is not a VAE's (no folders, no KL) has no latent section at all.
-    expect(buildReportData({ name: 'plain', direction: 'minimize', attrs: {} }, [trial(0, { x: 0.5 }, 1)]).latent).toBeNull();
+  it('refuses a section id that is malformed, taken, or one of the report\'s own', () => {
+    const reg = new ReportSections([qualitySection]);
+    expect(() => reg.register(qualitySection)).toThrow(ConfigError);
+    expect(() => reg.register({ id: 'trials' })).toThrow(/report's own sections/);
+    expect(() => reg.register({ id: 'Bad id' })).toThrow(ConfigError);
+    expect(reg.list().map((s) => s.id)).toEqual(['quality']);
+    const twice: ReportSection = { id: 'twice', build: () => ({ title: 't', charts: [{ id: 'history', title: 'h', spec: {} }], blocks: [] }) };
+    expect(() => buildReportData({ name: 'x', direction: 'minimize', attrs: {} }, [trial(0, { x: 0.5 }, 1)], { sections: [twice] })).toThrow(/two charts have the id "history"/);
   });
 });
