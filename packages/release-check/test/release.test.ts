@@ -288,3 +288,133 @@ main().catch((e) => { console.error(e); process.exit(1); });
     }
   });
 });
+
+describe('@vaekit/study installed alone', () => {
+  /** A new project outside the workspace with only the study tarball and `extra` registry packages. */
+  function project(name: string, extra: Record<string, string>, install: string[]): string {
+    const dir = path.join(tmp, name);
+    fs.mkdirSync(dir);
+    const study = packed.find((p) => p.name === '@vaekit/study')!;
+    const deps = { '@vaekit/study': `file:${path.join(tmp, 'tarballs', study.filename)}`, ...extra };
+    fs.writeFileSync(path.join(dir, 'package.json'), JSON.stringify({ name: `vaekit-${name}`, private: true, version: '1.0.0', dependencies: deps }, null, 2));
+    run('npm', ['install', '--no-audit', '--no-fund', '--prefer-offline', '--install-links', ...install], dir, { timeout: 400000 });
+    return dir;
+  }
+
+  /** Every package installed in a project, by name (from `npm ls --all --parseable` and the node_modules folders). */
+  function installed(dir: string): string[] {
+    const names = new Set<string>();
+    const ls = spawnSync('npm', ['ls', '--all', '--parseable'], { cwd: dir, encoding: 'utf8', env: cleanEnv() });
+    for (const line of ls.stdout.trim().split('\n').slice(1)) {
+      const m = /node_modules[\\/]((?:@[^\\/]+[\\/])?[^\\/]+)$/.exec(line);
+      if (m) names.add(m[1].replace(/\\/g, '/'));
+    }
+    const walk = (nm: string) => {
+      if (!fs.existsSync(nm)) return;
+      for (const e of fs.readdirSync(nm)) {
+        if (e.startsWith('.')) continue;
+        const entries = e.startsWith('@') ? fs.readdirSync(path.join(nm, e)).map((x) => `${e}/${x}`) : [e];
+        for (const n of entries) {
+          names.add(n);
+          walk(path.join(nm, n, 'node_modules'));
+        }
+      }
+    };
+    walk(path.join(dir, 'node_modules'));
+    return [...names].sort();
+  }
+
+  // A plain function: TPE with a SQLite file, then with memory; the SQLite study is loaded back from the file.
+  const STUDY_JS = `
+const fs = require('fs');
+const { createStudy, loadStudy } = require('@vaekit/study');
+const objective = async (trial) => {
+  const x = await trial.suggestFloat('x', -5, 5);
+  const n = await trial.suggestInt('n', 1, 8);
+  const k = await trial.suggestCategorical('k', ['a', 'b']);
+  return (x - 2) ** 2 + (n - 3) ** 2 + (k === 'a' ? 0 : 1);
+};
+async function one(storage) {
+  const study = createStudy({ name: 'plain', direction: 'minimize', sampler: { name: 'tpe', seed: 0 }, storage });
+  await study.optimize(objective, { nTrials: 25 });
+  return { n: study.trials.length, best: study.bestValue, params: study.bestParams };
+}
+async function main() {
+  const sqlite = await one('sqlite:studies.db');
+  const memory = await one('memory:');
+  const again = await loadStudy({ name: 'plain', direction: 'minimize', storage: 'sqlite:studies.db' });
+  console.log(JSON.stringify({ sqlite, memory, reloaded: again.trials.length, file: fs.statSync('studies.db').size }));
+}
+main().catch((e) => { console.error(e); process.exit(1); });
+`;
+
+  /**
+   * better-sqlite3's install script downloads a prebuilt binary or, offline as here, compiles SQLite
+   * with node-gyp (over two minutes on this machine). Unless VAEKIT_RELEASE_CHECK_FULL=1, the script
+   * is skipped and the binary the workspace's own install built for the same better-sqlite3 version
+   * and Node is put where the prebuilt download would go; any other version is compiled.
+   */
+  function provideBetterSqlite(dir: string) {
+    if (FULL) return;
+    const version = (d: string) => JSON.parse(fs.readFileSync(path.join(d, 'package.json'), 'utf8')).version;
+    const ours = path.join(ROOT, 'node_modules', 'better-sqlite3');
+    const theirs = path.join(dir, 'node_modules', 'better-sqlite3');
+    const binary = path.join('build', 'Release', 'better_sqlite3.node');
+    if (fs.existsSync(path.join(ours, binary)) && version(ours) === version(theirs)) {
+      fs.mkdirSync(path.join(theirs, 'build', 'Release'), { recursive: true });
+      fs.copyFileSync(path.join(ours, binary), path.join(theirs, binary));
+    } else {
+      run('npm', ['rebuild', 'better-sqlite3'], dir, { timeout: 400000 });
+    }
+  }
+
+  it('with better-sqlite3 12 beside it, runs a TPE study on SQLite and memory, and nothing of TensorFlow.js, pg or another @vaekit package is installed', () => {
+    const dir = project('study-alone', { 'better-sqlite3': '^12.0.0' }, FULL ? [] : ['--ignore-scripts']);
+    provideBetterSqlite(dir);
+    const names = installed(dir);
+    expect(names).toContain('@vaekit/study');
+    expect(names).toContain('better-sqlite3');
+    expect(fs.readFileSync(path.join(dir, 'node_modules', 'better-sqlite3', 'package.json'), 'utf8')).toMatch(/"version": "12\./);
+    expect(names.filter((n) => n === 'pg' || /^pg-/.test(n) || n.startsWith('@tensorflow/') || (n.startsWith('@vaekit/') && n !== '@vaekit/study'))).toEqual([]);
+
+    fs.writeFileSync(path.join(dir, 'study.js'), STUDY_JS);
+    const out = lastJson(run(process.execPath, ['study.js'], dir, { timeout: 120000 }).stdout);
+    for (const r of [out.sqlite, out.memory]) {
+      expect(r.n).toBe(25);
+      expect(r.best).toBeLessThan(3);
+      expect(r.params.k).toBe('a');
+    }
+    // The same seed gives the same trials whatever the storage.
+    expect(out.sqlite).toEqual(out.memory);
+    expect(out.reloaded).toBe(25);
+    expect(out.file).toBeGreaterThan(0);
+  });
+
+  it('without better-sqlite3, opening a sqlite: storage says to install it, and memory: works', () => {
+    const dir = project('study-bare', {}, []);
+    expect(installed(dir)).toEqual(['@vaekit/study']);
+    fs.writeFileSync(path.join(dir, 'bare.js'), `
+const { createStudy, StorageError, VaekitError } = require('@vaekit/study');
+const objective = async (trial) => (await trial.suggestFloat('x', -1, 1)) ** 2;
+async function main() {
+  const memory = createStudy({ name: 'm', direction: 'minimize', sampler: { name: 'tpe', seed: 0 }, storage: 'memory:' });
+  await memory.optimize(objective, { nTrials: 5 });
+  let error = null;
+  try {
+    const study = createStudy({ name: 's', direction: 'minimize', storage: 'sqlite:studies.db' });
+    await study.optimize(objective, { nTrials: 1 });
+  } catch (e) {
+    error = { storageError: e instanceof StorageError, vaekitError: e instanceof VaekitError, message: e.message };
+  }
+  console.log(JSON.stringify({ memory: memory.trials.length, error }));
+}
+main().catch((e) => { console.error(e); process.exit(1); });
+`);
+    const out = lastJson(run(process.execPath, ['bare.js'], dir).stdout);
+    expect(out.memory).toBe(5);
+    expect(out.error).toMatchObject({ storageError: true, vaekitError: true });
+    expect(out.error.message).toMatch(/better-sqlite3/);
+    expect(out.error.message).toMatch(/install|needs the npm package/i);
+    expect(fs.existsSync(path.join(dir, 'studies.db'))).toBe(false);
+  });
+});
