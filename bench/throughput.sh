@@ -6,7 +6,12 @@
 # Usage: TORCH_VAE=/path/to/torch_vae.py bench/throughput.sh [mlp|conv ...]   (default: mlp conv)
 set -euo pipefail
 cd "$(dirname "$0")/.."
-REF=${TORCH_VAE:?set TORCH_VAE to the path of the PyTorch reference torch_vae.py}
+REF=${TORCH_VAE:-}
+if [ -z "$REF" ] || [ ! -f "$REF" ]; then
+  echo "usage: TORCH_VAE=/path/to/torch_vae.py bench/throughput.sh [mlp|conv ...]" >&2
+  echo "TORCH_VAE must name the PyTorch reference script torch_vae.py${REF:+ (not found: $REF)}." >&2
+  exit 2
+fi
 models=("${@:-mlp conv}")
 printf '| model | vaekit samples/s | backend | PyTorch samples/s | ratio |\n| --- | --- | --- | --- | --- |\n'
 for m in ${models[@]}; do
