@@ -4,7 +4,9 @@
 import { GridSampler, type GridSearchSpace } from './grid';
 import { RandomSampler } from './random';
 import type { Sampler } from './sampler';
-import { TPE_OPTION_NAMES, TPESampler, type TPESamplerOptions } from './tpe';
+import { TPESampler, type TPESamplerOptions } from './tpe';
+import { ConfigError } from '../errors';
+import { checkSamplerSpec } from '../options';
 
 export type { Sampler, SamplerContext } from './sampler';
 export {
@@ -33,43 +35,36 @@ export interface SamplerConfig {
   [option: string]: unknown;
 }
 
-const SAMPLER_NAMES: readonly SamplerName[] = ['tpe', 'random', 'grid'];
-
 /**
  * Builds a sampler from a spec such as `{ name: 'tpe', seed: 0, nStartupTrials: 20 }`.
  * TPE takes the TPESamplerOptions; random and grid take only `seed` (grid: shuffles the order).
  * The grid's values come from `gridSpace` (or, failing that, from `spec.searchSpace`).
+ * The spec is checked against SAMPLER_OPTIONS first: a ConfigError names the option's path,
+ * `where` followed by the option (`study.sampler.nStartupTrials`).
  */
-export function createSampler(spec: SamplerConfig, gridSpace?: GridSearchSpace): Sampler {
-  if (spec === null || typeof spec !== 'object') throw new TypeError('createSampler: the spec must be an object with a "name"');
-  const { name, ...options } = spec;
-  if (!SAMPLER_NAMES.includes(name as SamplerName)) {
-    throw new Error(`createSampler: unknown sampler ${JSON.stringify(name)} (expected one of: ${SAMPLER_NAMES.join(', ')})`);
-  }
-  switch (name as SamplerName) {
+export function createSampler(spec: SamplerConfig, gridSpace?: GridSearchSpace, where = 'study.sampler'): Sampler {
+  const { name, options } = rejectUnknown(spec, where);
+  switch (name) {
     case 'tpe':
-      rejectUnknown(name, options, TPE_OPTION_NAMES as readonly string[]);
       return new TPESampler(options as TPESamplerOptions);
     case 'random':
-      rejectUnknown(name, options, ['seed']);
       return new RandomSampler(options.seed as number | undefined);
     case 'grid': {
-      rejectUnknown(name, options, ['seed', 'searchSpace']);
       const space = gridSpace ?? (options.searchSpace as GridSearchSpace | undefined);
       if (space === undefined) {
-        throw new Error('createSampler: the grid sampler needs a search space (a list of values for every parameter)');
+        throw new ConfigError(`createSampler: ${where}: the grid sampler needs a search space (a list of values for every parameter)`, where);
       }
       return new GridSampler(space, options.seed as number | undefined);
     }
   }
 }
 
-function rejectUnknown(sampler: string, options: Record<string, unknown>, allowed: readonly string[]): void {
-  const unknown = Object.keys(options).filter((k) => !allowed.includes(k) && options[k] !== undefined);
-  if (unknown.length > 0) {
-    throw new Error(
-      `createSampler: unknown option${unknown.length > 1 ? 's' : ''} ${unknown.map((k) => JSON.stringify(k)).join(', ')} ` +
-        `for the ${sampler} sampler (allowed: ${allowed.join(', ')})`,
-    );
+/** Checks the spec's name and options (unknown ones, types, ranges), prefixing the message with the factory's name. */
+function rejectUnknown(spec: SamplerConfig, where: string): ReturnType<typeof checkSamplerSpec> {
+  try {
+    return checkSamplerSpec(spec, where);
+  } catch (e) {
+    if (e instanceof ConfigError) throw new ConfigError(`createSampler: ${e.message}`, e.path);
+    throw e;
   }
 }
