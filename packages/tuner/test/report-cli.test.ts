@@ -43,6 +43,13 @@ search:
     expect(html).toContain('tiny-study');
     expect(html).not.toMatch(/<script[^>]+src=|<link[^>]+href=|https?:\/\/(?!vega\.github\.io\/schema|www\.w3\.org)[a-z0-9.-]+\/[^"'\s]*\.(js|css)/i);
     expect(html.match(/data:image\/png;base64,/g)!.length).toBe(6); // 2 trials × 3 pictures
+    // The VAE sections that the CLI registers: rate–distortion plane, latent usage, metric columns, pictures.
+    const data = JSON.parse(html.match(/<script type="application\/json" id="vaekit-data">([^<]*)<\/script>/)![1]);
+    expect(data.sections.map((x: { id: string }) => x.id)).toEqual(['rate-distortion', 'latent']);
+    expect(data.charts.map((c: { id: string }) => c.id)).toEqual(expect.arrayContaining(['rd', 'latent-summary', 'latent-0', 'latent-1']));
+    expect(data.columns.map((c: { label: string }) => c.label)).toEqual(expect.arrayContaining(['recon', 'KL', 'active units']));
+    expect(data.pictureNotes).toEqual([expect.stringMatching(/^inputs above their reconstructions/)]);
+    expect(fs.readFileSync(auto, 'utf8')).toContain('"id":"latent"');
     // Default storage (out/studies.db) and default file (beside it).
     const d = run(['report', '--study', 'tiny-study'], dir);
     expect(d.code).toBe(0);

@@ -197,7 +197,8 @@ async function report(argv: string[]): Promise<void> {
   const a = parseArgs(argv, { values: ['study', 'storage', 'out'] }, 'report');
   if (!a.flags.study) throw new UsageError('vaekit report: --study NAME is required');
   const { runReport } = await import('@vaekit/report');
-  const file = await runReport({ study: String(a.flags.study), storage: a.flags.storage as string | undefined, out: a.flags.out as string | undefined });
+  const { vaeReportSections } = await import('@vaekit/pipelines');
+  const file = await runReport({ study: String(a.flags.study), storage: a.flags.storage as string | undefined, out: a.flags.out as string | undefined, sections: vaeReportSections() });
   process.stdout.write(`wrote ${file}\n`);
 }
 
@@ -206,11 +207,12 @@ async function dashboard(argv: string[]): Promise<void> {
   const port = a.flags.port === undefined ? 8080 : Number(a.flags.port);
   if (!Number.isInteger(port) || port < 0 || port > 65535) throw new UsageError(`vaekit dashboard: --port: expected an integer from 0 to 65535, found "${a.flags.port}"`);
   const { openExistingStorage, startDashboard, DEFAULT_STORAGE } = await import('@vaekit/report');
+  const { vaeReportSections } = await import('@vaekit/pipelines');
   const url = String(a.flags.storage ?? DEFAULT_STORAGE);
   const storage = await openExistingStorage(url, 'dashboard');
   let d;
   try {
-    d = await startDashboard({ storage, storageLabel: url, port, host: a.flags.host as string | undefined });
+    d = await startDashboard({ storage, storageLabel: url, port, host: a.flags.host as string | undefined, sections: vaeReportSections() });
   } catch (e) {
     await storage.close();
     const err = e as NodeJS.ErrnoException;

@@ -10,6 +10,7 @@ import type { FrozenTrial, ParamValue } from '@vaekit/study';
 import { gridSize, parseSearchConfig, SearchSpec } from './spec';
 import { vaeObjective } from './objective';
 import { writeReportFile } from '@vaekit/report';
+import { vaeReportSections } from '@vaekit/pipelines';
 
 export interface SearchArgs {
   config: string;
@@ -218,7 +219,7 @@ function writeStudyReport(r: ReturnType<typeof resolve>, study: Study, log: Node
   try {
     const s = r.spec.study;
     const info = { name: s.name, direction: s.direction, attrs: { metric: s.metric, config: r.file }, storage: r.storage };
-    return writeReportFile(path.join(r.studyDir, 'report.html'), info, study.trials).file;
+    return writeReportFile(path.join(r.studyDir, 'report.html'), info, study.trials, { sections: vaeReportSections() }).file;
   } catch (e) {
     log.write(`vaekit: could not write the report: ${(e as Error)?.message ?? String(e)}\n`);
     return undefined;
