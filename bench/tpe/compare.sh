@@ -9,9 +9,9 @@
 #   PYTHON (/usr/bin/python3: Debian's python3-optuna), OUT_DIR (a temp dir; raw JSON goes there),
 #   NO_BUILD=1 to use the existing build as is, VAEKIT_SAMPLERS to point at a compiled samplers dir.
 #
-# Build: by default the tuner package is built (`npx tsc -p tsconfig.json` in packages/tuner) and
-# run_ours.js requires packages/tuner/dist/study/samplers. If that build fails (other people's
-# files), only src/study/samplers is compiled into a temp dir and VAEKIT_SAMPLERS points there.
+# Build: by default the study package is built (`npx tsc -p tsconfig.json` in packages/study) and
+# run_ours.js requires packages/study/dist/samplers. If that build fails (other people's files),
+# only src/samplers is compiled into a temp dir and VAEKIT_SAMPLERS points there.
 set -euo pipefail
 HERE=$(cd "$(dirname "$0")" && pwd)
 ROOT=$(cd "$HERE/../.." && pwd)
@@ -24,11 +24,11 @@ OUT=${OUT_DIR:-$(mktemp -d)}
 mkdir -p "$OUT"
 
 if [ -z "${VAEKIT_SAMPLERS:-}" ] && [ -z "${NO_BUILD:-}" ]; then
-  if (cd "$ROOT/packages/tuner" && npx tsc -p tsconfig.json) >"$OUT/build.log" 2>&1; then
-    echo "built packages/tuner/dist (full package build)" >&2
+  if (cd "$ROOT/packages/study" && npx tsc -p tsconfig.json) >"$OUT/build.log" 2>&1; then
+    echo "built packages/study/dist (full package build)" >&2
   else
-    echo "full package build failed (see $OUT/build.log); compiling src/study/samplers alone" >&2
-    (cd "$ROOT/packages/tuner" && npx tsc src/study/samplers/index.ts --outDir "$OUT/samplers-build" \
+    echo "full package build failed (see $OUT/build.log); compiling src/samplers alone" >&2
+    (cd "$ROOT/packages/study" && npx tsc src/samplers/index.ts --outDir "$OUT/samplers-build" \
       --target ES2022 --module commonjs --moduleResolution node --strict --esModuleInterop --skipLibCheck --types node)
     export VAEKIT_SAMPLERS="$OUT/samplers-build/samplers"
     [ -f "$VAEKIT_SAMPLERS/index.js" ] || export VAEKIT_SAMPLERS="$OUT/samplers-build/study/samplers"

@@ -1,6 +1,6 @@
 #!/usr/bin/env python3
 """Records Optuna's TPE trials (params and values, in order) for the replay test of vaekit's
-numpy-compatible stream (packages/tuner/test/fixtures/optuna-3.1-tpe-traces.json), and a few
+numpy-compatible stream (packages/study/test/fixtures/optuna-3.1-tpe-traces.json), and a few
 numpy RandomState draws. Run with Debian's python: /usr/bin/python3 bench/tpe/optuna_trace.py > FILE
 """
 import json

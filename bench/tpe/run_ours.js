@@ -1,11 +1,12 @@
 #!/usr/bin/env node
 /**
  * vaekit side of the TPE benchmark: best value after N trials per (problem, sampler, seed), as JSON.
- * It drives the samplers the way the study does (define-by-run, one sample() call per parameter,
- * trials recorded as FrozenTrials), sequentially.
+ * It drives the samplers the way a study's trial does (define-by-run: the relative draw once per
+ * trial, then sampleIndependent for each parameter it does not cover; trials recorded as
+ * FrozenTrials), sequentially.
  *
- * Needs the BUILT tuner package: `cd packages/tuner && npx tsc -p tsconfig.json`, or set
- * VAEKIT_SAMPLERS to another compiled copy of src/study/samplers (a directory with index.js).
+ * Needs the BUILT study package: `npx nx run study:build`, or set VAEKIT_SAMPLERS to another
+ * compiled copy of packages/study/src/samplers (a directory with index.js).
  *
  *   node bench/tpe/run_ours.js --trials 100 --seeds 0-19 > ours.json
  */
@@ -14,8 +15,8 @@ const path = require('path');
 
 const samplersDir = process.env.VAEKIT_SAMPLERS
   ? path.resolve(process.env.VAEKIT_SAMPLERS)
-  : path.join(__dirname, '../../packages/tuner/dist/study/samplers');
-const { TPESampler, RandomSampler } = require(samplersDir);
+  : path.join(__dirname, '../../packages/study/dist/samplers');
+const { TPESampler, RandomSampler, sameDistribution } = require(samplersDir);
 const PROBLEMS = require('./problems.json');
 
 const HARTMANN_A = [[10, 3, 17, 3.5, 1.7, 8], [0.05, 10, 17, 0.1, 8, 14], [3, 3.5, 1.7, 10, 17, 8], [17, 8, 0.05, 10, 0.1, 14]];
@@ -77,8 +78,12 @@ function run(problem, samplerName, seed, nTrials) {
   for (let k = 0; k < nTrials; k++) {
     const trial = { number: k, state: 'RUNNING', params: {}, distributions: {}, intermediate: {}, userAttrs: {}, systemAttrs: {} };
     trials.push(trial);
+    const ctx = { direction: 'minimize', trials, trialNumber: k };
+    const space = sampler.inferRelativeSearchSpace ? sampler.inferRelativeSearchSpace(ctx) : {};
+    const relative = sampler.sampleRelative ? sampler.sampleRelative(ctx, space) : {};
     for (const [name, dist] of Object.entries(spec)) {
-      trial.params[name] = sampler.sample({ direction: 'minimize', trials, trialNumber: k }, name, dist);
+      const joint = name in relative && space[name] && sameDistribution(space[name], dist);
+      trial.params[name] = joint ? relative[name] : sampler.sampleIndependent(ctx, name, dist);
       trial.distributions[name] = dist;
     }
     trial.value = f(trial.params);

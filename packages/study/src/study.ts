@@ -1,7 +1,9 @@
 import { ConfigError } from './errors';
 import { createPruner, Pruner } from './pruners';
-import { createSampler, GridSampler, Sampler } from './samplers';
+import { createSampler } from './samplers';
+import type { BeforeTrialContext, Sampler, TrialClaim } from './samplers/sampler';
 import { openStorage } from './storages';
+import { bestTrial } from './storages/rules';
 import { Trial, TrialPruned } from './trial';
 import type { Direction, FrozenTrial, ParamValue, Storage } from './types';
 
@@ -94,11 +96,9 @@ export class Study {
     return this.cache;
   }
 
+  /** The best trial read so far (see `bestTrial` of the storages: COMPLETE, finite value, ties to the lowest number). */
   get bestTrial(): FrozenTrial | undefined {
-    const done = this.cache.filter((t) => t.state === 'COMPLETE' && t.value !== undefined && Number.isFinite(t.value));
-    if (!done.length) return undefined;
-    const sign = this.direction === 'minimize' ? 1 : -1;
-    return done.reduce((a, b) => (sign * b.value! < sign * a.value! ? b : a));
+    return bestTrial(this.cache, this.direction);
   }
 
   get bestValue(): number | undefined {
@@ -144,43 +144,48 @@ export class Study {
   }
 
   /**
-   * Claims the next trial: a new number, and for a grid the first point no live trial holds.
-   * 'wait' when the study is full only because of trials still running elsewhere.
+   * Claims the next trial through the sampler's `beforeTrial` (a plain new trial without it), within
+   * nTrials live trials. 'wait' when there is nothing to claim now only because trials are still
+   * running (they may fail and leave work), 'done' when the study is finished.
    */
   private async claim(nTrials: number): Promise<FrozenTrial | 'wait' | 'done'> {
     const storage = this.storage!;
-    const grid = this.sampler instanceof GridSampler ? this.sampler : undefined;
     for (;;) {
       const trials = await storage.getTrials(this.studyId);
       const finished = trials.filter((t) => t.state === 'COMPLETE' || t.state === 'PRUNED').length;
       const running = trials.some((t) => t.state === 'RUNNING');
       if (finished >= nTrials) return 'done';
-      if (!grid) {
-        const t = await storage.createTrial(this.studyId, { maxTrials: nTrials });
-        if (t) return t;
-        return running ? 'wait' : 'done';
-      }
-      const held = new Set(trials.filter((t) => t.state !== 'FAIL').map((t) => t.systemAttrs.claimKey));
-      let point = -1;
-      for (let i = 0; i < grid.size && point < 0; i++) if (!held.has(String(i))) point = i;
-      if (point < 0) return running ? 'wait' : 'done';
-      const t = await storage.createTrial(this.studyId, {
-        maxTrials: nTrials,
-        claimKey: String(point),
-        params: grid.pointAt(point),
-        distributions: grid.distributions(),
-      });
-      if (t) {
-        t.systemAttrs.gridPoint = point;
-        return t;
-      }
-      // Refused: the study is full of live trials (wait for them), or another worker took this point first (look again).
-      const live = (await storage.getTrials(this.studyId)).filter((x) => x.state !== 'FAIL').length;
-      if (live >= nTrials) return 'wait';
+      let created = false;
+      const ctx: BeforeTrialContext = {
+        direction: this.direction,
+        trials,
+        createTrial: async (opts = {}) => {
+          if (created) throw new Error(`sampler ${this.sampler.name}: beforeTrial called createTrial twice; it creates one trial`);
+          created = true;
+          return storage.createTrial(this.studyId, { ...opts, maxTrials: nTrials });
+        },
+      };
+      const claimed: TrialClaim = this.sampler.beforeTrial ? await this.sampler.beforeTrial(ctx) : await ctx.createTrial();
+      if (claimed === 'exhausted') return running ? 'wait' : 'done';
+      if (claimed) return claimed;
+      // Refused: the study is full of live trials (wait for them), or another worker took the claim first (look again).
+      const now = await storage.getTrials(this.studyId);
+      if (now.filter((t) => t.state !== 'FAIL').length >= nTrials) return now.some((t) => t.state === 'RUNNING') ? 'wait' : 'done';
     }
   }
 
+  /** Runs the objective on a claimed trial, records how it ended, then calls the sampler's afterTrial. */
   private async runTrial(frozen: FrozenTrial, objective: Objective, heartbeatSeconds: number): Promise<'COMPLETE' | 'PRUNED' | 'FAIL'> {
+    const state = await this.evaluate(frozen, objective, heartbeatSeconds);
+    if (this.sampler.afterTrial) {
+      const trials = await this.storage!.getTrials(this.studyId);
+      const final = trials.find((t) => t.number === frozen.number);
+      if (final) await this.sampler.afterTrial({ direction: this.direction, trials, trialNumber: frozen.number }, final);
+    }
+    return state;
+  }
+
+  private async evaluate(frozen: FrozenTrial, objective: Objective, heartbeatSeconds: number): Promise<'COMPLETE' | 'PRUNED' | 'FAIL'> {
     const storage = this.storage!;
     const trial = new Trial(storage, this.studyId, frozen, this.sampler, this.pruner, this.direction);
     const beat = setInterval(() => void storage.heartbeat(this.studyId, frozen.number).catch(() => undefined), heartbeatSeconds * 1000);
@@ -209,7 +214,12 @@ export class Study {
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
 function isSampler(x: unknown): x is Sampler {
-  return !!x && typeof (x as Sampler).sample === 'function';
+  if (!x || typeof x !== 'object') return false;
+  if (typeof (x as Sampler).sampleIndependent === 'function') return true;
+  if (typeof (x as { sample?: unknown }).sample === 'function') {
+    throw new TypeError('study.sampler: a sampler implements sampleIndependent(ctx, name, dist) (and optionally beforeTrial, inferRelativeSearchSpace, sampleRelative, afterTrial), not sample()');
+  }
+  return false;
 }
 
 function isPruner(x: unknown): x is Pruner {

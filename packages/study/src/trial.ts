@@ -1,8 +1,8 @@
 import { VaekitError } from './errors';
 import type { Pruner } from './pruners';
-import type { Sampler } from './samplers';
+import type { RelativeSample, Sampler, SamplerContext } from './samplers/sampler';
 import type { Direction, Distribution, FrozenTrial, ParamValue, Storage } from './types';
-import { validateDistribution } from './samplers/distributions';
+import { sameDistribution, validateDistribution } from './samplers/distributions';
 
 /** Thrown by an objective (or by `trial.prune()`) to end its trial as PRUNED. */
 export class TrialPruned extends VaekitError {
@@ -11,10 +11,17 @@ export class TrialPruned extends VaekitError {
   }
 }
 
-/** The handle an objective gets: define-by-run parameter suggestions, reports and pruning. */
+/**
+ * The handle an objective gets: define-by-run parameter suggestions, reports and pruning.
+ *
+ * At its first suggestion that is not fixed in advance, a trial reads the study's trials (the
+ * picture its sampler sees for the whole trial) and asks the sampler for its relative draw
+ * (`inferRelativeSearchSpace`, then `sampleRelative`), which it keeps: each trial owns its own,
+ * so concurrent trials and worker processes never mix them up.
+ */
 export class Trial {
   private readonly intermediate: Record<number, number> = {};
-  private snapshot?: FrozenTrial[];
+  private sampling?: Promise<{ ctx: SamplerContext; relative: RelativeSample }>;
 
   constructor(
     private readonly storage: Storage,
@@ -47,21 +54,17 @@ export class Trial {
     return this.suggest(name, { type: 'categorical', choices }) as Promise<T>;
   }
 
-  /** Any distribution; a parameter fixed in advance (a grid point) is returned as it is. */
+  /**
+   * Any distribution; a parameter fixed in advance (a grid point) is returned as it is. Otherwise
+   * the value comes from the trial's relative draw when it holds `name` with this same
+   * distribution, and from the sampler's `sampleIndependent` when not.
+   */
   async suggest(name: string, dist: Distribution): Promise<ParamValue> {
     validateDistribution(name, dist);
     if (name in this.frozen.params) return this.frozen.params[name];
-    const trials = await this.trials();
-    const value = this.sampler.sample(
-      {
-        direction: this.direction,
-        trials,
-        trialNumber: this.frozen.number,
-        gridPoint: this.frozen.systemAttrs.gridPoint as number | undefined,
-      },
-      name,
-      dist,
-    );
+    const { ctx, relative } = await (this.sampling ??= this.startSampling());
+    const inRelative = hasOwn(relative.space, name) && hasOwn(relative.params, name) && sameDistribution(relative.space[name], dist);
+    const value = inRelative ? relative.params[name] : await this.sampler.sampleIndependent(ctx, name, dist);
     this.frozen.params[name] = value;
     this.frozen.distributions[name] = dist;
     await this.storage.setParam(this.studyId, this.frozen.number, name, value, dist);
@@ -95,9 +98,14 @@ export class Trial {
     return steps.length ? this.intermediate[Math.max(...steps)] : undefined;
   }
 
-  /** The study's trials as of this trial's first suggestion: samplers see one consistent picture. */
-  private async trials(): Promise<FrozenTrial[]> {
-    if (!this.snapshot) this.snapshot = await this.storage.getTrials(this.studyId);
-    return this.snapshot;
+  /** The sampler's context (the study's trials as of now) and the trial's relative draw. */
+  private async startSampling(): Promise<{ ctx: SamplerContext; relative: RelativeSample }> {
+    const trials = await this.storage.getTrials(this.studyId);
+    const ctx: SamplerContext = { direction: this.direction, trials, trialNumber: this.frozen.number };
+    const space = (await this.sampler.inferRelativeSearchSpace?.(ctx)) ?? {};
+    const params = this.sampler.sampleRelative ? await this.sampler.sampleRelative(ctx, space) : {};
+    return { ctx, relative: { space, params } };
   }
 }
+
+const hasOwn = (o: object, key: string) => Object.prototype.hasOwnProperty.call(o, key);

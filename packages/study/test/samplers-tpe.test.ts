@@ -1,5 +1,5 @@
 import type { Direction, Distribution, FrozenTrial, ParamValue, TrialState } from '../src/types';
-import { contains, RandomSampler, TPESampler, type Sampler, type TPESamplerOptions } from '../src/samplers';
+import { contains, RandomSampler, sameDistribution, TPESampler, type SamplerContext, type TPESamplerOptions } from '../src/samplers';
 
 function frozen(number: number, state: TrialState, params: Record<string, ParamValue> = {}, extra: Partial<FrozenTrial> = {}): FrozenTrial {
   const distributions: Record<string, Distribution> = {};
@@ -9,9 +9,29 @@ function frozen(number: number, state: TrialState, params: Record<string, ParamV
   return { number, state, params, distributions, intermediate: {}, userAttrs: {}, systemAttrs: {}, ...extra };
 }
 
+type SyncSampler = TPESampler | RandomSampler;
+
+/**
+ * One trial's suggestions, as a Trial makes them: the relative draw once, at the first suggestion
+ * (multivariate TPE; nothing otherwise), then each parameter from it when it has the parameter
+ * with the same distribution, from sampleIndependent when not.
+ */
+function suggester(sampler: SyncSampler, ctx: SamplerContext): (name: string, dist: Distribution) => ParamValue {
+  let relative: { space: Record<string, Distribution>; params: Record<string, ParamValue> } | undefined;
+  return (name, dist) => {
+    if (!relative) {
+      const space = sampler instanceof TPESampler ? sampler.inferRelativeSearchSpace(ctx) : {};
+      relative = { space, params: sampler instanceof TPESampler ? sampler.sampleRelative(ctx, space) : {} };
+    }
+    const joint = relative.space[name];
+    if (joint && name in relative.params && sameDistribution(joint, dist)) return relative.params[name];
+    return sampler.sampleIndependent(ctx, name, dist);
+  };
+}
+
 /** A sequential define-by-run loop, as the study runs it: returns every trial. */
 function optimize(
-  sampler: Sampler,
+  sampler: SyncSampler,
   space: Record<string, Distribution>,
   f: (p: Record<string, ParamValue>) => number,
   nTrials: number,
@@ -21,8 +41,9 @@ function optimize(
   for (let k = 0; k < nTrials; k++) {
     const t: FrozenTrial = { number: k, state: 'RUNNING', params: {}, distributions: {}, intermediate: {}, userAttrs: {}, systemAttrs: {} };
     trials.push(t);
+    const suggest = suggester(sampler, { direction, trials, trialNumber: k });
     for (const [name, dist] of Object.entries(space)) {
-      t.params[name] = sampler.sample({ direction, trials, trialNumber: k }, name, dist);
+      t.params[name] = suggest(name, dist);
       t.distributions[name] = dist;
     }
     t.value = f(t.params);
@@ -81,7 +102,7 @@ describe('TPESampler', () => {
     // A suggestion depends only on (seed, trial number, trials): a fresh instance gives the same one.
     const trials = optimize(new TPESampler({ seed: 11 }), braninSpace, branin, 20);
     const ctx = { direction: 'minimize' as const, trials, trialNumber: 20 };
-    expect(new TPESampler({ seed: 11 }).sample(ctx, 'x', braninSpace.x)).toBe(new TPESampler({ seed: 11 }).sample(ctx, 'x', braninSpace.x));
+    expect(new TPESampler({ seed: 11 }).sampleIndependent(ctx, 'x', braninSpace.x)).toBe(new TPESampler({ seed: 11 }).sampleIndependent(ctx, 'x', braninSpace.x));
   });
 
   it('samples randomly (with keyed streams: the RandomSampler stream) during startup', () => {
@@ -89,7 +110,7 @@ describe('TPESampler', () => {
     const rnd = new RandomSampler(5);
     const trials = optimize(tpe, braninSpace, branin, 10);
     for (const t of trials) {
-      expect(t.params.x).toBe(rnd.sample({ direction: 'minimize', trials: [], trialNumber: t.number }, 'x', braninSpace.x));
+      expect(t.params.x).toBe(rnd.sampleIndependent({ direction: 'minimize', trials: [], trialNumber: t.number }, 'x', braninSpace.x));
     }
   });
 
@@ -139,14 +160,14 @@ describe('TPESampler', () => {
     for (let i = 0; i < 10; i++) trials.push(frozen(i, 'COMPLETE', { x: -8 + i * 0.05 }, { value: 100 + i }));
     for (let i = 10; i < 20; i++) trials.push(frozen(i, 'PRUNED', { x: 8 - (i - 10) * 0.05 }, { value: 1, intermediate: { 0: 5, 3: 1 } }));
     const tpe = new TPESampler({ seed: 0, gamma: () => 5 });
-    const xs = Array.from({ length: 20 }, (_, k) => tpe.sample({ direction: 'minimize', trials, trialNumber: 20 + k }, 'x', { type: 'float', low: -10, high: 10 }) as number);
+    const xs = Array.from({ length: 20 }, (_, k) => tpe.sampleIndependent({ direction: 'minimize', trials, trialNumber: 20 + k }, 'x', { type: 'float', low: -10, high: 10 }) as number);
     expect(median(xs)).toBeLessThan(-5);
     // Among pruned trials the one that got further ranks first even with a worse value.
     const pruned = [
       ...Array.from({ length: 10 }, (_, i) => frozen(i, 'PRUNED', { x: -8 + i * 0.05 }, { intermediate: { 1: 0 } })),
       ...Array.from({ length: 10 }, (_, i) => frozen(10 + i, 'PRUNED', { x: 8 - i * 0.05 }, { intermediate: { 1: 5, 9: 50 } })),
     ];
-    const ys = Array.from({ length: 20 }, (_, k) => tpe.sample({ direction: 'minimize', trials: pruned, trialNumber: 20 + k }, 'x', { type: 'float', low: -10, high: 10 }) as number);
+    const ys = Array.from({ length: 20 }, (_, k) => tpe.sampleIndependent({ direction: 'minimize', trials: pruned, trialNumber: 20 + k }, 'x', { type: 'float', low: -10, high: 10 }) as number);
     expect(median(ys)).toBeGreaterThan(5);
   });
 
@@ -163,7 +184,7 @@ describe('TPESampler', () => {
       const d: number[] = [];
       for (let seed = 0; seed < 30; seed++) {
         const s = new TPESampler({ seed, ...opts });
-        d.push(Math.abs((s.sample({ direction: 'minimize', trials, trialNumber: 24 }, 'x', space.x) as number) - 1));
+        d.push(Math.abs((s.sampleIndependent({ direction: 'minimize', trials, trialNumber: 24 }, 'x', space.x) as number) - 1));
       }
       return d;
     };
@@ -175,8 +196,8 @@ describe('TPESampler', () => {
     expect(median(withLiar)).toBeLessThan(3);
     // RUNNING trials do not count towards the startup phase.
     const few = [frozen(0, 'COMPLETE', { x: 0 }, { value: 1 }), ...Array.from({ length: 12 }, (_, i) => frozen(i + 1, 'RUNNING', { x: 0 }))];
-    expect(new TPESampler({ seed: 3, stream: 'keyed' }).sample({ direction: 'minimize', trials: few, trialNumber: 13 }, 'x', space.x)).toBe(
-      new RandomSampler(3).sample({ direction: 'minimize', trials: [], trialNumber: 13 }, 'x', space.x),
+    expect(new TPESampler({ seed: 3, stream: 'keyed' }).sampleIndependent({ direction: 'minimize', trials: few, trialNumber: 13 }, 'x', space.x)).toBe(
+      new RandomSampler(3).sampleIndependent({ direction: 'minimize', trials: [], trialNumber: 13 }, 'x', space.x),
     );
   });
 
@@ -187,12 +208,12 @@ describe('TPESampler', () => {
       const t = frozen(k, 'RUNNING');
       trials.push(t);
       const c = { direction: 'minimize' as const, trials, trialNumber: k };
-      const model = tpe.sample(c, 'model', { type: 'categorical', choices: ['linear', 'mlp'] });
+      const model = tpe.sampleIndependent(c, 'model', { type: 'categorical', choices: ['linear', 'mlp'] });
       t.params.model = model;
       t.distributions.model = { type: 'categorical', choices: ['linear', 'mlp'] };
       let v = 1;
       if (model === 'mlp') {
-        const width = tpe.sample(c, 'width', { type: 'int', low: 1, high: 64 }) as number;
+        const width = tpe.sampleIndependent(c, 'width', { type: 'int', low: 1, high: 64 }) as number;
         t.params.width = width;
         t.distributions.width = { type: 'int', low: 1, high: 64 };
         v = ((width - 40) / 64) ** 2;
@@ -214,8 +235,8 @@ describe('TPESampler', () => {
     expect(() => new TPESampler({ nStartupTrials: -1 })).toThrow(/nStartupTrials must be an integer >= 0/);
     expect(() => new TPESampler({ gamma: 3 as unknown as () => number })).toThrow(/gamma must be a function/);
     const bad = new TPESampler({ seed: 0, nStartupTrials: 0, gamma: () => -1 });
-    expect(() => bad.sample({ direction: 'minimize', trials: [], trialNumber: 0 }, 'x', { type: 'float', low: 0, high: 1 })).toThrow(/gamma\(0\)/);
-    expect(() => new TPESampler().sample({ direction: 'minimize', trials: [], trialNumber: 0 }, 'x', { type: 'float', low: 1, high: 0 })).toThrow(/"x"/);
+    expect(() => bad.sampleIndependent({ direction: 'minimize', trials: [], trialNumber: 0 }, 'x', { type: 'float', low: 0, high: 1 })).toThrow(/gamma\(0\)/);
+    expect(() => new TPESampler().sampleIndependent({ direction: 'minimize', trials: [], trialNumber: 0 }, 'x', { type: 'float', low: 1, high: 0 })).toThrow(/"x"/);
   });
 });
 
@@ -247,8 +268,9 @@ describe("stream: 'numpy' reproduces Optuna 3.1", () => {
       tr.trials.forEach((expected, k) => {
         const t: FrozenTrial = { number: k, state: 'RUNNING', params: {}, distributions: {}, intermediate: {}, userAttrs: {}, systemAttrs: {} };
         trials.push(t);
+        const suggest = suggester(sampler, { direction: 'minimize', trials, trialNumber: k });
         for (const [name, dist] of Object.entries(tr.space)) {
-          t.params[name] = sampler.sample({ direction: 'minimize', trials, trialNumber: k }, name, dist);
+          t.params[name] = suggest(name, dist);
           t.distributions[name] = dist;
           const want = expected.params[name];
           if (dist.type === 'float' && dist.step === undefined) {

@@ -1,4 +1,4 @@
-import type { Distribution, ParamValue } from '../src/types';
+import type { Distribution, FrozenTrial, ParamValue, TrialState } from '../src/types';
 import {
   contains,
   createSampler,
@@ -101,23 +101,23 @@ describe('RandomSampler', () => {
     const a: Record<string, ParamValue>[] = [];
     for (let t = 0; t < 50; t++) {
       const p: Record<string, ParamValue> = {};
-      for (const [name, d] of Object.entries(space)) p[name] = forward.sample(ctx(t), name, d);
+      for (const [name, d] of Object.entries(space)) p[name] = forward.sampleIndependent(ctx(t), name, d);
       a.push(p);
     }
     const b: Record<string, ParamValue>[] = [];
     for (let t = 49; t >= 0; t--) {
       const p: Record<string, ParamValue> = {};
-      for (const [name, d] of Object.entries(space).reverse()) p[name] = backward.sample(ctx(t), name, d);
+      for (const [name, d] of Object.entries(space).reverse()) p[name] = backward.sampleIndependent(ctx(t), name, d);
       b[t] = p;
     }
     expect(b).toEqual(a);
     // Interleaving other trials' requests (as parallel workers do) changes nothing either.
     const interleaved = new RandomSampler(42);
-    expect(interleaved.sample(ctx(7), 'x', space.x)).toBe(a[7].x);
-    interleaved.sample(ctx(3), 'x', space.x);
-    expect(interleaved.sample(ctx(7), 'x', space.x)).toBe(a[7].x);
+    expect(interleaved.sampleIndependent(ctx(7), 'x', space.x)).toBe(a[7].x);
+    interleaved.sampleIndependent(ctx(3), 'x', space.x);
+    expect(interleaved.sampleIndependent(ctx(7), 'x', space.x)).toBe(a[7].x);
     // A different seed gives different values.
-    expect(new RandomSampler(43).sample(ctx(7), 'x', space.x)).not.toBe(a[7].x);
+    expect(new RandomSampler(43).sampleIndependent(ctx(7), 'x', space.x)).not.toBe(a[7].x);
   });
 
   it('stays inside every distribution and covers it uniformly', () => {
@@ -126,7 +126,7 @@ describe('RandomSampler', () => {
     const outside: string[] = [];
     for (let t = 0; t < 3000; t++) {
       for (const [name, d] of Object.entries(space)) {
-        const v = s.sample(ctx(t), name, d);
+        const v = s.sampleIndependent(ctx(t), name, d);
         if (!contains(d, v)) outside.push(`${name}=${v}`);
         (values[name] ??= []).push(v);
       }
@@ -148,18 +148,28 @@ describe('RandomSampler', () => {
 
   it('returns the only value of single-valued distributions', () => {
     const s = new RandomSampler(0);
-    expect(s.sample(ctx(0), 'a', { type: 'float', low: 2, high: 2 })).toBe(2);
-    expect(s.sample(ctx(0), 'b', { type: 'int', low: 0, high: 2, step: 3 })).toBe(0);
-    expect(s.sample(ctx(0), 'c', { type: 'categorical', choices: ['only'] })).toBe('only');
+    expect(s.sampleIndependent(ctx(0), 'a', { type: 'float', low: 2, high: 2 })).toBe(2);
+    expect(s.sampleIndependent(ctx(0), 'b', { type: 'int', low: 0, high: 2, step: 3 })).toBe(0);
+    expect(s.sampleIndependent(ctx(0), 'c', { type: 'categorical', choices: ['only'] })).toBe('only');
   });
 
   it('validates the distribution', () => {
-    expect(() => new RandomSampler(0).sample(ctx(0), 'lr', { type: 'float', low: 0, high: 1, log: true })).toThrow(/"lr"/);
+    expect(() => new RandomSampler(0).sampleIndependent(ctx(0), 'lr', { type: 'float', low: 0, high: 1, log: true })).toThrow(/"lr"/);
   });
 });
 
 describe('GridSampler', () => {
   const space = { lr: [0.1, 0.01, 0.001], act: ['relu', 'tanh'], layers: [1, 2, 3, 4] };
+  /** A RUNNING trial that claimed grid point `point`, as beforeTrial creates it. */
+  const claimed = (number: number, point: number, state: TrialState = 'RUNNING'): FrozenTrial => ({
+    number,
+    state,
+    params: {},
+    distributions: {},
+    intermediate: {},
+    userAttrs: {},
+    systemAttrs: { claimKey: String(point) },
+  });
 
   it('enumerates every point of the cartesian product exactly once', () => {
     for (const seed of [undefined, 0, 7]) {
@@ -187,11 +197,11 @@ describe('GridSampler', () => {
 
   it('samples the value of the point assigned to the trial', () => {
     const g = new GridSampler(space);
-    const c = ctx(99, { gridPoint: 13 });
+    const c = ctx(99, { trials: [claimed(99, 13)] });
     const point = g.pointAt(13);
-    expect(g.sample(c, 'lr', { type: 'float', low: 1e-4, high: 1, log: true })).toBe(point.lr);
-    expect(g.sample(c, 'act', { type: 'categorical', choices: ['relu', 'tanh'] })).toBe(point.act);
-    expect(g.sample(c, 'layers', { type: 'int', low: 1, high: 4 })).toBe(point.layers);
+    expect(g.sampleIndependent(c, 'lr', { type: 'float', low: 1e-4, high: 1, log: true })).toBe(point.lr);
+    expect(g.sampleIndependent(c, 'act', { type: 'categorical', choices: ['relu', 'tanh'] })).toBe(point.act);
+    expect(g.sampleIndependent(c, 'layers', { type: 'int', low: 1, high: 4 })).toBe(point.layers);
     expect(g.distributions()).toEqual({
       act: { type: 'categorical', choices: ['relu', 'tanh'] },
       layers: { type: 'categorical', choices: [1, 2, 3, 4] },
@@ -201,14 +211,39 @@ describe('GridSampler', () => {
 
   it('explains what is wrong', () => {
     const g = new GridSampler(space);
-    expect(() => g.sample(ctx(0, { gridPoint: 0 }), 'dropout', { type: 'float', low: 0, high: 1 })).toThrow(
+    expect(() => g.sampleIndependent(ctx(0, { trials: [claimed(0, 0)] }), 'dropout', { type: 'float', low: 0, high: 1 })).toThrow(
       /parameter "dropout" is not in the grid \(grid parameters: act, layers, lr\)/,
     );
-    expect(() => g.sample(ctx(3), 'lr', { type: 'float', low: 1e-4, high: 1 })).toThrow(/trial 3 has no grid point assigned/);
-    expect(() => g.sample(ctx(0, { gridPoint: 0 }), 'layers', { type: 'int', low: 2, high: 4 })).toThrow(/outside its distribution/);
+    expect(() => g.sampleIndependent(ctx(3), 'lr', { type: 'float', low: 1e-4, high: 1 })).toThrow(/trial 3 has no grid point assigned/);
+    expect(() => g.sampleIndependent(ctx(0, { trials: [claimed(0, 0)] }), 'layers', { type: 'int', low: 2, high: 4 })).toThrow(/outside its distribution/);
     expect(() => g.pointAt(24)).toThrow(/out of range \[0, 24\)/);
     expect(() => new GridSampler({ a: [] })).toThrow(/"a" needs a non-empty array/);
     expect(() => new GridSampler({ a: [1, 1] })).toThrow(/lists a value twice/);
+  });
+
+  it('claims the first point no live trial holds in beforeTrial, with its values fixed', async () => {
+    const g = new GridSampler(space);
+    const calls: unknown[] = [];
+    const claim = (trials: FrozenTrial[], refuse = false) =>
+      g.beforeTrial({
+        direction: 'minimize',
+        trials,
+        createTrial: async (opts) => {
+          calls.push(opts);
+          return refuse ? undefined : { ...claimed(trials.length, Number(opts?.claimKey)), params: { ...opts?.params } };
+        },
+      });
+    // Points 0 and 1 are held (running, finished); point 2's trial failed, so it is free again.
+    const t = await claim([claimed(0, 0), claimed(1, 1, 'COMPLETE'), claimed(2, 2, 'FAIL')]);
+    expect(calls).toEqual([{ claimKey: '2', params: g.pointAt(2), distributions: g.distributions() }]);
+    expect(t).toMatchObject({ number: 3, params: g.pointAt(2), systemAttrs: { claimKey: '2' } });
+    // A refusal (another worker took the point, or the study is full) is passed on to the study.
+    expect(await claim([], true)).toBeUndefined();
+    // Every point held: exhausted.
+    const all = Array.from({ length: g.size }, (_, i) => claimed(i, i, i % 2 ? 'COMPLETE' : 'PRUNED'));
+    calls.length = 0;
+    expect(await claim(all)).toBe('exhausted');
+    expect(calls).toEqual([]);
   });
 });
 

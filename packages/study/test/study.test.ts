@@ -1,7 +1,8 @@
 import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
-import { createStudy, TrialPruned } from '../src';
+import { createStudy, TrialPruned, type Distribution, type FrozenTrial, type ParamValue } from '../src';
+import type { BeforeTrialContext, Sampler, SamplerContext, SearchSpace } from '../src/samplers/sampler';
 import { openStorage } from '../src/storages';
 
 const tmpDb = () => `sqlite:${path.join(fs.mkdtempSync(path.join(os.tmpdir(), 'vaekit-study-')), 'studies.db')}`;
@@ -85,6 +86,104 @@ describe('define-by-run study', () => {
       return Object.fromEntries(study.trials.map((t) => [t.number, t.params.x]));
     };
     expect(await run(3)).toEqual(await run(1));
+  });
+});
+
+describe('samplers written outside the package', () => {
+  it('a sampler with only a name and sampleIndependent runs a study', async () => {
+    const asked: string[] = [];
+    const midpoint: Sampler = {
+      name: 'midpoint',
+      sampleIndependent(ctx: SamplerContext, name: string, dist: Distribution): ParamValue {
+        asked.push(`${ctx.trialNumber}:${name}`);
+        if (dist.type === 'categorical') return dist.choices[ctx.trialNumber % dist.choices.length];
+        const mid = (dist.low + dist.high) / 2;
+        return dist.type === 'int' ? Math.round(mid) : mid + ctx.trials.length;
+      },
+    };
+    const study = createStudy({ direction: 'minimize', sampler: midpoint });
+    await study.optimize(async (t) => {
+      const x = await t.suggestFloat('x', 0, 10);
+      const k = await t.suggestCategorical('k', ['a', 'b']);
+      return x + (k === 'a' ? 0 : 100);
+    }, { nTrials: 4 });
+    expect(study.trials.map((t) => t.state)).toEqual(['COMPLETE', 'COMPLETE', 'COMPLETE', 'COMPLETE']);
+    // The context's trials are the study's as of the trial's first suggestion, the trial itself included.
+    expect(study.trials.map((t) => t.params)).toEqual([
+      { x: 6, k: 'a' },
+      { x: 7, k: 'b' },
+      { x: 8, k: 'a' },
+      { x: 9, k: 'b' },
+    ]);
+    expect(asked).toEqual(['0:x', '0:k', '1:x', '1:k', '2:x', '2:k', '3:x', '3:k']);
+    expect(study.bestValue).toBe(6);
+  });
+
+  it("calls sampleRelative once per trial with the inferred space, and each trial keeps its own draw", async () => {
+    const calls: Array<[number, SearchSpace]> = [];
+    const ended: Array<[number, string]> = [];
+    const space: SearchSpace = { x: { type: 'float', low: 0, high: 1 }, n: { type: 'int', low: 0, high: 9 } };
+    const joint: Sampler = {
+      name: 'joint',
+      inferRelativeSearchSpace: () => space,
+      async sampleRelative(ctx, s) {
+        calls.push([ctx.trialNumber, s]);
+        await sleep(1);
+        return { x: ctx.trialNumber / 10, n: ctx.trialNumber };
+      },
+      sampleIndependent: (_ctx, name) => (name === 'k' ? 'independent' : -1),
+      afterTrial: (ctx, trial) => void ended.push([trial.number, trial.state]),
+    };
+    const study = createStudy({ direction: 'minimize', sampler: joint });
+    await study.optimize(async (t) => {
+      await sleep(Math.random() * 5);
+      const x = await t.suggestFloat('x', 0, 1);
+      await sleep(Math.random() * 5);
+      const n = await t.suggestInt('n', 0, 9);
+      const k = await t.suggestCategorical('k', ['independent', 'other']);
+      // Same name, another distribution than the relative space's: sampled independently.
+      const m = await t.suggestInt('m', 0, 5);
+      return x + n + (k === 'independent' ? 0 : 1) + m;
+    }, { nTrials: 6, workers: 3 });
+    expect(calls.map(([n]) => n).sort()).toEqual([0, 1, 2, 3, 4, 5]);
+    for (const [, s] of calls) expect(s).toEqual(space);
+    for (const t of study.trials) expect(t.params).toEqual({ x: t.number / 10, n: t.number, k: 'independent', m: -1 });
+    expect(ended.sort((a, b) => a[0] - b[0])).toEqual([0, 1, 2, 3, 4, 5].map((n) => [n, 'COMPLETE']));
+  });
+
+  it("beforeTrial decides how trials are created: a claimed unit of work, each once, then 'exhausted'", async () => {
+    const units = ['u0', 'u1', 'u2', 'u3', 'u4'];
+    const queue: Sampler = {
+      name: 'queue',
+      async beforeTrial(ctx: BeforeTrialContext) {
+        const held = new Set(ctx.trials.filter((t) => t.state !== 'FAIL').map((t) => t.systemAttrs.claimKey));
+        const free = units.find((u) => !held.has(u));
+        if (free === undefined) return 'exhausted';
+        return ctx.createTrial({ claimKey: free, params: { unit: free }, distributions: { unit: { type: 'categorical', choices: units } } });
+      },
+      sampleIndependent: () => {
+        throw new Error('not asked: every parameter is fixed by beforeTrial');
+      },
+    };
+    const study = createStudy({ direction: 'minimize', sampler: queue });
+    let failedOnce = false;
+    await study.optimize(async (t) => {
+      const unit = await t.suggestCategorical('unit', units);
+      await sleep(Math.random() * 5);
+      if (unit === 'u2' && !failedOnce) {
+        failedOnce = true;
+        throw new Error('flaky');
+      }
+      return units.indexOf(unit as string);
+    }, { nTrials: 100, workers: 2 });
+    const done = study.trials.filter((t) => t.state === 'COMPLETE').map((t: FrozenTrial) => t.params.unit);
+    expect(done.sort()).toEqual(units);
+    expect(study.trials.filter((t) => t.state === 'FAIL').map((t) => t.params.unit)).toEqual(['u2']);
+  });
+
+  it('rejects a sampler object without sampleIndependent clearly', () => {
+    const old = { name: 'old', sample: () => 1 } as unknown as Sampler;
+    expect(() => createStudy({ direction: 'minimize', sampler: old })).toThrow(/implements sampleIndependent\(ctx, name, dist\)/);
   });
 });
 

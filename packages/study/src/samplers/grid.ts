@@ -1,14 +1,15 @@
 /**
  * Grid search. The grid is the cartesian product of the listed values, enumerated in a fixed order
- * (parameter names sorted, the last name varying fastest), optionally permuted by a seed. Which
- * point a trial evaluates is decided by the storage: a worker claims a point index transactionally
- * (`createTrial({ claimKey })`) and passes it in as `ctx.gridPoint`; the sampler only maps
- * index → values.
+ * (parameter names sorted, the last name varying fastest), optionally permuted by a seed. The
+ * sampler claims a point for each new trial in `beforeTrial`: the first point no live trial holds,
+ * through the storage's transactional `createTrial({ claimKey: String(index), params })`, so two
+ * workers never evaluate the same point, and a point whose trial failed is claimed again. The
+ * trial is created with the point's values fixed; when every point is held the grid is exhausted.
  */
-import type { Distribution, ParamValue } from '../types';
-import type { Sampler, SamplerContext } from './sampler';
+import type { Distribution, FrozenTrial, ParamValue } from '../types';
+import type { BeforeTrialContext, Sampler, SamplerContext, TrialClaim } from './sampler';
 import { contains, validateDistribution } from './distributions';
-import { Rng } from './rng';
+import { KeyedStream } from './rng';
 
 export type GridSearchSpace = Record<string, ParamValue[]>;
 
@@ -81,20 +82,44 @@ export class GridSampler implements Sampler {
     return out;
   }
 
-  sample(ctx: SamplerContext, name: string, dist: Distribution): ParamValue {
+  /** Claims the first point that no trial still running or finished holds, and creates the trial with its values. */
+  async beforeTrial(ctx: BeforeTrialContext): Promise<TrialClaim> {
+    const held = new Set(ctx.trials.filter((t) => t.state !== 'FAIL').map((t) => t.systemAttrs.claimKey));
+    for (let i = 0; i < this.size; i++) {
+      if (!held.has(String(i))) {
+        return ctx.createTrial({ claimKey: String(i), params: this.pointAt(i), distributions: this.distributions() });
+      }
+    }
+    return 'exhausted';
+  }
+
+  /**
+   * A trial's grid parameters are fixed when `beforeTrial` creates it, so this only answers a
+   * direct call: the value of `name` at the point the trial claimed, or an explanation.
+   */
+  sampleIndependent(ctx: SamplerContext, name: string, dist: Distribution): ParamValue {
     validateDistribution(dist, name);
     const i = this.paramNames.indexOf(name);
     if (i < 0) {
       throw new Error(`GridSampler: parameter "${name}" is not in the grid (grid parameters: ${this.paramNames.join(', ')})`);
     }
-    if (ctx.gridPoint === undefined) {
-      throw new Error(`GridSampler: trial ${ctx.trialNumber} has no grid point assigned (ctx.gridPoint); claim one through the storage first`);
+    const point = this.pointOf(ctx.trials.find((t) => t.number === ctx.trialNumber));
+    if (point === undefined) {
+      throw new Error(`GridSampler: trial ${ctx.trialNumber} has no grid point assigned; the grid sampler's beforeTrial claims one when it creates the trial`);
     }
-    const value = this.pointAt(ctx.gridPoint)[name];
+    const value = this.pointAt(point)[name];
     if (!contains(dist, value)) {
       throw new Error(`GridSampler: grid value ${JSON.stringify(value)} of parameter "${name}" is outside its distribution ${JSON.stringify(dist)}`);
     }
     return value;
+  }
+
+  /** The index of the grid point a trial claimed (its claim key), if it claimed one. */
+  pointOf(trial: FrozenTrial | undefined): number | undefined {
+    const key = trial?.systemAttrs.claimKey;
+    if (typeof key !== 'string' || !/^\d+$/.test(key)) return undefined;
+    const index = Number(key);
+    return index < this.size ? index : undefined;
   }
 
   private permuted(index: number): number {
@@ -102,7 +127,7 @@ export class GridSampler implements Sampler {
       if (this.size > 2 ** 28) throw new Error(`GridSampler: a grid of ${this.size} points is too large to shuffle; drop the seed`);
       const perm = new Uint32Array(this.size);
       for (let i = 0; i < this.size; i++) perm[i] = i;
-      const rng = Rng.fromKey('grid', this.seed as number);
+      const rng = KeyedStream.fromKey('grid', this.seed as number);
       for (let i = perm.length - 1; i > 0; i--) {
         const j = rng.int(i + 1);
         const t = perm[i];

@@ -8,7 +8,15 @@ import { TPESampler, type TPESamplerOptions } from './tpe';
 import { ConfigError } from '../errors';
 import { checkSamplerSpec } from '../options';
 
-export type { Sampler, SamplerContext } from './sampler';
+export type {
+  Awaitable,
+  BeforeTrialContext,
+  RelativeSample,
+  Sampler,
+  SamplerContext,
+  SearchSpace,
+  TrialClaim,
+} from './sampler';
 export {
   contains,
   DistributionError,
@@ -24,7 +32,7 @@ export { RandomSampler, sampleUniform } from './random';
 export { GridSampler, type GridSearchSpace } from './grid';
 export { TPESampler, defaultGamma, hyperoptGamma, type TPESamplerOptions } from './tpe';
 export { ParzenEstimator, defaultWeights, type ParzenOptions } from './parzen';
-export { Rng, hash128 } from './rng';
+export { KeyedStream, Rng, hash128, type RandomStream } from './rng';
 
 export type SamplerName = 'tpe' | 'random' | 'grid';
 

@@ -5,10 +5,10 @@
 import type { Distribution, ParamValue } from '../types';
 import type { Sampler, SamplerContext } from './sampler';
 import { isSingle, roundToStep, singleValue, stepCount, gridValue, stepOf, validateDistribution } from './distributions';
-import { Rng, randomSeed } from './rng';
+import { KeyedStream, randomSeed, type RandomStream } from './rng';
 
 /** Draws one value of `dist` uniformly (log-uniformly for log distributions) from `rng`. */
-export function sampleUniform(dist: Distribution, rng: Rng): ParamValue {
+export function sampleUniform(dist: Distribution, rng: RandomStream): ParamValue {
   if (dist.type === 'categorical') return dist.choices[rng.int(dist.choices.length)];
   if (isSingle(dist)) return singleValue(dist);
   if (dist.type === 'float') {
@@ -51,13 +51,14 @@ export class RandomSampler implements Sampler {
     this.seed = seed ?? randomSeed();
   }
 
-  sample(ctx: SamplerContext, name: string, dist: Distribution): ParamValue {
+  /** Every parameter is drawn on its own: random search has no relative draw. */
+  sampleIndependent(ctx: SamplerContext, name: string, dist: Distribution): ParamValue {
     validateDistribution(dist, name);
     return sampleUniform(dist, this.streamFor(ctx.trialNumber, name));
   }
 
   /** The stream of one (trial, parameter) pair. */
-  streamFor(trialNumber: number, name: string): Rng {
-    return Rng.fromKey('random', this.seed, trialNumber, name);
+  streamFor(trialNumber: number, name: string): KeyedStream {
+    return KeyedStream.fromKey('random', this.seed, trialNumber, name);
   }
 }

@@ -1,7 +1,8 @@
 /**
- * Hash-seeded pseudo-random streams. A sampler never shares one sequential stream between trials:
- * each (seed, purpose, trial number, parameter name) gets its own stream, so trial k draws the same
- * numbers however many workers run and in whatever order trials start.
+ * Keyed pseudo-random streams. A KeyedStream is not seeded with one number but with a key, such as
+ * (seed, purpose, trial number, parameter name), and a sampler never shares one sequential stream
+ * between trials: each key gets its own stream, so trial k draws the same numbers however many
+ * workers run and in whatever order trials start.
  *
  * The key is hashed to 128 bits (four 32-bit lanes, each mixed with the murmur3 finaliser) which
  * seed an sfc32 generator (Chris Doty-Humphrey's Small Fast Counting generator).
@@ -33,11 +34,11 @@ export function hash128(key: string): [number, number, number, number] {
   return [fmix32(h1 ^ 0x9e3779b9), fmix32(h2 + h1), fmix32(h3 ^ h2), fmix32(h4 + h3)];
 }
 
-/** What the samplers draw from: a keyed Rng, or the numpy-compatible stream (numpyStream.ts). */
+/** What the samplers draw from: a KeyedStream, or the numpy-compatible stream (numpyStream.ts). */
 export interface RandomStream {
   /** Uniform double in [0, 1). */
   uniform(): number;
-  /** Uniform double for a quantile (open at 0 for Rng). */
+  /** Uniform double for a quantile (open at 0 for KeyedStream). */
   uniformOpen(): number;
   /** Uniform integer in [0, n). */
   int(n: number): number;
@@ -45,15 +46,16 @@ export interface RandomStream {
   weighted(weights: ArrayLike<number>): number;
 }
 
-export class Rng implements RandomStream {
+/** An sfc32 generator seeded by the 128-bit hash of a key (see `fromKey`). */
+export class KeyedStream implements RandomStream {
   private a: number;
   private b: number;
   private c: number;
   private d: number;
 
   /** A stream determined by the parts of the key (numbers and strings; order matters). */
-  static fromKey(...parts: Array<string | number>): Rng {
-    return new Rng(hash128(parts.map((p) => (typeof p === 'number' ? `n${p}` : `s${p.length}:${p}`)).join('\u0000')));
+  static fromKey(...parts: Array<string | number>): KeyedStream {
+    return new KeyedStream(hash128(parts.map((p) => (typeof p === 'number' ? `n${p}` : `s${p.length}:${p}`)).join('\u0000')));
   }
 
   constructor(state: [number, number, number, number]) {
@@ -88,7 +90,7 @@ export class Rng implements RandomStream {
 
   /** Uniform integer in [0, n). */
   int(n: number): number {
-    if (!(n >= 1)) throw new RangeError(`Rng.int needs n >= 1, got ${n}`);
+    if (!(n >= 1)) throw new RangeError(`KeyedStream.int needs n >= 1, got ${n}`);
     return Math.min(Math.floor(this.uniform() * n), n - 1);
   }
 
@@ -115,6 +117,11 @@ export class Rng implements RandomStream {
     return items;
   }
 }
+
+/** @deprecated Renamed KeyedStream (it is seeded by a key, not by one number). */
+export const Rng = KeyedStream;
+/** @deprecated Renamed KeyedStream (it is seeded by a key, not by one number). */
+export type Rng = KeyedStream;
 
 /** A seed for samplers built without one (not reproducible across instances, by design). */
 export function randomSeed(): number {

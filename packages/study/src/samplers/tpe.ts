@@ -11,6 +11,10 @@
  * - nEiCandidates draws from l(x); the one maximising log l(x) − log g(x) is suggested.
  * - Until nStartupTrials trials have finished, parameters are drawn uniformly (as Optuna's
  *   RandomSampler does with the numpy stream, from the RandomSampler's stream with keyed streams).
+ * - Univariate (the default), every parameter is drawn on its own by `sampleIndependent`. With
+ *   `multivariate: true`, `inferRelativeSearchSpace` returns the parameters every finished trial
+ *   shares with one same distribution and `sampleRelative` draws them jointly, once per trial, from
+ *   multivariate Parzen estimators; the parameters outside that space are drawn on their own.
  *
  * Random numbers come from one numpy-compatible sequence per sampler (default: Optuna's draws, see
  * numpyStream.ts) or, with `stream: 'keyed'`, from a stream seeded by (seed, trial number,
@@ -23,12 +27,12 @@
  * 200 seeds: 0.430 vs 0.444; Optuna 3.1 itself: 0.428). `normalizedKernels: true` switches.
  */
 import type { Direction, Distribution, FrozenTrial, ParamValue } from '../types';
-import type { Sampler, SamplerContext } from './sampler';
+import type { Sampler, SamplerContext, SearchSpace } from './sampler';
 import { isSingle, sameDistribution, singleValue, toExternal, toInternal, validateDistribution } from './distributions';
 import { defaultWeights, ParzenEstimator, type ParzenOptions } from './parzen';
 import { RandomSampler } from './random';
 import { NumpyRandomState, numpyArgsort, sampleUniformNumpy } from './numpyStream';
-import { Rng, randomSeed, type RandomStream } from './rng';
+import { KeyedStream, randomSeed, type RandomStream } from './rng';
 
 /** Optuna's default: the best 10% of finished trials, at most 25. */
 export function defaultGamma(n: number): number {
@@ -101,14 +105,6 @@ interface Observation {
   running: boolean;
 }
 
-interface RelativeSample {
-  names: string[];
-  dists: Distribution[];
-  values: ParamValue[];
-}
-
-const RELATIVE_CACHE_SIZE = 256;
-
 export class TPESampler implements Sampler {
   readonly name = 'tpe';
   readonly seed: number;
@@ -119,8 +115,6 @@ export class TPESampler implements Sampler {
   private readonly gamma: (n: number) => number;
   private readonly parzen: ParzenOptions;
   private readonly random: RandomSampler;
-  /** Joint samples of multivariate TPE, per trial number (computed at the trial's first request). */
-  private readonly relativeCache = new Map<number, RelativeSample>();
   readonly stream: 'keyed' | 'numpy';
   /** With stream 'numpy': the TPE draws and the start-up (random) draws, as Optuna's two RandomStates. */
   private readonly numpy?: { tpe: NumpyRandomState; startup: NumpyRandomState };
@@ -161,19 +155,46 @@ export class TPESampler implements Sampler {
     }
   }
 
-  sample(ctx: SamplerContext, name: string, dist: Distribution): ParamValue {
+  /**
+   * Multivariate TPE: the parameters every finished trial has with one same distribution (single
+   * values left out). Univariate: none.
+   */
+  inferRelativeSearchSpace(ctx: SamplerContext): SearchSpace {
+    if (!this.multivariate) return {};
+    return intersectionSpace(
+      this.observations(ctx)
+        .filter((h) => !h.running)
+        .map((h) => h.trial),
+    );
+  }
+
+  /** Multivariate TPE: one joint draw of `space`, once start-up is over (until then: nothing, every parameter is drawn at random). */
+  sampleRelative(ctx: SamplerContext, space: SearchSpace): Record<string, ParamValue> {
+    const names = Object.keys(space).sort();
+    if (names.length === 0) return {};
+    const history = this.observations(ctx);
+    const nFinished = history.filter((h) => !h.running).length;
+    if (nFinished < this.nStartupTrials) return {};
+    const [below, above] = splitObservations(history, this.nBelow(nFinished));
+    const dists = names.map((n) => space[n]);
+    const rng = this.numpy?.tpe ?? KeyedStream.fromKey('tpe-relative', this.seed, ctx.trialNumber);
+    const values = this.propose(dists, below, above, names, rng, { ...this.parzen, multivariate: true });
+    const out: Record<string, ParamValue> = {};
+    names.forEach((n, i) => (out[n] = values[i]));
+    return out;
+  }
+
+  /** One parameter on its own: at random during start-up, then by l(x)/g(x) over the trials that have it. */
+  sampleIndependent(ctx: SamplerContext, name: string, dist: Distribution): ParamValue {
     validateDistribution(dist, name);
     if (isSingle(dist)) return singleValue(dist);
     const history = this.observations(ctx);
     const nFinished = history.filter((h) => !h.running).length;
-    if (nFinished < this.nStartupTrials) return this.numpy ? sampleUniformNumpy(dist, this.numpy.startup) : this.random.sample(ctx, name, dist);
-    const [below, above] = splitObservations(history, this.nBelow(nFinished));
-    if (this.multivariate) {
-      const joint = this.relative(ctx, history, below, above);
-      const i = joint.names.indexOf(name);
-      if (i >= 0 && sameDistribution(joint.dists[i], dist)) return joint.values[i];
+    if (nFinished < this.nStartupTrials) {
+      return this.numpy ? sampleUniformNumpy(dist, this.numpy.startup) : this.random.sampleIndependent(ctx, name, dist);
     }
-    const rng = this.numpy?.tpe ?? Rng.fromKey('tpe', this.seed, ctx.trialNumber, name);
+    const [below, above] = splitObservations(history, this.nBelow(nFinished));
+    const rng = this.numpy?.tpe ?? KeyedStream.fromKey('tpe', this.seed, ctx.trialNumber, name);
     return this.propose([dist], below, above, [name], rng, this.parzen)[0];
   }
 
@@ -224,28 +245,6 @@ export class TPESampler implements Sampler {
     return dists.map((d, p) => toExternal(d, candidates[p][best]));
   }
 
-  /**
-   * Multivariate TPE: the parameters every finished trial has with the same distribution are drawn
-   * jointly, once per trial (at its first request; later requests read the cache).
-   */
-  private relative(ctx: SamplerContext, history: Observation[], below: FrozenTrial[], above: FrozenTrial[]): RelativeSample {
-    const cached = this.relativeCache.get(ctx.trialNumber);
-    if (cached) return cached;
-    const space = intersectionSpace(history.filter((h) => !h.running).map((h) => h.trial));
-    const names = Object.keys(space).sort();
-    const dists = names.map((n) => space[n]);
-    const values =
-      names.length === 0
-        ? []
-        : this.propose(dists, below, above, names, this.numpy?.tpe ?? Rng.fromKey('tpe-relative', this.seed, ctx.trialNumber), { ...this.parzen, multivariate: true });
-    const result: RelativeSample = { names, dists, values };
-    this.relativeCache.set(ctx.trialNumber, result);
-    if (this.relativeCache.size > RELATIVE_CACHE_SIZE) {
-      const oldest = this.relativeCache.keys().next().value as number;
-      this.relativeCache.delete(oldest);
-    }
-    return result;
-  }
 }
 
 function directionSign(direction: Direction): 1 | -1 {
