@@ -10,7 +10,7 @@
 #   NO_BUILD=1 to use the existing build as is, VAEKIT_SAMPLERS to point at a compiled samplers dir.
 #
 # Build: by default the study package is built (`npx tsc -p tsconfig.json` in packages/study) and
-# run_ours.js requires packages/study/dist/samplers. If that build fails (other people's files),
+# run_ours.js requires packages/study/dist/samplers. If that build fails,
 # only src/samplers is compiled into a temp dir and VAEKIT_SAMPLERS points there.
 set -euo pipefail
 HERE=$(cd "$(dirname "$0")" && pwd)
