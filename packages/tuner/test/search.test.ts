@@ -120,9 +120,9 @@ describe('vaekit search', () => {
   it('rejects bad search sections with the path named', () => {
     const dir = tmp();
     const cases: Array<[string, RegExp]> = [
-      ['search:\n  model.beta: { type: float, low: 2, high: 1 }\n', /search\.model\.beta: low \(2\) is above high \(1\)/],
+      ['search:\n  model.beta: { type: float, low: 2, high: 1 }\n', /search\.model\.beta: low \(2\) must be <= high \(1\)/],
       ['search:\n  model.betta: { grid: [1, 2] }\n', /model: unknown key "betta".*search\.model\.betta/],
-      ['search:\n  train.optimizer.lr: { type: float, low: 0, high: 1, log: true }\n', /search\.train\.optimizer\.lr: a log scale needs low > 0/],
+      ['search:\n  train.optimizer.lr: { type: float, low: 0, high: 1, log: true }\n', /search\.train\.optimizer\.lr: a log-scaled float needs low > 0/],
       ['study: { metric: elbo }\nsearch:\n  model.beta: { grid: [1] }\n', /study\.metric: expected one of/],
     ];
     for (const [yaml, pattern] of cases) {
@@ -132,5 +132,94 @@ describe('vaekit search', () => {
       expect(r.stderr).not.toMatch(/\n\s+at /);
       expect(r.code).toBe(2);
     }
+  });
+
+  // Every mistake in study: and search: is found before any trial starts: exit 2, one located
+  // message (the file, the config path, what was expected), no stack trace, no study folder.
+  const rejected = (dir: string, study: string, search: string) => {
+    fs.writeFileSync(path.join(dir, 'bad.yaml'), base + `study: ${study}\nsearch:\n  ${search}\n`);
+    const r = run(['search', '--config', 'bad.yaml', '--workers', '1', '--trials', '1'], dir);
+    expect(r.stderr).not.toMatch(/\n\s+at /);
+    expect(r.code).toBe(2);
+    expect(fs.existsSync(path.join(dir, 'out'))).toBe(false);
+    expect(r.stderr.trim().split('\n')).toHaveLength(1);
+    return r.stderr;
+  };
+  const beta = 'model.beta: { type: float, low: 0.1, high: 4 }';
+
+  it('rejects unknown and out-of-range sampler and pruner options, and unknown samplers, naming the file and the path', () => {
+    const dir = tmp();
+    expect(rejected(dir, '{ sampler: { name: tpe, nStartupTrails: 5 } }', beta)).toMatch(
+      /^vaekit: bad\.yaml: study\.sampler: unknown key "nStartupTrails" \(expected one of: name, seed, nStartupTrials, .*\); did you mean "nStartupTrials"\?$/m,
+    );
+    expect(rejected(dir, '{ sampler: { name: tpe, nStartupTrials: -1 } }', beta)).toMatch(
+      /^vaekit: bad\.yaml: study\.sampler\.nStartupTrials: expected an integer >= 0, found -1$/m,
+    );
+    expect(rejected(dir, '{ sampler: { name: random, nStartupTrials: 3 } }', beta)).toMatch(
+      /bad\.yaml: study\.sampler: unknown key "nStartupTrials" \(expected one of: name, seed\)/,
+    );
+    expect(rejected(dir, '{ sampler: { name: cmaes } }', beta)).toMatch(/bad\.yaml: study\.sampler\.name: expected one of tpe, random, grid, found "cmaes"/);
+    expect(rejected(dir, '{ pruner: { name: percentile } }', beta)).toMatch(/bad\.yaml: study\.pruner: missing required key "percentile"/);
+    expect(rejected(dir, '{ pruner: { name: percentile, percentile: 150 } }', beta)).toMatch(
+      /bad\.yaml: study\.pruner\.percentile: expected a number >= 0 and <= 100, found 150/,
+    );
+    expect(rejected(dir, '{ pruner: { name: median, nWarmupSteps: x } }', beta)).toMatch(
+      /bad\.yaml: study\.pruner\.nWarmupSteps: expected an integer >= 0, found "x" \(string\)/,
+    );
+    expect(rejected(dir, '{ pruner: { name: hyperband } }', beta)).toMatch(
+      /bad\.yaml: study\.pruner\.name: expected one of none, median, percentile, asha, successiveHalving, found "hyperband"/,
+    );
+    // A rule between two options, checked by the study package after the schema.
+    expect(rejected(dir, '{ pruner: { name: asha, minResource: auto, bootstrapCount: 2 } }', beta)).toMatch(
+      /bad\.yaml: study\.pruner\.bootstrapCount: bootstrapCount > 0 needs an explicit minResource \(not 'auto'\)/,
+    );
+  });
+
+  it('rejects bad distributions in search: with the searched path named', () => {
+    const dir = tmp();
+    const study = '{ name: s }';
+    expect(rejected(dir, study, 'model.beta: { type: float, low: 4, high: 1 }')).toMatch(/^vaekit: bad\.yaml: search\.model\.beta: low \(4\) must be <= high \(1\)$/m);
+    expect(rejected(dir, study, 'model.beta: { type: float, low: 0, high: 1, log: true }')).toMatch(
+      /^vaekit: bad\.yaml: search\.model\.beta: a log-scaled float needs low > 0, got low=0$/m,
+    );
+    expect(rejected(dir, study, 'model.latentDim: { type: int, low: 0, high: 8, log: true }')).toMatch(
+      /bad\.yaml: search\.model\.latentDim: a log-scaled int needs low >= 1, got low=0/,
+    );
+    expect(rejected(dir, study, 'model.latentDim: { type: int, low: 1.5, high: 8 }')).toMatch(/bad\.yaml: search\.model\.latentDim\.low: expected an integer, found 1\.5/);
+    expect(rejected(dir, study, 'model.beta: { type: float, low: 1, high: 2, steps: 0.5 }')).toMatch(
+      /bad\.yaml: search\.model\.beta: unknown key "steps" \(expected one of: type, low, high, log, step\); did you mean "step"\?/,
+    );
+    expect(rejected(dir, study, 'model.beta: { grid: [1, 2, 1] }')).toMatch(/bad\.yaml: search\.model\.beta: grid values contain 1 twice/);
+    expect(rejected(dir, study, 'model.beta: { type: gaussian }')).toMatch(/bad\.yaml: search\.model\.beta\.type: expected one of float, int, categorical, found "gaussian"/);
+  });
+
+  it('runs a study with a valid percentile pruner', () => {
+    const dir = tmp();
+    fs.writeFileSync(
+      path.join(dir, 'p.yaml'),
+      base.replace('output: { images: true }', 'output: { images: false }').replace('epochs: 2', 'epochs: 1') +
+        `study: { name: p, sampler: { name: tpe, seed: 1, nStartupTrials: 1 }, pruner: { name: percentile, percentile: 25, nWarmupSteps: 1 } }\nsearch:\n  ${beta}\n`,
+    );
+    const r = run(['search', '--config', 'p.yaml', '--workers', '1', '--trials', '2', '--json'], dir);
+    expect(r.stderr).not.toMatch(/\n\s+at /);
+    expect(r.code).toBe(0);
+    expect(r.stderr).toMatch(/study p \(tpe sampler, percentile pruner, minimize negElbo\)/);
+    const summary = JSON.parse(r.stdout.trim().split('\n').pop()!);
+    expect(summary.trials).toHaveLength(2);
+  });
+});
+
+describe('the study API', () => {
+  it('rejects a sampler option typo with a ConfigError naming the option', () => {
+    const { ConfigError, createStudy } = require('@vaekit/study') as typeof import('@vaekit/study');
+    let err: unknown;
+    try {
+      createStudy({ direction: 'minimize', sampler: { name: 'tpe', nStartupTrails: 5 } });
+    } catch (e) {
+      err = e;
+    }
+    expect(err).toBeInstanceOf(ConfigError);
+    expect((err as InstanceType<typeof ConfigError>).path).toBe('study.sampler.nStartupTrails');
+    expect((err as Error).message).toMatch(/unknown option "nStartupTrails" for the tpe sampler .*did you mean "nStartupTrials"\?/);
   });
 });
