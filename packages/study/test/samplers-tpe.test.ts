@@ -231,6 +231,30 @@ describe('TPESampler', () => {
     expect(median(b)).toBeLessThan(1);
   });
 
+  it('multivariate: infers the space every finished trial shares and draws it jointly, once start-up is over', () => {
+    const trials: FrozenTrial[] = [];
+    for (let i = 0; i < 8; i++) {
+      const params: Record<string, ParamValue> = { x: -4 + i, y: 10 - i, c: 2 };
+      if (i % 2) params.w = i; // conditional: not in every trial
+      const t = frozen(i, 'COMPLETE', params, { value: i });
+      t.distributions.c = { type: 'float', low: 2, high: 2 }; // single-valued: left out
+      trials.push(t);
+    }
+    trials.push(frozen(8, 'RUNNING')); // the trial being sampled
+    const ctx = { direction: 'minimize' as const, trials, trialNumber: 8 };
+    const tpe = new TPESampler({ seed: 2, multivariate: true, nStartupTrials: 5, stream: 'keyed' });
+    const space = tpe.inferRelativeSearchSpace(ctx);
+    expect(Object.keys(space).sort()).toEqual(['x', 'y']);
+    const joint = tpe.sampleRelative(ctx, space);
+    expect(Object.keys(joint).sort()).toEqual(['x', 'y']);
+    for (const name of ['x', 'y']) expect(contains(space[name], joint[name])).toBe(true);
+    // A pure function of (seed, trial number, trials) with keyed streams.
+    expect(new TPESampler({ seed: 2, multivariate: true, nStartupTrials: 5, stream: 'keyed' }).sampleRelative(ctx, space)).toEqual(joint);
+    // During start-up nothing is drawn jointly; univariate TPE has no relative space.
+    expect(new TPESampler({ seed: 2, multivariate: true, nStartupTrials: 9 }).sampleRelative(ctx, space)).toEqual({});
+    expect(new TPESampler({ seed: 2 }).inferRelativeSearchSpace(ctx)).toEqual({});
+  });
+
   it('rejects bad options and bad distributions clearly', () => {
     expect(() => new TPESampler({ nStartupTrials: -1 })).toThrow(/nStartupTrials must be an integer >= 0/);
     expect(() => new TPESampler({ gamma: 3 as unknown as () => number })).toThrow(/gamma must be a function/);
