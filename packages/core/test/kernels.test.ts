@@ -1,5 +1,5 @@
 /**
- * The kernels vaekit registers for the wasm backend (src/backend/kernels.ts) against the cpu
+ * The kernels vaekit registers for the wasm backend (src/kernels/) against the cpu
  * backend's kernels, on random inputs with odd sizes and batch 1, on both paths:
  *  - "native": @vaekit/native loaded (SGEMM MatMuls and Conv2Ds, fused Adam, Softplus, Sum, Identity);
  *  - "fallback": installWasmKernels(null), as without the addon or with VAEKIT_NATIVE=0
@@ -10,8 +10,8 @@ import * as path from 'path';
 import * as tf from '@tensorflow/tfjs-core';
 import '@tensorflow/tfjs-backend-cpu';
 import { setWasmPaths } from '@tensorflow/tfjs-backend-wasm';
-import { installWasmKernels, loadNative, wasmKernelsInstalled, ADAM_KERNEL } from '../src/backend/kernels';
-import type { NativeKernels } from '../src/backend/kernels';
+import { installWasmKernels, loadNative, wasmKernelsInstalled, ADAM_KERNEL } from '../src/kernels';
+import type { NativeKernels } from '../src/kernels';
 import { FusedAdam } from '../src/train/optimizer';
 import { conv2d, conv2dTranspose, dense } from '../src/nn';
 import type { Conv2DPad } from '../src/nn';
@@ -351,7 +351,7 @@ describe('native loader', () => {
       process.env.VAEKIT_NATIVE = '0';
       try {
         // eslint-disable-next-line @typescript-eslint/no-var-requires
-        const k = require('../src/backend/kernels') as typeof import('../src/backend/kernels');
+        const k = require('../src/kernels/native') as typeof import('../src/kernels/native');
         const r = k.loadNative();
         expect(r.kernels).toBeNull();
         expect(r.reason).toMatch(/VAEKIT_NATIVE=0/);

@@ -1,7 +1,7 @@
 import * as path from 'path';
 import * as tf from '@tensorflow/tfjs-core';
 import { ConfigError } from '../plugins/types';
-import { installWasmKernels, loadNative, wasmKernelsInstalled } from './kernels';
+import { installWasmKernels, loadNative, registerGenericKernels, wasmKernelsInstalled } from '../kernels';
 
 export type BackendChoice = 'auto' | 'tensorflow' | 'wasm' | 'cpu';
 
@@ -11,9 +11,11 @@ export function onBackendSelected(hook: (name: string) => void | Promise<void>):
   onSelected.push(hook);
 }
 
-// When wasm is chosen: the fused Adam kernel, and the native SGEMM kernels when @vaekit/native
-// loads (built at install, AVX2+FMA CPU, VAEKIT_NATIVE not 0); otherwise the plain wasm kernels.
+// vaekit's kernels for the chosen backend (kernels/index.ts); for wasm, the native ones when
+// @vaekit/native loads (built at install, AVX2+FMA CPU, VAEKIT_NATIVE not 0), otherwise the
+// plain wasm kernels.
 onBackendSelected((name) => {
+  registerGenericKernels(name);
   if (name === 'wasm' && wasmKernelsInstalled() === 'none') installWasmKernels(loadNative().kernels);
 });
 

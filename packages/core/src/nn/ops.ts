@@ -27,7 +27,12 @@
  *
  * All ops are tf.customGrad functions (they need no registered gradients);
  * forward and backward use Conv2D / FusedConv2D, BatchMatMul / _FusedMatMul,
- * Transpose, Reshape, Slice, Concat, PadV2, Sum, Tile, Fill and Identity.
+ * Transpose, Reshape, Slice, Concat, PadV2, Sum, Tile, Fill and Identity, and
+ * vaekit's kernels for the weight and bias gradients (kernels/names.ts:
+ * VaekitDenseInputGrad, VaekitDenseFilterGrad, VaekitConv2DFilterGrad,
+ * VaekitBiasGrad), registered per backend: each backend runs its fastest form
+ * of them (with @vaekit/native on wasm, transposed MatMuls, an im2col filter
+ * gradient and a one-pass Sum), with the same values.
  *
  * Padding conventions (per spatial axis, input size n, kernel k, stride s):
  *  - 'valid':  no padding, out = floor((n - k) / s) + 1.
@@ -37,26 +42,13 @@
  *              Conv2d(padding=p): out = floor((n + 2p - k) / s) + 1.
  */
 import * as tf from '@tensorflow/tfjs-core';
-
-let nativeKernels = false;
-
-/**
- * Declares that the native kernels of @vaekit/native are registered for the wasm backend
- * (backend/kernels.ts). On wasm, the ops then use what those make fast: dense computes its
- * gradients with transposed MatMuls instead of explicit Transposes, the filter gradient of a
- * convolution is one `VaekitConv2DFilterGrad` kernel (im2col + SGEMM) instead of transposes and a
- * dilated Conv2D, and bias gradients are one leading-axis Sum. Same values either way.
- */
-export function setNativeKernelsActive(on: boolean): void {
-  nativeKernels = on;
-}
-
-function useNative(): boolean {
-  return nativeKernels && tf.getBackend() === 'wasm';
-}
-
-/** Name of the native filter-gradient kernel (registered by backend/kernels.ts). */
-export const CONV2D_FILTER_GRAD_KERNEL = 'VaekitConv2DFilterGrad';
+import {
+  Conv2DFilterGradAttrs,
+  VaekitBiasGrad,
+  VaekitConv2DFilterGrad,
+  VaekitDenseFilterGrad,
+  VaekitDenseInputGrad,
+} from '../kernels';
 
 /** Padding of a convolution: see the module comment. */
 export type Conv2DPad = 'same' | 'valid' | number | [number, number];
@@ -215,29 +207,11 @@ function convForward(x: tf.Tensor4D, w: tf.Tensor4D, g: ConvGeom, bias?: tf.Tens
 /**
  * Filter gradient of the convolution y = conv(x, w) with geometry g:
  *   dw[i,j,ci,co] = sum_{b,oh,ow} xpad[b, oh*sh+i, ow*sw+j, ci] * dy[b,oh,ow,co]
- * computed as one stride-1 Conv2D with dilation (sh, sw) of
- *   x^T [inC, H, W, B]  (batch <- channels, channels <- batch)
- * with the "filter" dy^T [OH, OW, B, outC]; output [inC, kh', kw', outC].
+ * (the VaekitConv2DFilterGrad kernel).
  */
 function convFilterGrad(x: tf.Tensor4D, dy: tf.Tensor4D, g: ConvGeom): tf.Tensor4D {
-  if (useNative()) {
-    const attrs = { kh: g.h.k, kw: g.w.k, strideH: g.h.s, strideW: g.w.s, padTop: g.h.before, padLeft: g.w.before };
-    return tf.engine().runKernel(CONV2D_FILTER_GRAD_KERNEL, { x, dy }, attrs) as tf.Tensor4D;
-  }
-  return tf.tidy(() => {
-    const { h, w } = g;
-    // Rows of the padded input that the forward conv reads: (out-1)*s + k.
-    const afterH = Math.max(0, (h.out - 1) * h.s + h.k - h.before - h.n);
-    const afterW = Math.max(0, (w.out - 1) * w.s + w.k - w.before - w.n);
-    const xt = tf.transpose(x, [3, 1, 2, 0]) as tf.Tensor4D; // [inC, H, W, B]
-    const dyt = tf.transpose(dy, [1, 2, 0, 3]) as tf.Tensor4D; // [OH, OW, B, outC]
-    let r = tf.conv2d(xt, dyt, 1, explicitPad(h.before, afterH, w.before, afterW), 'NHWC', [h.s, w.s]);
-    // r: [inC, kh', kw', outC] with kh' >= kh (extra taps if x has unread rows).
-    if (r.shape[1] !== h.k || r.shape[2] !== w.k) {
-      r = tf.slice(r, [0, 0, 0, 0], [g.inC, h.k, w.k, g.outC]);
-    }
-    return tf.transpose(r, [1, 2, 0, 3]) as tf.Tensor4D; // [kh, kw, inC, outC]
-  });
+  const attrs: Conv2DFilterGradAttrs = { kh: g.h.k, kw: g.w.k, strideH: g.h.s, strideW: g.w.s, padTop: g.h.before, padLeft: g.w.before };
+  return tf.engine().runKernel(VaekitConv2DFilterGrad, { x, dy }, attrs as unknown as tf.NamedAttrMap) as tf.Tensor4D;
 }
 
 /** Per-axis plan of the sub-pixel input-gradient convolution. */
@@ -362,16 +336,9 @@ function convInputGrad(dy: tf.Tensor4D, w: tf.Tensor4D, g: ConvGeom, bias?: tf.T
   });
 }
 
-/**
- * Bias gradient sum(dy, [0, 1, 2]) of dy[B, H, W, C]. The wasm Sum kernel
- * transposes the reduced axes innermost; reducing [B, H*W, C] over axis 1 and
- * then over axis 0 is ~2x faster than one reduction of [B*H*W, C] over axis 0.
- */
+/** Bias gradient sum(dy, [0, 1, 2]) of dy[B, H, W, C] (the VaekitBiasGrad kernel). */
 function biasGrad4d(dy: tf.Tensor4D): tf.Tensor1D {
-  const [B, H, W, C] = dy.shape;
-  // With the native kernels (see setNativeKernelsActive) a leading-axis Sum is one pass.
-  if (useNative()) return tf.tidy(() => tf.sum(tf.reshape(dy, [B * H * W, C]), 0) as tf.Tensor1D);
-  return tf.tidy(() => tf.sum(tf.sum(tf.reshape(dy, [B, H * W, C]), 1), 0) as tf.Tensor1D);
+  return tf.engine().runKernel(VaekitBiasGrad, { dy }) as tf.Tensor1D;
 }
 
 /** Calls op with (x, w[, b]) as customGrad inputs. */
@@ -424,11 +391,10 @@ function withOptionalBias<T extends tf.Tensor>(
  * @param b optional [O]
  * @returns [B, O]
  *
- * Gradients use explicit transposes and plain MatMuls only (no transposeA /
- * transposeB, which run ~10x slower on wasm): dx = dy·wᵀ, computed either as
- * matMul(dy, transpose(w)) or as transpose(matMul(w, transpose(dy))) whichever
- * moves less data; dw = xᵀ·dy computed as transpose(matMul(transpose(dy), x));
- * db = sum(dy, 0).
+ * Gradients: dx = dy·wᵀ (the VaekitDenseInputGrad kernel), dw = xᵀ·dy
+ * (VaekitDenseFilterGrad), db = sum(dy, 0). On backends where transposed
+ * MatMuls are slow (wasm without @vaekit/native) those kernels use explicit
+ * transposes and plain MatMuls.
  */
 export function dense(x: tf.Tensor2D, w: tf.Tensor2D, b?: tf.Tensor1D | null, opts: NnOpOptions = {}): tf.Tensor2D {
   assertRank(x, 2, 'dense x');
@@ -449,33 +415,11 @@ export function dense(x: tf.Tensor2D, w: tf.Tensor2D, b?: tf.Tensor1D | null, op
       bi
         ? (tf.fused.matMul({ a: xi as tf.Tensor2D, b: wi as tf.Tensor2D, bias: bi }) as tf.Tensor2D)
         : tf.matMul(xi as tf.Tensor2D, wi as tf.Tensor2D),
-    (dy, xs, ws) => {
-      const x2 = xs as tf.Tensor2D;
-      const w2 = ws as tf.Tensor2D;
-      const [batch, inDim] = x2.shape;
-      const outDim = w2.shape[1];
-      // dx = dy·wᵀ. Both forms below are that product with an explicit Transpose
-      // and a plain MatMul; pick the one that moves less data (transposes and the
-      // right-hand operand, which XNNPACK repacks on every call).
-      if (useNative()) {
-        return {
-          dx: inputGrad ? tf.matMul(dy, w2, false, true) : tf.zerosLike(x2),
-          dw: tf.matMul(x2, dy, true, false),
-          db: () => tf.sum(dy, 0),
-        };
-      }
-      const dx = !inputGrad
-        ? tf.zerosLike(x2)
-        : tf.tidy(() =>
-            2 * batch * outDim + inDim * batch < 2 * inDim * outDim
-              ? tf.transpose(tf.matMul(w2, tf.transpose(dy)))
-              : tf.matMul(dy, tf.transpose(w2)),
-          );
-      // dw = xᵀ·dy, evaluated as (dyᵀ·x)ᵀ: as fast or faster in every shape measured
-      // (3x for a wide x and a narrow dy, e.g. 3136 -> 16).
-      const dw = tf.tidy(() => tf.transpose(tf.matMul(tf.transpose(dy), x2)));
-      return { dx, dw, db: () => tf.sum(dy, 0) };
-    },
+    (dy, xs, ws) => ({
+      dx: inputGrad ? (tf.engine().runKernel(VaekitDenseInputGrad, { dy, w: ws }) as tf.Tensor2D) : tf.zerosLike(xs),
+      dw: tf.engine().runKernel(VaekitDenseFilterGrad, { x: xs, dy }) as tf.Tensor2D,
+      db: () => tf.sum(dy, 0),
+    }),
   );
 }
 
@@ -491,8 +435,8 @@ export function dense(x: tf.Tensor2D, w: tf.Tensor2D, b?: tf.Tensor1D | null, op
  *   out = floor((H + 2p - kh) / sh) + 1
  * @returns [B, OH, OW, outC]
  *
- * Filter gradient: a dilated Conv2D (no Conv2DBackpropFilter needed).
- * Input gradient: a sub-pixel stride-1 Conv2D + interleave (no
+ * Filter gradient: the VaekitConv2DFilterGrad kernel (no Conv2DBackpropFilter
+ * needed). Input gradient: a sub-pixel stride-1 Conv2D + interleave (no
  * Conv2DBackpropInput).
  */
 export function conv2d(
@@ -583,7 +527,8 @@ function transposeOutSize(n: number, k: number, s: number, pad: 'same' | 'valid'
  * @returns [B, Ho, Wo, outC]
  *
  * Forward: sub-pixel stride-1 Conv2D + interleave (no Conv2DBackpropInput).
- * Gradient w.r.t. x: an ordinary strided Conv2D; w.r.t. w: a dilated Conv2D.
+ * Gradient w.r.t. x: an ordinary strided Conv2D; w.r.t. w: the
+ * VaekitConv2DFilterGrad kernel.
  */
 export function conv2dTranspose(
   x: tf.Tensor4D,

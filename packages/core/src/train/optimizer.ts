@@ -1,5 +1,5 @@
 import * as tf from '@tensorflow/tfjs-core';
-import { ADAM_KERNEL, AdamKernelAttrs } from '../backend/kernels';
+import { ADAM_KERNEL, AdamKernelAttrs } from '../kernels';
 
 export interface OptimizerOptions {
   name: 'adam' | 'sgd' | 'rmsprop';
@@ -46,9 +46,9 @@ interface MomentSlot {
 /**
  * tf.train.adam with the same state (moments, accBeta1/2, iterations, getWeights/setWeights),
  * whose update runs as one `VaekitAdam` kernel per variable when the current backend has one
- * (wasm: see backend/kernels.ts) instead of ~12 elementwise kernels. The kernel computes what
- * AdamOptimizer computes, op by op in float32, so the weights are the same. Elsewhere it is
- * tf.train.adam.
+ * (wasm with @vaekit/native: see kernels/VaekitAdam.ts) instead of ~12 elementwise kernels. The
+ * kernel computes what AdamOptimizer computes, op by op in float32, so the weights are the same.
+ * Elsewhere it is tf.train.adam.
  */
 export class FusedAdam extends tf.AdamOptimizer {
   override applyGradients(variableGradients: Parameters<tf.AdamOptimizer['applyGradients']>[0]): void {

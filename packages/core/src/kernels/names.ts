@@ -1,0 +1,50 @@
+/**
+ * Names, inputs and attributes of the kernels vaekit adds to tfjs' kernel registry. Each is
+ * registered per backend (see ./index.ts); ops run them with `tf.engine().runKernel(name, inputs,
+ * attrs)`, so an op never needs to know which backend, or which implementation, is in use.
+ */
+import type * as tf from '@tensorflow/tfjs-core';
+
+/**
+ * One fused Adam update of one variable: inputs x, m, v, g (float32, same size); outputs
+ * [x', m', v']. Registered for wasm when @vaekit/native loads; FusedAdam (train/optimizer.ts)
+ * uses it on a backend that has it and is tf.train.adam elsewhere.
+ */
+export const VaekitAdam = 'VaekitAdam';
+/** Attributes of VaekitAdam; c1 = 1 − β1^t and c2 = 1 − β2^t (float32). */
+export interface AdamKernelAttrs {
+  lr: number;
+  beta1: number;
+  beta2: number;
+  epsilon: number;
+  c1: number;
+  c2: number;
+}
+
+/**
+ * The filter gradient of a stride (strideH, strideW), dilation-1 NHWC convolution:
+ * inputs x [B, H, W, C] and dy [B, OH, OW, outC]; output dw [kh, kw, C, outC] with
+ *   dw[i, j, c, o] = Σ_{b, oh, ow} xpad[b, oh·strideH + i, ow·strideW + j, c] · dy[b, oh, ow, o]
+ * where xpad has padTop zero rows above and padLeft zero columns to the left of x.
+ */
+export const VaekitConv2DFilterGrad = 'VaekitConv2DFilterGrad';
+export interface Conv2DFilterGradAttrs {
+  kh: number;
+  kw: number;
+  strideH: number;
+  strideW: number;
+  padTop: number;
+  padLeft: number;
+}
+
+/** dx = dy·wᵀ, the input gradient of a dense layer: inputs dy [B, O] and w [I, O]; output [B, I]. */
+export const VaekitDenseInputGrad = 'VaekitDenseInputGrad';
+
+/** dw = xᵀ·dy, the weight gradient of a dense layer: inputs x [B, I] and dy [B, O]; output [I, O]. */
+export const VaekitDenseFilterGrad = 'VaekitDenseFilterGrad';
+
+/** The bias gradient of a layer: input dy [..., C]; output [C], dy summed over all axes but the last. */
+export const VaekitBiasGrad = 'VaekitBiasGrad';
+
+/** Inputs of the kernels above, by name. */
+export type KernelInputs<K extends string> = Record<K, tf.TensorInfo>;
