@@ -1,7 +1,8 @@
 /**
  * The VAE pipelines behind the `vaekit` commands, usable from code: train from a validated
  * config (checkpoint, metrics and pictures), the one-class anomaly protocol and streamed
- * scoring, and the training-speed benchmark.
+ * scoring, the training-speed benchmark, and the VAE sections of a study's report
+ * (`vaeReportSections()` for @vaekit/report).
  */
 export * from './registry';
 export * from './train/train';
