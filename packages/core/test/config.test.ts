@@ -1,5 +1,6 @@
 import * as fs from 'fs';
 import Ajv from 'ajv';
+import { parseDocument } from 'yaml';
 import { ConfigError } from '../src/plugins/types';
 import {
   CONFIG_SCHEMA_PATH,
@@ -8,8 +9,7 @@ import {
   defaultConfig,
   editDistance,
   getPath,
-  parseFlowValue,
-  parseSetArgument,
+  parseSetArgument as parseSetArgumentWith,
   setPath,
   validateConfig,
   validateOptions,
@@ -380,6 +380,15 @@ describe('getPath / setPath', () => {
   });
 });
 
+/** A `--set` value read as YAML by the `yaml` package, as the vaekit CLI reads it. */
+function yamlValue(text: string): unknown {
+  const doc = parseDocument(text, { uniqueKeys: true });
+  if (doc.errors.length > 0) throw new Error(doc.errors[0].message);
+  return doc.toJS();
+}
+
+const parseSetArgument = (arg: string, parseValue: (text: string) => unknown = yamlValue) => parseSetArgumentWith(arg, parseValue);
+
 describe('parseSetArgument', () => {
   it('parses numbers, booleans, null, strings, lists and mappings', () => {
     expect(parseSetArgument('train.optimizer.lr=3e-4')).toEqual({ path: 'train.optimizer.lr', value: 3e-4 });
@@ -429,7 +438,7 @@ describe('parseSetArgument', () => {
       '--set "train..epochs=3": "train..epochs" is not a dotted config path (such as train.optimizer.lr)',
     );
     expect(configError(() => parseSetArgument('x=[1, 2')).message).toBe(
-      '--set "x=[1, 2": cannot read the value "[1, 2": missing closing ] at column 6',
+      '--set "x=[1, 2": cannot read the value "[1, 2": Flow sequence must end with a ]',
     );
     const e = configError(() =>
       parseSetArgument('x.y={a', () => {
@@ -441,17 +450,19 @@ describe('parseSetArgument', () => {
   });
 });
 
-describe('parseFlowValue', () => {
+describe('--set values read as YAML', () => {
   it('reads YAML core scalars', () => {
-    expect(parseFlowValue('1e-3')).toBe(0.001);
-    expect(parseFlowValue('.5')).toBe(0.5);
-    expect(parseFlowValue('+3')).toBe(3);
-    expect(parseFlowValue('FALSE')).toBe(false);
-    expect(parseFlowValue('yes')).toBe('yes');
-    expect(parseFlowValue('12 # comment')).toBe(12);
+    expect(parseSetArgument('x=1e-3').value).toBe(0.001);
+    expect(parseSetArgument('x=.5').value).toBe(0.5);
+    expect(parseSetArgument('x=+3').value).toBe(3);
+    expect(parseSetArgument('x=FALSE').value).toBe(false);
+    expect(parseSetArgument('x=yes').value).toBe('yes');
+    expect(parseSetArgument('x=12 # comment').value).toBe(12);
   });
   it('rejects trailing junk after a closed value', () => {
-    expect(() => parseFlowValue('[1] 2')).toThrow('unexpected "2" at column 5');
+    expect(configError(() => parseSetArgument('x=[1] 2')).message).toBe(
+      '--set "x=[1] 2": cannot read the value "[1] 2": Unexpected scalar at node end',
+    );
   });
 });
 

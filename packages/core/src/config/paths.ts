@@ -1,6 +1,6 @@
 import { ConfigError } from '../plugins/types';
 
-/** Parses the text after `=` in `--set path=value`; the tuner passes a YAML parser. */
+/** Parses the text after `=` in `--set path=value` (the vaekit CLI reads it as YAML). */
 export type ValueParser = (text: string) => unknown;
 
 export interface SetArgument {
@@ -91,11 +91,10 @@ export function setPath(obj: Record<string, unknown> | unknown[], dotted: string
 
 /**
  * Parses one `--set` argument, `path=value`, such as `train.optimizer.lr=3e-4` or
- * `model.encoder.hidden=[512, 256]`. The value is read by `parseValue` (the tuner passes a YAML
- * parser); the default, parseFlowValue, reads YAML scalars and flow lists/mappings.
- * Errors are ConfigErrors that quote the argument.
+ * `model.encoder.hidden=[512, 256]`. The value is read by `parseValue` (the vaekit CLI passes its
+ * YAML reader). Errors are ConfigErrors that quote the argument.
  */
-export function parseSetArgument(arg: string, parseValue: ValueParser = parseFlowValue): SetArgument {
+export function parseSetArgument(arg: string, parseValue: ValueParser): SetArgument {
   const eq = arg.indexOf('=');
   if (eq < 0) throw new ConfigError(`--set "${arg}": expected PATH=VALUE, such as train.optimizer.lr=3e-4`);
   const path = arg.slice(0, eq).trim();
@@ -116,152 +115,4 @@ export function parseSetArgument(arg: string, parseValue: ValueParser = parseFlo
     throw new ConfigError(`--set "${arg}": cannot read the value ${JSON.stringify(text)}: ${reason}`, path);
   }
   return { path, value };
-}
-
-// ---------------------------------------------------------------- a tiny YAML flow reader
-
-/** A plain scalar resolved as YAML 1.2's core schema does: null, booleans, ints, floats, else the string. */
-export function resolvePlainScalar(s: string): unknown {
-  if (s === '' || s === '~' || /^(null|Null|NULL)$/.test(s)) return null;
-  if (/^(true|True|TRUE)$/.test(s)) return true;
-  if (/^(false|False|FALSE)$/.test(s)) return false;
-  if (/^[-+]?[0-9]+$/.test(s)) return Number(s);
-  if (/^0o[0-7]+$/.test(s)) return parseInt(s.slice(2), 8);
-  if (/^0x[0-9a-fA-F]+$/.test(s)) return parseInt(s.slice(2), 16);
-  if (/^[-+]?(\.[0-9]+|[0-9]+(\.[0-9]*)?)([eE][-+]?[0-9]+)?$/.test(s)) return Number(s);
-  if (/^[-+]?\.(inf|Inf|INF)$/.test(s)) return s.startsWith('-') ? -Infinity : Infinity;
-  if (/^\.(nan|NaN|NAN)$/.test(s)) return NaN;
-  return s;
-}
-
-/**
- * Reads a `--set` value without a YAML library: a YAML 1.2 core scalar (3e-4, true, null, ~, text),
- * a quoted string, or a flow list/mapping such as `[1, 2]` or `{a: 1, b: [x, y]}`.
- * An empty value is null, as in YAML. Throws an Error naming the column on malformed input.
- */
-export function parseFlowValue(text: string): unknown {
-  let i = 0;
-  const n = text.length;
-  const fail = (what: string): never => {
-    throw new Error(`${what} at column ${i + 1}`);
-  };
-  const ws = (): void => {
-    while (i < n && /\s/.test(text[i])) i++;
-    if (text[i] === '#' && (i === 0 || /\s/.test(text[i - 1]))) i = n;
-  };
-  const quoted = (): string => {
-    const q = text[i];
-    const start = i++;
-    if (q === "'") {
-      let out = '';
-      for (;;) {
-        if (i >= n) fail('missing closing quote');
-        if (text[i] === "'") {
-          if (text[i + 1] === "'") {
-            out += "'";
-            i += 2;
-            continue;
-          }
-          i++;
-          return out;
-        }
-        out += text[i++];
-      }
-    }
-    while (i < n && text[i] !== '"') i += text[i] === '\\' ? 2 : 1;
-    if (i >= n) fail('missing closing quote');
-    i++;
-    try {
-      return JSON.parse(text.slice(start, i));
-    } catch {
-      i = start;
-      return fail('bad escape in a double-quoted string');
-    }
-  };
-  const plain = (inFlow: boolean): unknown => {
-    const start = i;
-    while (i < n) {
-      const c = text[i];
-      if (inFlow && (c === ',' || c === ']' || c === '}')) break;
-      if (c === ':' && inFlow && (i + 1 >= n || /[\s,\]}]/.test(text[i + 1]))) break;
-      if (c === '#' && i > start && /\s/.test(text[i - 1])) break;
-      i++;
-    }
-    return resolvePlainScalar(text.slice(start, i).trim());
-  };
-  const node = (inFlow: boolean): unknown => {
-    ws();
-    const c = text[i];
-    if (c === '[') {
-      i++;
-      const out: unknown[] = [];
-      ws();
-      if (text[i] === ']') {
-        i++;
-        return out;
-      }
-      for (;;) {
-        out.push(node(true));
-        ws();
-        if (text[i] === ',') {
-          i++;
-          ws();
-          if (text[i] === ']') {
-            i++;
-            return out;
-          }
-          continue;
-        }
-        if (text[i] === ']') {
-          i++;
-          return out;
-        }
-        fail(i >= n ? 'missing closing ]' : 'expected "," or "]"');
-      }
-    }
-    if (c === '{') {
-      i++;
-      const out: Record<string, unknown> = {};
-      ws();
-      if (text[i] === '}') {
-        i++;
-        return out;
-      }
-      for (;;) {
-        ws();
-        const key = text[i] === '"' || text[i] === "'" ? quoted() : plain(true);
-        ws();
-        let value: unknown = null;
-        if (text[i] === ':') {
-          i++;
-          value = node(true);
-          ws();
-        }
-        const k = String(key);
-        if (Object.prototype.hasOwnProperty.call(out, k)) fail(`duplicate key "${k}"`);
-        Object.defineProperty(out, k, { value, enumerable: true, writable: true, configurable: true });
-        if (text[i] === ',') {
-          i++;
-          ws();
-          if (text[i] === '}') {
-            i++;
-            return out;
-          }
-          continue;
-        }
-        if (text[i] === '}') {
-          i++;
-          return out;
-        }
-        fail(i >= n ? 'missing closing }' : 'expected "," or "}"');
-      }
-    }
-    if (c === '"' || c === "'") return quoted();
-    if (inFlow && (c === ']' || c === '}' || c === ',')) return null;
-    return plain(inFlow);
-  };
-  const value = node(false);
-  ws();
-  if (i < n) fail(`unexpected "${text[i]}"`);
-  return value;
 }
