@@ -18,9 +18,6 @@ import { type CreateTrialOptions, frozenTrial, jsonText, loadDriver, StorageErro
 import { CLAIM_HOLDING_SQL, LIVE_SQL, refusesTrial, staleSql } from './rules';
 import { decodeIntermediate, encodeIntermediate, migrationsFrom, schemaDdl, SCHEMA_VERSION, secondsAgo } from './schema';
 
-/** The schema version this code writes (the same in SQLite and PostgreSQL). */
-export const PG_SCHEMA_VERSION = SCHEMA_VERSION;
-
 /** Serialises schema creation between processes opening a fresh database at once. */
 const SCHEMA_LOCK = 727_330_115;
 

@@ -21,8 +21,6 @@ import { type CreateTrialOptions, frozenTrial, jsonText, loadDriver, StorageErro
 import { CLAIM_HOLDING_SQL, LIVE_SQL, refusesTrial, staleSql } from './rules';
 import { decodeIntermediate, encodeIntermediate, migrationsFrom, NOW, schemaDdl, SCHEMA_VERSION, secondsAgo } from './schema';
 
-export { SCHEMA_VERSION };
-
 const SCHEMA = schemaDdl('sqlite');
 
 interface TrialRow {
