@@ -166,7 +166,8 @@ export class Study {
         },
       };
       const claimed: TrialClaim = this.sampler.beforeTrial ? await this.sampler.beforeTrial(ctx) : await ctx.createTrial();
-      if (claimed === 'exhausted') return running ? 'wait' : 'done';
+      // Nothing to claim (or no attempt made): wait while trials are running, in case one fails.
+      if (claimed === 'exhausted' || (!claimed && !created)) return running ? 'wait' : 'done';
       if (claimed) return claimed;
       // Refused: the study is full of live trials (wait for them), or another worker took the claim first (look again).
       const now = await storage.getTrials(this.studyId);

@@ -181,6 +181,17 @@ describe('samplers written outside the package', () => {
     expect(study.trials.filter((t) => t.state === 'FAIL').map((t) => t.params.unit)).toEqual(['u2']);
   });
 
+  it('beforeTrial returning nothing without creating a trial ends the study like exhaustion', async () => {
+    const three: Sampler = {
+      name: 'three',
+      beforeTrial: async (ctx) => (ctx.trials.length < 3 ? ctx.createTrial() : undefined),
+      sampleIndependent: () => 0.5,
+    };
+    const study = createStudy({ direction: 'minimize', sampler: three });
+    await study.optimize(async (t) => t.suggestFloat('x', 0, 1), { nTrials: 10 });
+    expect(study.trials.map((t) => t.state)).toEqual(['COMPLETE', 'COMPLETE', 'COMPLETE']);
+  });
+
   it('rejects a sampler object without sampleIndependent clearly', () => {
     const old = { name: 'old', sample: () => 1 } as unknown as Sampler;
     expect(() => createStudy({ direction: 'minimize', sampler: old })).toThrow(/implements sampleIndependent\(ctx, name, dist\)/);

@@ -61,7 +61,8 @@ export interface BeforeTrialContext {
  * What `beforeTrial` returns: the created trial; undefined when `createTrial` refused (the study
  * then waits for running trials, or calls `beforeTrial` again if another worker took the claim);
  * or 'exhausted' when the sampler has no work left that a live trial does not already hold (the
- * study then waits while trials are running, in case one fails, and ends otherwise).
+ * study then waits while trials are running, in case one fails, and ends otherwise). Undefined
+ * without a call of `createTrial` counts as 'exhausted'.
  */
 export type TrialClaim = FrozenTrial | undefined | 'exhausted';
 
