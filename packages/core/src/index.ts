@@ -1,6 +1,5 @@
-// Autodiff needs gradients registered in tfjs-core's kernel registry: tfjs-core's CommonJS entry has
-// none, the @tensorflow/tfjs bundle registers them all when loaded.
-import '@tensorflow/tfjs';
+// tfjs-core's gradients, for autodiff (see gradients.ts).
+import './gradients';
 export * from './plugins/types';
 export * from './plugins/registry';
 export * from './math/rng';
