@@ -5,8 +5,8 @@
  */
 import * as fs from 'fs';
 import * as path from 'path';
-import { VaekitError } from '@vaekit/study';
-import type { Direction, Distribution, FrozenTrial } from '@vaekit/study';
+import { rankTrials, VaekitError } from '@vaekit/study';
+import type { Distribution, FrozenTrial } from '@vaekit/study';
 import { leadingCharts, trailingCharts } from './charts';
 import { IMPORTANCE_LIMITS, IMPORTANCE_METHOD, paramImportance } from './importance';
 import { asSections, SectionsOption } from './sections';
@@ -57,8 +57,6 @@ function paramsOf(trials: FrozenTrial[]): ReportParam[] {
     return { name, type: 'categorical', log: false, choices: [...new Set(values)] };
   });
 }
-
-const better = (d: Direction) => (a: number, b: number) => (d === 'minimize' ? a - b : b - a);
 
 function row(t: FrozenTrial): ReportTrial {
   return {
@@ -127,7 +125,7 @@ export function buildReportData(study: StudyInfo, trials: FrozenTrial[], options
   const sorted = [...trials].sort((a, b) => a.number - b.number);
   const metric = typeof study.attrs.metric === 'string' ? study.attrs.metric : 'value';
   const complete = sorted.filter((t) => t.state === 'COMPLETE' && num(t.value) !== undefined);
-  const best = [...complete].sort((a, b) => better(study.direction)(a.value!, b.value!) || a.number - b.number).slice(0, 3).map((t) => t.number);
+  const best = rankTrials(complete, study.direction).slice(0, 3).map((t) => t.number);
   const counts: Record<string, number> = { COMPLETE: 0, PRUNED: 0, FAIL: 0, RUNNING: 0, WAITING: 0 };
   for (const t of sorted) counts[t.state] = (counts[t.state] ?? 0) + 1;
   const rows = sorted.map(row);
