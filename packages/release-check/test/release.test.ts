@@ -404,7 +404,7 @@ async function main() {
     const study = createStudy({ name: 's', direction: 'minimize', storage: 'sqlite:studies.db' });
     await study.optimize(objective, { nTrials: 1 });
   } catch (e) {
-    error = { storageError: e instanceof StorageError, vaekitError: e instanceof VaekitError, message: e.message };
+    error = { storageError: e instanceof StorageError, vaekitError: e instanceof VaekitError, exitCode: e.exitCode, message: e.message };
   }
   console.log(JSON.stringify({ memory: memory.trials.length, error }));
 }
@@ -412,9 +412,10 @@ main().catch((e) => { console.error(e); process.exit(1); });
 `);
     const out = lastJson(run(process.execPath, ['bare.js'], dir).stdout);
     expect(out.memory).toBe(5);
-    expect(out.error).toMatchObject({ storageError: true, vaekitError: true });
-    expect(out.error.message).toMatch(/better-sqlite3/);
-    expect(out.error.message).toMatch(/install|needs the npm package/i);
+    // A user's mistake (exit code 2) in one paragraph, with the command that fixes it.
+    expect(out.error).toMatchObject({ storageError: true, vaekitError: true, exitCode: 2 });
+    expect(out.error.message).toMatch(/npm install better-sqlite3/);
+    expect(out.error.message).not.toMatch(/\n/);
     expect(fs.existsSync(path.join(dir, 'studies.db'))).toBe(false);
   });
 });
