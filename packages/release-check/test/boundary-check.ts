@@ -39,11 +39,25 @@ export function importsOf(source: string, fileName = 'source.ts'): ImportRef[] {
     else if (ts.isCallExpression(node)) {
       if (node.expression.kind === ts.SyntaxKind.ImportKeyword) add(node, node.arguments[0], 'dynamic-import');
       else if (isRequire(node.expression)) add(node, node.arguments[0], 'require');
+    } else if (ts.isIdentifier(node) && node.text === 'require' && isRequireAsValue(node)) {
+      // \`const load = require; load(name)\`: what it loads cannot be known from here.
+      const line = sf.getLineAndCharacterOfPosition(node.getStart(sf)).line + 1;
+      out.push({ spec: '<non-literal: require as a value>', line, kind: 'require', literal: false, pos: node.getStart(sf) });
     }
     ts.forEachChild(node, visit);
   };
   visit(sf);
   return out;
+}
+
+/** `require` used other than called, or as the object of `require.resolve`/`require.cache` (e.g. passed to a function). */
+function isRequireAsValue(id: ts.Identifier): boolean {
+  const parent = id.parent;
+  if (ts.isCallExpression(parent) && parent.expression === id) return false;
+  if (ts.isPropertyAccessExpression(parent)) return false; // require.resolve(…), require.cache, x.require
+  if ((ts.isVariableDeclaration(parent) || ts.isParameter(parent) || ts.isFunctionDeclaration(parent) || ts.isPropertyAssignment(parent) || ts.isPropertyDeclaration(parent) || ts.isMethodDeclaration(parent)) && parent.name === id) return false;
+  if (ts.isTypeQueryNode(parent) || ts.isQualifiedName(parent)) return false; // typeof require
+  return true;
 }
 
 /** `require(…)`, `require.resolve(…)` and `module.require(…)`. */
