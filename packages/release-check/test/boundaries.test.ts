@@ -138,12 +138,16 @@ describe('scope:study (the study engine and its report)', () => {
 });
 
 describe('@vaekit/tuner', () => {
-  it('src/search and src/config do not import src/cli', () => {
+  it('src/search and src/config import neither src/cli nor the entry point (which loads the CLI)', () => {
     const root = path.join(ROOT, 'packages', 'tuner');
     const rule: SourceRule = {
       root,
       forbiddenPackage: (pkg) => (pkg === '@vaekit/tuner' ? "@vaekit/tuner's entry point loads the CLI" : undefined),
-      forbiddenDirs: [{ dir: path.join(root, 'src', 'cli'), reason: 'search and config code must not depend on the CLI (packages/tuner/src/cli)' }],
+      forbiddenDirs: [
+        { dir: path.join(root, 'src', 'cli'), reason: 'search and config code must not depend on the CLI (packages/tuner/src/cli)' },
+        { dir: path.join(root, 'src'), exact: true, reason: "the package's entry point loads the CLI" },
+        { dir: path.join(root, 'src', 'index'), exact: true, reason: "the package's entry point loads the CLI" },
+      ],
     };
     const violations = ['search', 'config'].flatMap((d) => checkSources(path.join(root, 'src', d), rule, ROOT));
     expect(violations).toEqual([]);
@@ -221,9 +225,21 @@ describe('the checker', () => {
       // A folder that must not be imported (the tuner's CLI from its search code).
       const search = path.join(tmp, 'tuner', 'src', 'search');
       fs.mkdirSync(search, { recursive: true });
-      fs.writeFileSync(path.join(search, 'objective.ts'), "import { x } from '../config';\nimport { main } from '../cli/main';\n");
-      const cliRule: SourceRule = { root: path.join(tmp, 'tuner'), forbiddenPackage: () => undefined, forbiddenDirs: [{ dir: path.join(tmp, 'tuner', 'src', 'cli'), reason: 'no CLI' }] };
-      expect(checkSources(search, cliRule, tmp)).toEqual(["tuner/src/search/objective.ts:2 import '../cli/main': no CLI"]);
+      fs.writeFileSync(path.join(search, 'objective.ts'), "import { x } from '../config';\nimport { main } from '../cli/main';\nimport { y } from '..';\nimport { z } from '../index.js';\n");
+      const cliRule: SourceRule = {
+        root: path.join(tmp, 'tuner'),
+        forbiddenPackage: () => undefined,
+        forbiddenDirs: [
+          { dir: path.join(tmp, 'tuner', 'src', 'cli'), reason: 'no CLI' },
+          { dir: path.join(tmp, 'tuner', 'src'), exact: true, reason: 'no index' },
+          { dir: path.join(tmp, 'tuner', 'src', 'index'), exact: true, reason: 'no index' },
+        ],
+      };
+      expect(checkSources(search, cliRule, tmp)).toEqual([
+        "tuner/src/search/objective.ts:2 import '../cli/main': no CLI",
+        "tuner/src/search/objective.ts:3 import '..': no index",
+        "tuner/src/search/objective.ts:4 import '../index.js': no index",
+      ]);
     } finally {
       fs.rmSync(tmp, { recursive: true, force: true });
     }

@@ -114,8 +114,8 @@ export interface SourceRule {
   forbiddenPackage(pkg: string): string | undefined;
   /** Relative imports must resolve inside this folder (the package root). */
   root: string;
-  /** Folders that relative imports must not reach into, with the reason. */
-  forbiddenDirs?: { dir: string; reason: string }[];
+  /** Folders that relative imports must not reach into (or, with `exact`, only that path: a module or a folder's index), with the reason. */
+  forbiddenDirs?: { dir: string; reason: string; exact?: boolean }[];
   /** Non-literal `require(x)`/`import(x)` allowed in these `file:line`-free keys (`<relative file>: <expression>`). */
   allowedNonLiteral?: Set<string>;
 }
@@ -145,8 +145,8 @@ export function checkSources(srcDir: string, rule: SourceRule, base: string): st
         continue;
       }
       for (const f of rule.forbiddenDirs ?? []) {
-        const r = path.relative(f.dir, target);
-        if (r === '' || (!r.startsWith('..') && !path.isAbsolute(r))) violations.push(`${where}: ${f.reason}`);
+        const r = path.relative(f.dir, target.replace(/\.(c|m)?[jt]s$/, ''));
+        if (r === '' || (!f.exact && !r.startsWith('..') && !path.isAbsolute(r))) violations.push(`${where}: ${f.reason}`);
       }
     }
     // A package named in any other string (e.g. handed to a loader that calls require) counts too.
