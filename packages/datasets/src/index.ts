@@ -27,4 +27,5 @@ export type { NpyArray, NpyWriteDtype } from './readers/npy';
 export { readCsv, parseCsv } from './readers/csv';
 export type { CsvReadOptions, CsvTable } from './readers/csv';
 export { mulberry32, deriveSeed, permutation } from './rng';
+export { DataError } from './errors';
 export type { DatasetPlugin, DatasetContext, Binarize, ScaleOption, NumericArray } from './types';

@@ -1,6 +1,6 @@
 import * as fs from 'fs';
 import * as path from 'path';
-import { ConfigError, fail } from './errors';
+import { ConfigError, DataError, fail } from './errors';
 import { at } from './options';
 import { deriveSeed, mulberry32, permutation } from './rng';
 import type { Binarize, DataSplit, Dataset, DatasetContext, NumericArray, ScaleOption } from './types';
@@ -39,13 +39,14 @@ export function readBytes(file: string): Buffer {
 }
 
 /**
- * Runs `fn`, prefixing the message of a ConfigError it throws without a config path (as the
- * readers do) with `where`, so that it names both the option and the file.
+ * Runs `fn`, prefixing the message of a ConfigError or DataError it throws without a config path
+ * (as the readers do) with `where`, so that it names both the option and the file.
  */
 export function atOption<T>(where: string, fn: () => T): T {
   try {
     return fn();
   } catch (e) {
+    if (e instanceof DataError && e.path === undefined) throw new DataError(`${where}: ${e.message}`, where);
     if (e instanceof ConfigError && e.path === undefined) throw new ConfigError(`${where}: ${e.message}`, where);
     throw e;
   }

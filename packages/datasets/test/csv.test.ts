@@ -2,6 +2,7 @@ import * as fs from 'fs';
 import * as path from 'path';
 import { csv, parseCsv } from '../src';
 import { thrown, tmpDir } from './helpers';
+import { ConfigError, DataError } from '../src/errors';
 
 const dir = tmpDir();
 const ctx = { path: 'data', baseDir: dir };
@@ -58,7 +59,7 @@ describe('csv plugin', () => {
     for (let i = 2; i <= 20; i++) lines.push(i === 17 ? '1,2,3' : '1,2,3,4');
     write('data.csv', lines.join('\n'));
     const e = thrown(() => csv.create({ path: 'data.csv' }, ctx));
-    expect(e.name).toBe('ConfigError');
+    expect(e).toBeInstanceOf(DataError);
     expect(e.message).toContain('data.csv line 17: expected 4 columns, found 3');
     expect(e.path).toBe('data.path');
   });
@@ -90,7 +91,7 @@ describe('csv plugin', () => {
     write('hdr.csv', 'a,b\n');
     expect(thrown(() => csv.create({ path: 'hdr.csv' }, ctx)).message).toContain('hdr.csv: no data rows after the header');
     const e = thrown(() => csv.create({ path: 'sub/none.csv' }, ctx));
-    expect(e.name).toBe('ConfigError');
+    expect(e).toBeInstanceOf(ConfigError);
     expect(e.message).toBe(`data.path: file not found: ${path.join(dir, 'sub', 'none.csv')}`);
     expect(thrown(() => csv.create({ path: 'named.csv', labelColumn: 'digit' }, ctx)).message).toMatch(
       /named\.csv line 1: no column named 'digit'/,

@@ -4,6 +4,7 @@ import * as zlib from 'zlib';
 import { encodeIdx, idx, parseIdx, readIdx, writeIdx } from '../src';
 import type { IdxType } from '../src';
 import { same, thrown, tmpDir } from './helpers';
+import { ConfigError, DataError } from '../src/errors';
 
 const dir = tmpDir();
 const ctx = { path: 'data', baseDir: dir };
@@ -59,7 +60,7 @@ describe('IDX reader/writer', () => {
     const short = path.join(dir, 'short.idx');
     fs.writeFileSync(short, encodeIdx(new Uint8Array(12), [3, 4]).subarray(0, 15));
     const e = thrown(() => readIdx(short));
-    expect(e.name).toBe('ConfigError');
+    expect(e).toBeInstanceOf(DataError);
     expect(e.message).toMatch(/short\.idx: IDX file is truncated/);
   });
 });
@@ -127,7 +128,7 @@ describe('idx plugin', () => {
 
   it('names the option and the file in errors', () => {
     let e = thrown(() => idx.create({ path: 'missing.idx' }, ctx));
-    expect(e.name).toBe('ConfigError');
+    expect(e).toBeInstanceOf(ConfigError);
     expect(e.path).toBe('data.path');
     expect(e.message).toBe(`data.path: file not found: ${path.join(dir, 'missing.idx')}`);
     writeIdx(path.join(dir, 'few-labels'), new Uint8Array(19), [19]);

@@ -1,6 +1,7 @@
 import { mnist, mnistDataDir } from '../src';
 import type { Dataset } from '../src/types';
 import { minMax, same, thrown } from './helpers';
+import { ConfigError } from '../src/errors';
 
 const ctx = { path: 'data', baseDir: __dirname };
 
@@ -115,7 +116,7 @@ describe('mnist', () => {
 
   it('rejects bad options with a ConfigError naming the option', () => {
     let e = thrown(() => mnist.create({ limit: 100, validation: 100 }, ctx));
-    expect(e.name).toBe('ConfigError');
+    expect(e).toBeInstanceOf(ConfigError);
     expect(e.message).toMatch(/^data\.validation: /);
     e = thrown(() => mnist.create({ limit: 0 }, ctx));
     expect(e.message).toMatch(/^data\.limit: must be an integer ≥ 1/);
@@ -124,7 +125,7 @@ describe('mnist', () => {
     e = thrown(() => mnist.create({ binarise: 'static' } as any, ctx));
     expect(e.message).toMatch(/^data\.binarise: unknown option/);
     e = thrown(() => mnist.create({ dir: 'no-such-folder' }, ctx));
-    expect(e.name).toBe('ConfigError');
+    expect(e).toBeInstanceOf(ConfigError);
     expect(e.message).toContain('data.dir: file not found: ');
     expect(e.message).toContain('no-such-folder');
   });

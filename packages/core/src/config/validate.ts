@@ -1,4 +1,5 @@
 import Ajv, { ValidateFunction } from 'ajv';
+import { VaekitError } from '@vaekit/study';
 import { ConfigError } from '../plugins/types';
 import { ajvErrorToConfigError } from './errors';
 import { loadConfigSchema } from './schema';
@@ -66,7 +67,7 @@ const optionValidators = new WeakMap<object, ValidateFunction>();
  * Checks a plugin's options (its config block minus `use`) against the plugin's `optionsSchema`,
  * with the same messages as validateConfig, paths prefixed by `where.path` (such as "model.encoder").
  * Returns a copy with defaults filled in; `undefined` counts as `{}`. Compiled validators are cached
- * per schema object. A schema that ajv cannot compile is the plugin's bug: a plain Error.
+ * per schema object. A schema that ajv cannot compile is the plugin's bug: a VaekitError with exit code 1.
  */
 export function validateOptions(schema: object, value: unknown, where: OptionsLocation): any {
   let validate = optionValidators.get(schema);
@@ -75,7 +76,7 @@ export function validateOptions(schema: object, value: unknown, where: OptionsLo
       validate = ajv().compile(schema);
     } catch (e) {
       const reason = String((e as Error)?.message ?? e).split('\n')[0];
-      throw new Error(`the options schema of the plugin at ${where.path} is not a valid JSON Schema: ${reason}`);
+      throw new VaekitError(`the options schema of the plugin at ${where.path} is not a valid JSON Schema: ${reason}`);
     }
     optionValidators.set(schema, validate);
   }

@@ -1,4 +1,4 @@
-import { ConfigError } from '../errors';
+import { ConfigError, DataError } from '../errors';
 import { readBytes } from '../util';
 
 export interface CsvReadOptions {
@@ -52,9 +52,10 @@ function shown(cell: string): string {
 
 /**
  * Parses CSV text of numbers. Blank lines are skipped; quoted cells ("3") are unquoted, but
- * delimiters inside quotes are not supported. Errors are ConfigErrors naming the file and the
- * 1-based line (and column) number: `data.csv line 17: expected 785 columns, found 784`,
- * `data.csv line 3, column 5: 'abc' is not a number`.
+ * delimiters inside quotes are not supported. A malformed file is a DataError naming the file and
+ * the 1-based line (and column) number: `data.csv line 17: expected 785 columns, found 784`,
+ * `data.csv line 3, column 5: 'abc' is not a number`; options that do not fit the file
+ * (labelColumn, delimiter) are ConfigErrors.
  */
 export function parseCsv(text: string, options: CsvReadOptions = {}): CsvTable {
   const name = options.name ?? 'CSV';
@@ -65,7 +66,7 @@ export function parseCsv(text: string, options: CsvReadOptions = {}): CsvTable {
 
   let i = 0;
   while (i < lines.length && lines[i].trim() === '') i++;
-  if (i === lines.length) throw new ConfigError(`${name}: the file is empty`);
+  if (i === lines.length) throw new DataError(`${name}: the file is empty`);
   const firstLine = i + 1;
   const first = lines[i].replace(/\r$/, '').split(delim);
   const ncols = first.length;
@@ -118,7 +119,7 @@ export function parseCsv(text: string, options: CsvReadOptions = {}): CsvTable {
     const cells = line.split(delim);
     const lineNo = i + 1;
     if (cells.length !== ncols) {
-      throw new ConfigError(`${name} line ${lineNo}: expected ${ncols} columns, found ${cells.length}`);
+      throw new DataError(`${name} line ${lineNo}: expected ${ncols} columns, found ${cells.length}`);
     }
     if (n === cap) {
       cap *= 2;
@@ -136,13 +137,13 @@ export function parseCsv(text: string, options: CsvReadOptions = {}): CsvTable {
       const v = numberOf(cells[j]);
       if (j === labelCol) {
         if (!Number.isInteger(v)) {
-          throw new ConfigError(`${name} line ${lineNo}, column ${j + 1}: label '${shown(cells[j])}' is not a whole number`);
+          throw new DataError(`${name} line ${lineNo}, column ${j + 1}: label '${shown(cells[j])}' is not a whole number`);
         }
         labels![n] = v;
         continue;
       }
       if (Number.isNaN(v)) {
-        throw new ConfigError(
+        throw new DataError(
           cells[j].trim() === ''
             ? `${name} line ${lineNo}, column ${j + 1}: empty cell, expected a number`
             : `${name} line ${lineNo}, column ${j + 1}: '${shown(cells[j])}' is not a number`,
@@ -152,7 +153,7 @@ export function parseCsv(text: string, options: CsvReadOptions = {}): CsvTable {
     }
     n++;
   }
-  if (n === 0) throw new ConfigError(`${name}: no data rows${header ? ' after the header' : ''}`);
+  if (n === 0) throw new DataError(`${name}: no data rows${header ? ' after the header' : ''}`);
   const table: CsvTable = { featureColumns, x: x.slice(0, n * dim), n, dim };
   if (columns) table.columns = columns;
   if (labelCol !== undefined) {

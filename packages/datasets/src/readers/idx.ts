@@ -1,7 +1,7 @@
 import * as fs from 'fs';
 import * as path from 'path';
 import * as zlib from 'zlib';
-import { ConfigError } from '../errors';
+import { ConfigError, DataError } from '../errors';
 import { readBytes } from '../util';
 
 /** IDX element types (http://yann.lecun.com/exdb/mnist/, "THE IDX FILE FORMAT"). */
@@ -37,14 +37,14 @@ interface Header {
 }
 
 function parseHeader(head: Uint8Array, name: string): Header {
-  if (head.length >= 2 && head[0] === 0x1f && head[1] === 0x8b) throw new ConfigError(`${name}: is gzip-compressed`);
+  if (head.length >= 2 && head[0] === 0x1f && head[1] === 0x8b) throw new DataError(`${name}: is gzip-compressed`);
   if (head.length < 4 || head[0] !== 0 || head[1] !== 0 || !CODES[head[2]] || head[3] === 0) {
     const magic = Array.from(head.subarray(0, 4), (b) => b.toString(16).padStart(2, '0')).join(' ');
-    throw new ConfigError(`${name}: not an IDX file (magic number ${magic || 'missing'}; expected 00 00 <type> <rank>)`);
+    throw new DataError(`${name}: not an IDX file (magic number ${magic || 'missing'}; expected 00 00 <type> <rank>)`);
   }
   const rank = head[3];
   const headerBytes = 4 + 4 * rank;
-  if (head.length < headerBytes) throw new ConfigError(`${name}: IDX header is truncated`);
+  if (head.length < headerBytes) throw new DataError(`${name}: IDX header is truncated`);
   const dv = new DataView(head.buffer, head.byteOffset, head.byteLength);
   const dims: number[] = [];
   for (let i = 0; i < rank; i++) dims.push(dv.getUint32(4 + 4 * i, false));
@@ -90,15 +90,15 @@ function itemsOf(h: Header, limit: number | undefined) {
   return { fileCount, count, perItem, expected: h.headerBytes + fileCount * perItem * h.bytes };
 }
 
-function truncated(name: string, h: Header, expected: number, actual: number): ConfigError {
-  return new ConfigError(
+function truncated(name: string, h: Header, expected: number, actual: number): DataError {
+  return new DataError(
     `${name}: IDX file is truncated: its header says [${h.dims.join(', ')}] ${h.type} (${expected} bytes) but it has ${actual} bytes`,
   );
 }
 
 /**
  * Parses an IDX file held in memory (gzip-compressed is fine). `limit` keeps only the first items.
- * Errors are ConfigErrors naming `name`.
+ * A malformed file is a DataError naming `name`.
  */
 export function parseIdx(buf: Uint8Array, options: { limit?: number; name?: string } = {}): IdxArray {
   const name = options.name ?? 'IDX data';
@@ -106,7 +106,7 @@ export function parseIdx(buf: Uint8Array, options: { limit?: number; name?: stri
     try {
       buf = zlib.gunzipSync(buf);
     } catch (e) {
-      throw new ConfigError(`${name}: cannot gunzip (${(e as Error).message})`);
+      throw new DataError(`${name}: cannot gunzip (${(e as Error).message})`);
     }
   }
   const h = parseHeader(buf.subarray(0, Math.min(buf.length, 4 + 4 * 255)), name);

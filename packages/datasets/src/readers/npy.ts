@@ -1,7 +1,7 @@
 import * as fs from 'fs';
 import * as path from 'path';
 import * as zlib from 'zlib';
-import { ConfigError } from '../errors';
+import { ConfigError, DataError } from '../errors';
 import { readBytes } from '../util';
 import type { NumericArray } from '../types';
 
@@ -27,18 +27,18 @@ const HOST_LE = new Uint8Array(new Uint16Array([1]).buffer)[0] === 1;
 /**
  * Parses a .npy file held in memory (format versions 1, 2 and 3; gzip-compressed is fine).
  * Supports little- and big-endian f4, f8, i1, i2, i4, i8, u1, u2, u4, u8 and b1, C order.
- * Errors are ConfigErrors naming `name`.
+ * A malformed file is a DataError naming `name`.
  */
 export function parseNpy(buf: Uint8Array, name = '.npy data'): NpyArray {
   if (buf.length >= 2 && buf[0] === 0x1f && buf[1] === 0x8b) {
     try {
       buf = zlib.gunzipSync(buf);
     } catch (e) {
-      throw new ConfigError(`${name}: cannot gunzip (${(e as Error).message})`);
+      throw new DataError(`${name}: cannot gunzip (${(e as Error).message})`);
     }
   }
   if (buf.length < 10 || MAGIC.some((b, i) => buf[i] !== b)) {
-    throw new ConfigError(`${name}: not a .npy file (it does not start with \\x93NUMPY)`);
+    throw new DataError(`${name}: not a .npy file (it does not start with \\x93NUMPY)`);
   }
   const major = buf[6];
   const minor = buf[7];
@@ -49,13 +49,13 @@ export function parseNpy(buf: Uint8Array, name = '.npy data'): NpyArray {
     headerLen = dv.getUint16(8, true);
     start = 10;
   } else if (major === 2 || major === 3) {
-    if (buf.length < 12) throw new ConfigError(`${name}: .npy header is truncated`);
+    if (buf.length < 12) throw new DataError(`${name}: .npy header is truncated`);
     headerLen = dv.getUint32(8, true);
     start = 12;
   } else {
-    throw new ConfigError(`${name}: .npy format version ${major}.${minor} is not supported (expected 1, 2 or 3)`);
+    throw new DataError(`${name}: .npy format version ${major}.${minor} is not supported (expected 1, 2 or 3)`);
   }
-  if (buf.length < start + headerLen) throw new ConfigError(`${name}: .npy header is truncated`);
+  if (buf.length < start + headerLen) throw new DataError(`${name}: .npy header is truncated`);
   const header = Buffer.from(buf.buffer, buf.byteOffset + start, headerLen).toString(major === 3 ? 'utf8' : 'latin1');
 
   const descrM = /['"]descr['"]\s*:\s*['"]([^'"]*)['"]/.exec(header);
@@ -63,15 +63,15 @@ export function parseNpy(buf: Uint8Array, name = '.npy data'): NpyArray {
   const shapeM = /['"]shape['"]\s*:\s*\(([^)]*)\)/.exec(header);
   if (!descrM) {
     const structured = /['"]descr['"]\s*:\s*\[/.test(header);
-    throw new ConfigError(
+    throw new DataError(
       structured
         ? `${name}: structured (record) dtypes are not supported; save a plain numeric array`
         : `${name}: cannot read the dtype from the .npy header ${JSON.stringify(header.trim())}`,
     );
   }
-  if (!fortranM || !shapeM) throw new ConfigError(`${name}: malformed .npy header ${JSON.stringify(header.trim())}`);
+  if (!fortranM || !shapeM) throw new DataError(`${name}: malformed .npy header ${JSON.stringify(header.trim())}`);
   if (fortranM[1] === 'True') {
-    throw new ConfigError(
+    throw new DataError(
       `${name}: the array is stored in Fortran (column-major) order, which is not supported; ` +
         'save it in C order, e.g. np.save(path, np.ascontiguousarray(a))',
     );
@@ -81,13 +81,13 @@ export function parseNpy(buf: Uint8Array, name = '.npy data'): NpyArray {
     .map((s) => s.trim().replace(/L$/, ''))
     .filter((s) => s !== '')
     .map(Number);
-  if (shape.some((d) => !Number.isInteger(d) || d < 0)) throw new ConfigError(`${name}: bad shape (${shapeM[1]}) in the .npy header`);
+  if (shape.some((d) => !Number.isInteger(d) || d < 0)) throw new DataError(`${name}: bad shape (${shapeM[1]}) in the .npy header`);
 
   const descr = descrM[1];
   const dt = /^([<>|=])([fiub])(\d+)$/.exec(descr);
   const supported = ['f4', 'f8', 'i1', 'i2', 'i4', 'i8', 'u1', 'u2', 'u4', 'u8', 'b1'];
   if (!dt || !supported.includes(dt[2] + dt[3])) {
-    throw new ConfigError(
+    throw new DataError(
       `${name}: dtype '${descr}' is not supported (expected one of <f4, <f8, |u1, |i1, <i2, <u2, <i4, <u4, <i8, <u8, |b1)`,
     );
   }
@@ -98,7 +98,7 @@ export function parseNpy(buf: Uint8Array, name = '.npy data'): NpyArray {
   const dataStart = start + headerLen;
   const needed = count * size;
   if (buf.length - dataStart < needed) {
-    throw new ConfigError(
+    throw new DataError(
       `${name}: .npy data is truncated: shape (${shape.join(', ')}) of ${descr} needs ${needed} bytes, found ${buf.length - dataStart}`,
     );
   }

@@ -4,7 +4,7 @@ import * as readline from 'readline';
 import * as tf from '@tensorflow/tfjs-core';
 import {
   buildModel,
-  ConfigError,
+  CheckpointError,
   loadCheckpoint,
   readCheckpointMetadata,
   Rng,
@@ -15,7 +15,8 @@ import {
   validateOptions,
   VAE,
 } from '@vaekit/core';
-import { readIdx, readNpy } from '@vaekit/datasets';
+import { DataError, readIdx, readNpy } from '@vaekit/datasets';
+import { UsageError } from '@vaekit/study';
 import { builtInRegistry } from '../registry';
 
 export interface ScoreArgs {
@@ -34,7 +35,7 @@ export interface ScoreArgs {
 /** Rebuilds the model a checkpoint was saved from and loads its weights. */
 export async function loadModelFromCheckpoint(dir: string): Promise<VAE> {
   const meta = readCheckpointMetadata(dir);
-  if (!meta.config || !Array.isArray(meta.dataShape)) throw new ConfigError(`${path.join(dir, 'model.json')}: not a vaekit training checkpoint (no config or data shape)`);
+  if (!meta.config || !Array.isArray(meta.dataShape)) throw new CheckpointError(`${path.join(dir, 'model.json')}: not a vaekit training checkpoint (no config or data shape)`);
   const config = validateConfig(meta.config, { file: path.join(dir, 'model.json') });
   await selectBackend(config.train.backend);
   const [min, max] = meta.dataRange ?? [0, 1];
@@ -55,8 +56,8 @@ export async function loadModelFromCheckpoint(dir: string): Promise<VAE> {
  */
 export async function runScore(a: ScoreArgs, log: NodeJS.WritableStream): Promise<{ rows: number; seconds: number; peakRssMiB: number }> {
   const t0 = Date.now();
-  if (!fs.existsSync(a.checkpoint)) throw new ConfigError(`--checkpoint: checkpoint directory not found: ${a.checkpoint}`);
-  if (!fs.existsSync(a.data)) throw new ConfigError(`--data: file not found: ${a.data}`);
+  if (!fs.existsSync(a.checkpoint)) throw new UsageError(`--checkpoint: checkpoint directory not found: ${a.checkpoint}`);
+  if (!fs.existsSync(a.data)) throw new UsageError(`--data: file not found: ${a.data}`);
   const model = await loadModelFromCheckpoint(a.checkpoint);
   const dim = model.dataDim;
   const out: NodeJS.WritableStream = a.out ? fs.createWriteStream(a.out) : process.stdout;
@@ -85,7 +86,7 @@ export async function runScore(a: ScoreArgs, log: NodeJS.WritableStream): Promis
       const shape = 'shape' in arr ? arr.shape : (arr as { dims: number[] }).dims;
       const n = shape[0];
       const per = shape.slice(1).reduce((p: number, v: number) => p * v, 1);
-      if (per !== dim) throw new ConfigError(`${shown}: each example has ${per} values (shape [${shape.slice(1).join(', ')}]), but the checkpoint's model expects ${dim} (shape [${model.dataShape.join(', ')}])`);
+      if (per !== dim) throw new DataError(`${shown}: each example has ${per} values (shape [${shape.slice(1).join(', ')}]), but the checkpoint's model expects ${dim} (shape [${model.dataShape.join(', ')}])`);
       for (let r = 0; r < n; r++) {
         for (let j = 0; j < dim; j++) pending.x[pending.n * dim + j] = Number(arr.data[r * dim + j]) / a.scale;
         pending.labels.push('');
@@ -100,7 +101,7 @@ export async function runScore(a: ScoreArgs, log: NodeJS.WritableStream): Promis
         if (!text.trim()) continue;
         const cells = text.split(',');
         if (line === 1 && cells.some((c) => c.trim() !== '' && !Number.isFinite(Number(c)))) continue; // a header
-        if (cells.length !== want) throw new ConfigError(`${shown} line ${line}: expected ${want} columns (${dim} values${hasLabel ? ' and a label' : ''}), found ${cells.length}`);
+        if (cells.length !== want) throw new DataError(`${shown} line ${line}: expected ${want} columns (${dim} values${hasLabel ? ' and a label' : ''}), found ${cells.length}`);
         let j = 0;
         for (let c = 0; c < cells.length; c++) {
           if (c === a.labelColumn) {
@@ -108,7 +109,7 @@ export async function runScore(a: ScoreArgs, log: NodeJS.WritableStream): Promis
             continue;
           }
           const v = Number(cells[c]);
-          if (cells[c].trim() === '' || !Number.isFinite(v)) throw new ConfigError(`${shown} line ${line}, column ${c + 1}: '${cells[c]}' is not a number`);
+          if (cells[c].trim() === '' || !Number.isFinite(v)) throw new DataError(`${shown} line ${line}, column ${c + 1}: '${cells[c]}' is not a number`);
           pending.x[pending.n * dim + j++] = v / a.scale;
         }
         if (!hasLabel) pending.labels.push('');

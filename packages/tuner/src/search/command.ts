@@ -5,7 +5,7 @@ import * as path from 'path';
 import { stringify } from 'yaml';
 import { backendLabel, ConfigError, selectBackend, setPath } from '@vaekit/core';
 import { loadConfigFile } from '../config';
-import { createStudy, Study } from '@vaekit/study';
+import { createStudy, Study, VaekitError } from '@vaekit/study';
 import type { FrozenTrial, ParamValue } from '@vaekit/study';
 import { gridSize, parseSearchConfig, SearchSpec } from './spec';
 import { vaeObjective } from './objective';
@@ -178,7 +178,7 @@ async function runWorkers(a: SearchArgs, k: number, onEnd: (t: FrozenTrial) => P
   await chain;
   process.removeListener('SIGINT', stop);
   process.removeListener('SIGTERM', stop);
-  if (codes.every((c) => c !== 0)) throw new Error('every worker process failed (see the messages above)');
+  if (codes.every((c) => c !== 0)) throw new VaekitError('every worker process failed (see the messages above)');
 }
 
 function writeSummary(r: ReturnType<typeof resolve>, study: Study): SearchSummary {

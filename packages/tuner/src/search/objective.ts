@@ -1,7 +1,7 @@
 import * as fs from 'fs';
 import * as path from 'path';
 import { runTraining } from '@vaekit/pipelines';
-import { Trial, TrialPruned } from '@vaekit/study';
+import { ConfigError, Trial, TrialPruned, VaekitError } from '@vaekit/study';
 import type { Objective } from '@vaekit/study';
 import { runAnomalyProtocol } from '@vaekit/pipelines';
 import { ANOMALY_METRICS, type AnomalySection } from '@vaekit/pipelines';
@@ -60,7 +60,7 @@ export function vaeObjective(o: VaeObjectiveOptions): Objective {
       await trial.setUserAttr('dir', out);
       if (pruned) throw new TrialPruned(`pruned after epoch ${result.epochs.length}`);
       const value = (source as unknown as Record<string, number | undefined>)[o.metric];
-      if (typeof value !== 'number') throw new Error(`metric ${o.metric} was not computed`);
+      if (typeof value !== 'number') throw new VaekitError(`metric ${o.metric} was not computed`);
       return value;
     } finally {
       await new Promise((r) => log.end(r));
@@ -95,7 +95,7 @@ function pick(m: { negElbo: number; recon: number; kl: number; activeUnits: numb
  */
 function anomalyObjective(o: VaeObjectiveOptions): Objective {
   const key = o.metric as 'rocAuc' | 'prAuc';
-  if (!o.anomaly) throw new Error(`${o.file}: study.metric ${o.metric} needs an anomaly: section`);
+  if (!o.anomaly) throw new ConfigError(`${o.file}: study.metric: ${o.metric} needs an anomaly: section`, 'study.metric');
   const section = o.anomaly;
   return async (trial: Trial) => {
     const { config, out, log } = await startTrial(o, trial, 'anomaly.log');
