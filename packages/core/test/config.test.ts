@@ -1,6 +1,7 @@
 import * as fs from 'fs';
 import Ajv from 'ajv';
 import { parseDocument } from 'yaml';
+import { VaekitError } from '@vaekit/study';
 import { ConfigError } from '../src/plugins/types';
 import {
   CONFIG_SCHEMA_PATH,
@@ -345,10 +346,17 @@ describe('validateOptions', () => {
     expect(validateOptions(b, {}, { path: 'p' })).toEqual({ y: 2 });
   });
 
-  it('a broken schema is a plain Error naming the block', () => {
-    expect(() => validateOptions({ type: 'nonsense' }, {}, { path: 'model.loss' })).toThrow(
-      /options schema of the plugin at model\.loss/,
-    );
+  it("a broken schema is the plugin's bug: a VaekitError with exit code 1 (not a ConfigError) naming the block", () => {
+    let err: unknown;
+    try {
+      validateOptions({ type: 'nonsense' }, {}, { path: 'model.loss' });
+    } catch (e) {
+      err = e;
+    }
+    expect(err).toBeInstanceOf(VaekitError);
+    expect(err).not.toBeInstanceOf(ConfigError);
+    expect((err as VaekitError).exitCode).toBe(1);
+    expect((err as Error).message).toMatch(/options schema of the plugin at model\.loss/);
   });
 });
 
