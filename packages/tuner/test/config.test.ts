@@ -250,3 +250,54 @@ describe('parseYamlText / parseYamlValue', () => {
     expect(() => parseYamlValue('[1,')).toThrow(/Flow sequence must end with a \] at column \d+$/);
   });
 });
+
+describe('parseSearchConfig and the search-config schema', () => {
+  const { parseSearchConfig, searchConfigSchema } = require('../src/search/spec') as typeof import('../src/search/spec');
+  const { validateOptions } = require('@vaekit/core') as typeof import('@vaekit/core');
+  const repoConfigs = path.join(__dirname, '..', '..', '..', 'configs');
+
+  it("accepts every search config in the repository's configs/", () => {
+    const files = fs.readdirSync(repoConfigs).filter((f) => /^search:/m.test(fs.readFileSync(path.join(repoConfigs, f), 'utf8')));
+    expect(files.length).toBeGreaterThan(0);
+    for (const f of files) {
+      const loaded = loadConfigFile(path.join(repoConfigs, f), { configsDir: repoConfigs, cwd: repoConfigs });
+      const spec = parseSearchConfig(loaded.raw, f, { name: 'x' });
+      expect(spec.entries.length).toBeGreaterThan(0);
+      expect(validateOptions(searchConfigSchema(), loaded.raw, { file: f, path: '' })).toBeDefined();
+    }
+  });
+
+  it('describes the sampler and pruner options of @vaekit/study in the study: section', () => {
+    const study = searchConfigSchema().properties.study;
+    const tpe = study.properties.sampler.allOf.find((b: any) => b.if.properties.name.const === 'tpe').then;
+    expect(tpe.properties.nStartupTrials).toMatchObject({ type: 'integer', minimum: 0 });
+    expect(study.properties.pruner.properties.name.enum).toContain('percentile');
+  });
+
+  it('fills study defaults: seed 0, grid when every searched path is a grid, no pruner', () => {
+    const spec = parseSearchConfig({ study: { name: 's' }, search: { 'model.beta': { grid: [1, 2] } } }, 'c.yaml', { name: 'x' });
+    expect(spec.study.sampler).toEqual({ name: 'grid', seed: 0 });
+    expect(spec.study.pruner).toEqual({ name: 'none' });
+    expect(spec.study.metric).toBe('negElbo');
+    expect(spec.study.direction).toBe('minimize');
+    expect(spec.grid).toEqual({ 'model.beta': [1, 2] });
+  });
+
+  it('validates the whole config with the searched values in place (a searched path may supply a required key)', () => {
+    const raw = { model: { encoder: { hidden: [8] } }, study: { name: 's' }, search: { 'model.encoder.use': { grid: ['mlp'] } } };
+    expect(parseSearchConfig(raw, 'c.yaml', { name: 'x' }).entries).toHaveLength(1);
+    const e = configError(() =>
+      parseSearchConfig({ study: { name: 's' }, search: { 'model.latentDim': { type: 'int', low: 0, high: 4 } } }, 'c.yaml', { name: 'x' }),
+    );
+    expect(e.message).toMatch(/^c\.yaml: model\.latentDim: expected an integer >= 1, found 0 \(from search\.model\.latentDim = 0\)$/);
+    expect(e.path).toBe('search.model.latentDim');
+  });
+
+  it('turns a distribution rule broken in search: into a located ConfigError', () => {
+    const e = configError(() =>
+      parseSearchConfig({ study: { name: 's' }, search: { 'train.optimizer.lr': { type: 'float', low: 1, high: 2, step: 0.5, log: true } } }, 'c.yaml', { name: 'x' }),
+    );
+    expect(e.message).toBe('c.yaml: search.train.optimizer.lr: step and log cannot be used together on a float');
+    expect(e.path).toBe('search.train.optimizer.lr');
+  });
+});
