@@ -104,6 +104,18 @@ describe('bad input: exit code 2, one clear paragraph, no stack trace', () => {
       [/model\.loss/, /\[0, 1\]/, /\[0, 4\d\]/],
     ],
     ['an unavailable backend', small().replace('backend: wasm', 'backend: tensorflow'), () => undefined, [/train\.backend/, /tfjs-node/]],
+    [
+      'a malformed CSV data file',
+      small().replace('use: mnist, limit: 1200, validation: 200, testLimit: 300', 'use: csv, path: broken.csv'),
+      (dir) => fs.writeFileSync(path.join(dir, 'broken.csv'), '1,0.5,0.25\n0,0.5\n'),
+      [/^vaekit: data\.path: .*broken\.csv line 2: expected 3 columns, found 2$/m],
+    ],
+    [
+      'a file that is not a .npy array',
+      small().replace('use: mnist, limit: 1200, validation: 200, testLimit: 300', 'use: npy, path: x.npy'),
+      (dir) => fs.writeFileSync(path.join(dir, 'x.npy'), 'not numpy'),
+      [/data\.path: .*x\.npy: not a \.npy file/],
+    ],
   ];
   it.each(cases)('%s', (_name, yaml, prepare, patterns) => {
     const dir = tmp();
@@ -119,6 +131,20 @@ describe('bad input: exit code 2, one clear paragraph, no stack trace', () => {
     const r = run(['train', '--config', 'nope.yaml'], tmp());
     expect(r.code).toBe(2);
     expect(r.stderr).toMatch(/nope\.yaml/);
+  });
+
+  it('a checkpoint that is not a training checkpoint, and a missing --data file, for vaekit score', () => {
+    const dir = tmp();
+    fs.mkdirSync(path.join(dir, 'ck'));
+    fs.writeFileSync(path.join(dir, 'ck', 'model.json'), JSON.stringify({ format: 'vaekit-checkpoint', userDefinedMetadata: {} }));
+    fs.writeFileSync(path.join(dir, 'in.csv'), '1,2\n');
+    let r = run(['score', '--checkpoint', 'ck', '--data', 'in.csv'], dir);
+    expect(r.stderr).toMatch(/^vaekit: ck.model\.json: not a vaekit training checkpoint \(no config or data shape\)$/m);
+    expect(r.stderr).not.toMatch(/\n\s+at /);
+    expect(r.code).toBe(2);
+    r = run(['score', '--checkpoint', 'ck', '--data', 'none.csv'], dir);
+    expect(r.stderr).toMatch(/^vaekit: --data: file not found: none\.csv$/m);
+    expect(r.code).toBe(2);
   });
 
   it('an unknown option is a usage error', () => {
