@@ -4,11 +4,13 @@
  *
  * Why these exist (tfjs-backend-wasm 4.22 in Node 20, one core):
  *  - MatMul with transposeA/transposeB runs ~10x slower than a plain MatMul,
- *    and tfjs' autodiff of matMul uses the transposed forms. We transpose
- *    explicitly (the Transpose kernel is cheap) and use plain MatMuls.
+ *    and tfjs' autodiff of matMul uses the transposed forms. The dense
+ *    gradients are vaekit kernels whose wasm form transposes explicitly (the
+ *    Transpose kernel is cheap) and uses plain MatMuls.
  *  - wasm has no Conv2DBackpropFilter kernel, so tf.grad of tf.conv2d /
- *    tf.conv2dTranspose w.r.t. the filter throws. We compute the filter
- *    gradient as one ordinary Conv2D (dilated by the stride) of the transposed
+ *    tf.conv2dTranspose w.r.t. the filter throws. The filter gradient is the
+ *    VaekitConv2DFilterGrad kernel (kernels/VaekitConv2DFilterGrad.ts): on any
+ *    backend one ordinary Conv2D (dilated by the stride) of the transposed
  *    input with the transposed output gradient as its "filter".
  *  - Conv2DBackpropInput (input gradient of conv2d, forward of
  *    conv2dTranspose) is ~10x slower than Conv2D. We compute it as a
@@ -19,8 +21,8 @@
  *    Reverse and DepthToSpace are slow too. The ops here slice only tensors
  *    reshaped so the inner run is long, and use none of the last three.
  *
- * Measured at batch 128 (medians of noisy runs; /tmp/nnbench in the session
- * that wrote this): conv 32->64 k4 s2 p1, 14->7: forward + dx + dw ~72 ms,
+ * Measured at batch 128 on wasm without @vaekit/native (medians of noisy
+ * runs): conv 32->64 k4 s2 p1, 14->7: forward + dx + dw ~72 ms,
  * where tf's dx alone (Conv2DBackpropInput) takes ~185 ms; convT 64->32 k4 s2
  * p1, 7->14, forward: ~28 ms vs tf.conv2dTranspose ~200 ms; dense 784->400
  * forward + backward: ~15 ms vs ~95 ms with tf.matMul's autodiff kernels.
