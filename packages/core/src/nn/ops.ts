@@ -5,8 +5,9 @@
  * Why these exist (tfjs-backend-wasm 4.22 in Node 20, one core):
  *  - MatMul with transposeA/transposeB runs ~10x slower than a plain MatMul,
  *    and tfjs' autodiff of matMul uses the transposed forms. The dense
- *    gradients are vaekit kernels whose wasm form transposes explicitly (the
- *    Transpose kernel is cheap) and uses plain MatMuls.
+ *    gradients are vaekit kernels whose generic form (wasm without
+ *    @vaekit/native) transposes explicitly (the Transpose kernel is cheap) and
+ *    uses plain MatMuls.
  *  - wasm has no Conv2DBackpropFilter kernel, so tf.grad of tf.conv2d /
  *    tf.conv2dTranspose w.r.t. the filter throws. The filter gradient is the
  *    VaekitConv2DFilterGrad kernel (kernels/VaekitConv2DFilterGrad.ts): on any
