@@ -10,6 +10,7 @@ import * as http from 'http';
 import * as os from 'os';
 import * as path from 'path';
 import type { AddressInfo } from 'net';
+import { chartMarks, describeWithChromium, launchChromium, waitForCharts, watchedPage, type Browser } from './fixtures/browser';
 import { openStorage } from '@vaekit/study';
 import type { VaekitStorage } from '@vaekit/study';
 import { runReport, startDashboard } from '../src';
@@ -17,35 +18,9 @@ import type { Dashboard } from '../src';
 import { addTrial, buildStudy, PICTURES } from './fixtures/report-study';
 import { testSections } from './fixtures/sections';
 
-const CHROMIUM = '/usr/bin/chromium';
 const ARTIFACTS = path.join(__dirname, '..', 'test-artifacts');
 const NAME = '<script>alert(1)</script>';
-const haveChromium = fs.existsSync(CHROMIUM);
-if (!haveChromium) console.log(`report-browser.test: skipped, ${CHROMIUM} is missing (apt-get install chromium)`);
-const maybe = haveChromium ? describe : describe.skip;
-
-// eslint-disable-next-line @typescript-eslint/no-require-imports
-type PW = typeof import('playwright-core');
-type Browser = Awaited<ReturnType<PW['chromium']['launch']>>;
-type Page = Awaited<ReturnType<Browser['newPage']>>;
-
-/** For each rendered chart: its id and how many data marks (not axes, legends or titles) it drew. */
-async function chartMarks(page: Page): Promise<Array<{ id: string; marks: number; error: string }>> {
-  return page.evaluate(() =>
-    Array.from(document.querySelectorAll('[data-chart]')).map((c) => ({
-      id: c.getAttribute('data-chart') ?? '',
-      marks: c.querySelectorAll('svg g.role-mark > path, svg g.role-mark > line, svg g.role-mark > text, svg g.role-mark > rect').length,
-      error: c.querySelector('.chart-error')?.textContent ?? '',
-    })),
-  );
-}
-
-async function waitForCharts(page: Page): Promise<void> {
-  await page.waitForFunction(() => {
-    const charts = Array.from(document.querySelectorAll('[data-chart]'));
-    return charts.length > 0 && charts.every((c) => c.querySelector('svg g.role-mark') || c.querySelector('.chart-error'));
-  }, undefined, { timeout: 20000 });
-}
+const maybe = describeWithChromium('report-browser.test');
 
 maybe('the report and the dashboard in chromium', () => {
   let dir: string;
@@ -61,12 +36,7 @@ maybe('the report and the dashboard in chromium', () => {
     storage = await openStorage(url, { defaultSqlitePath: 'unused.db' });
     await buildStudy(storage, NAME, dir);
     await buildStudy(storage, 'plain', dir);
-    const { chromium } = require('playwright-core') as PW;
-    browser = await chromium.launch({
-      executablePath: CHROMIUM,
-      headless: true,
-      args: ['--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--no-first-run'],
-    });
+    browser = await launchChromium();
   });
 
   afterAll(async () => {
@@ -75,35 +45,13 @@ maybe('the report and the dashboard in chromium', () => {
     await storage?.close();
   });
 
-  /** A page that records console errors, page errors and dialogs (alert would be one). */
-  async function watchedPage(allow: (u: string) => boolean) {
-    const context = await browser.newContext({ viewport: { width: 1280, height: 900 } });
-    const blocked: string[] = [];
-    await context.route('**/*', (route) => {
-      const u = route.request().url();
-      if (allow(u)) return route.continue();
-      blocked.push(u);
-      return route.abort();
-    });
-    const page = await context.newPage();
-    const problems: string[] = [];
-    const dialogs: string[] = [];
-    page.on('console', (m) => m.type() === 'error' && problems.push(`console: ${m.text()}`));
-    page.on('pageerror', (e) => problems.push(`pageerror: ${e.message}`));
-    page.on('dialog', (d) => {
-      dialogs.push(d.message());
-      void d.dismiss();
-    });
-    return { page, problems, dialogs, blocked, context };
-  }
-
   it('opens the report from disk without network: every chart drawn, pictures loaded, names escaped, table sortable', async () => {
     const file = await runReport({ study: NAME, storage: url, out: path.join(dir, 'report.html'), sections: testSections() });
     const html = fs.readFileSync(file, 'utf8');
     expect(html).not.toContain(NAME);
     expect(html).toContain('&lt;script&gt;alert(1)&lt;/script&gt;');
 
-    const { page, problems, dialogs, blocked, context } = await watchedPage((u) => u.startsWith('file:') || u.startsWith('data:'));
+    const { page, problems, dialogs, blocked, context } = await watchedPage(browser, (u) => u.startsWith('file:') || u.startsWith('data:'));
     await page.goto('file://' + file);
     await waitForCharts(page);
     await page.waitForFunction(() => Array.from(document.images).every((i) => i.complete));
@@ -177,7 +125,7 @@ maybe('the report and the dashboard in chromium', () => {
     expect(status).toBe(403);
 
     const origin = `http://127.0.0.1:${addr.port}`;
-    const { page, problems, dialogs, blocked, context } = await watchedPage((u) => u.startsWith(origin + '/') || u.startsWith('data:'));
+    const { page, problems, dialogs, blocked, context } = await watchedPage(browser, (u) => u.startsWith(origin + '/') || u.startsWith('data:'));
     await page.goto(origin + '/');
     expect(await page.$$eval('table.studies a', (as) => as.map((a) => a.textContent))).toEqual(expect.arrayContaining([NAME, 'plain']));
     await page.screenshot({ path: path.join(ARTIFACTS, 'dashboard-index.png'), fullPage: true });
