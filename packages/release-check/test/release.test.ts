@@ -173,6 +173,13 @@ describe('installed outside the workspace', () => {
     const ls = spawnSync('npm', ['ls', '@tensorflow/tfjs-core', '--all', '--parseable'], { cwd: app, encoding: 'utf8', env: cleanEnv() });
     const copies = new Set(ls.stdout.trim().split('\n').filter(Boolean).map((l) => fs.realpathSync(l)));
     expect([...copies]).toEqual([fs.realpathSync(path.join(app, 'node_modules', '@tensorflow', 'tfjs-core'))]);
+    // tfjs-core and the backends only: not all of @tensorflow/tfjs (the optional @tensorflow/tfjs-node brings it).
+    if (!FULL) {
+      for (const extra of ['@tensorflow/tfjs', '@tensorflow/tfjs-layers', '@tensorflow/tfjs-converter']) {
+        const installed = fs.existsSync(path.join(app, 'node_modules', extra, 'package.json'));
+        expect(`${extra}: ${installed ? 'installed' : 'not installed'}`).toBe(`${extra}: not installed`);
+      }
+    }
   });
 
   it('builds @vaekit/native from source at install where this machine can (node-gyp)', () => {
