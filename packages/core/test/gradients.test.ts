@@ -2,7 +2,9 @@
  * tfjs-core's own gradient configs, registered by @vaekit/core (dist/tfjs-core-gradients.js,
  * generated at build time) with the registry of the one @tensorflow/tfjs-core in use.
  */
+import { spawnSync } from 'child_process';
 import * as fs from 'fs';
+import * as os from 'os';
 import * as path from 'path';
 import * as tf from '@tensorflow/tfjs-core';
 import '@tensorflow/tfjs-backend-cpu';
@@ -10,6 +12,16 @@ import '../src';
 
 const TFC_DIST = path.join(path.dirname(require.resolve('@tensorflow/tfjs-core/package.json')), 'dist');
 const GENERATED = path.join(__dirname, '..', 'dist', 'tfjs-core-gradients.js');
+const SCRIPT = path.join(__dirname, '..', 'scripts', 'build-tfjs-core-gradients.js');
+
+/** Runs node with a preload that removes public exports from the (one, cached) tfjs-core module. */
+function withoutExports(remove: string, args: string[]) {
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'vaekit-grad-'));
+  const preload = path.join(dir, 'remove.js');
+  fs.writeFileSync(preload, `const tfc = require(${JSON.stringify(require.resolve('@tensorflow/tfjs-core'))});\n${remove}\n`);
+  const r = spawnSync(process.execPath, ['-r', preload, ...args], { cwd: path.join(__dirname, '..'), encoding: 'utf8' });
+  return { dir, code: r.status, stdout: r.stdout, stderr: r.stderr };
+}
 
 beforeAll(async () => {
   await tf.setBackend('cpu');
@@ -118,5 +130,36 @@ describe('the registered gradients', () => {
     const x = tf.tensor4d([1, 5, 2, 0, 3, 4, 8, 1, 0, 2, 6, 7, 9, 1, 3, 2], [1, 4, 4, 1]);
     const dx = tf.grad((a: tf.Tensor) => tf.sum(tf.maxPool(a as tf.Tensor4D, 2, 2, 'valid')))(x);
     close(Array.from(dx.dataSync()), [0, 1, 0, 0, 0, 0, 1, 0, 0, 0, 0, 1, 1, 0, 0, 0]);
+  });
+});
+
+describe('the build of the gradient module', () => {
+  it('fails, naming each module and name, when an import has no public tfjs-core export, and writes nothing', () => {
+    const out = path.join(os.tmpdir(), `vaekit-grad-${process.pid}-broken.js`);
+    const r = withoutExports('delete tfc.mul; delete tfc.backend_util.getAxesPermutation;', [SCRIPT, out]);
+    fs.rmSync(r.dir, { recursive: true, force: true });
+    expect(r.code).toBe(1);
+    expect(r.stderr).toContain("gradients/Multiply_grad.js: 'mul' from 'ops/mul' has no public tfjs-core export at tfc.mul");
+    expect(r.stderr).toContain("gradients/Cumsum_grad.js: 'getAxesPermutation' from 'ops/axis_util' has no public tfjs-core export at tfc.backend_util.getAxesPermutation");
+    expect(fs.existsSync(out)).toBe(false);
+  });
+
+  it('lists what it bundled and what it mapped', () => {
+    const out = path.join(os.tmpdir(), `vaekit-grad-${process.pid}-ok.js`);
+    const r = spawnSync(process.execPath, [SCRIPT, out], { cwd: path.join(__dirname, '..'), encoding: 'utf8' });
+    expect(r.status).toBe(0);
+    expect(fs.readFileSync(out, 'utf8')).toBe(fs.readFileSync(GENERATED, 'utf8'));
+    fs.rmSync(out, { force: true });
+    expect(r.stdout).toMatch(/101 gradient modules of @tensorflow\/tfjs-core 4\.22\.0/);
+    expect(r.stdout).toContain('engine: ENGINE → tfc.engine()');
+    expect(r.stdout).toContain('ops/mul: tfc.{mul}');
+    expect(r.stdout).toMatch(/bundled: .*ops\/max_pool_grad/);
+  });
+
+  it('the generated module refuses to load on a tfjs-core that lacks a name it maps', () => {
+    const r = withoutExports('delete tfc.mul;', ['-e', `require(${JSON.stringify(GENERATED)})`]);
+    fs.rmSync(r.dir, { recursive: true, force: true });
+    expect(r.code).toBe(1);
+    expect(r.stderr).toMatch(/@tensorflow\/tfjs-core 4\.22\.0 lacks exports that its gradients \(built from 4\.22\.0\) need: ops\/mul\.mul/);
   });
 });
