@@ -11,6 +11,7 @@ import { configError } from './common';
 import type { VaekitStorage } from './common';
 import { InMemoryStorage } from './memory';
 import { PostgresStorage } from './postgres';
+import { redactStorageUrl } from './redact';
 import { SqliteStorage } from './sqlite';
 
 export { InMemoryStorage } from './memory';
@@ -23,6 +24,7 @@ export type { StorageExtras, VaekitStorage } from './common';
 export { BaseStorage } from './base';
 export type { StudyRows } from './base';
 export { bestTrial, rankTrials, staleError } from './rules';
+export { REDACTED, redactSecrets, redactStorageUrl, secretsOf } from './redact';
 export { SCHEMA_VERSION, schemaDdl, TABLES } from './schema';
 export type { Dialect } from './schema';
 
@@ -40,10 +42,10 @@ export function parseStorageUrl(url: string | undefined, defaults: { defaultSqli
   if (/^sqlite:/i.test(u)) {
     let rest = u.slice('sqlite:'.length);
     if (rest.startsWith('//')) rest = rest.slice(2); // sqlite:///abs → /abs, sqlite://rel → rel
-    if (rest === '') throw configError(`storage URL "${url}" names no file (accepted: ${STORAGE_URL_FORMS})`);
+    if (rest === '') throw configError(`storage URL "${redactStorageUrl(url)}" names no file (accepted: ${STORAGE_URL_FORMS})`);
     return { kind: 'sqlite', path: rest === ':memory:' ? rest : path.resolve(cwd, rest) };
   }
-  throw configError(`storage URL "${url}" is not one vaekit knows (accepted: ${STORAGE_URL_FORMS})`);
+  throw configError(`storage URL "${redactStorageUrl(url ?? '')}" is not one vaekit knows (accepted: ${STORAGE_URL_FORMS})`);
 }
 
 /** Opens the storage a URL names (see parseStorageUrl); a PostgreSQL one is connected and its schema created. */

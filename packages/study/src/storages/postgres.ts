@@ -17,6 +17,7 @@ import { BaseStorage, type FinalState, type StudyRows } from './base';
 import { type CreateTrialOptions, frozenTrial, jsonText, loadDriver, StorageError, TrialNotRunningError } from './common';
 import { CLAIM_HOLDING_SQL, LIVE_SQL, refusesTrial, staleSql } from './rules';
 import { decodeIntermediate, encodeIntermediate, migrationsFrom, schemaDdl, SCHEMA_VERSION, secondsAgo } from './schema';
+import { redactStorageUrl } from './redact';
 
 /** Serialises schema creation between processes opening a fresh database at once. */
 const SCHEMA_LOCK = 727_330_115;
@@ -349,7 +350,7 @@ function toTrial(r: TrialRow): FrozenTrial {
   });
 }
 
-/** postgres://user:secret@host/db → postgres://user:***@host/db */
+/** postgres://user:secret@host/db → postgres://user:***@host/db (and secret query parameters). */
 export function redact(url: string): string {
-  return url.replace(/^([a-z]+:\/\/[^:/@]*):[^@]*@/i, '$1:***@');
+  return redactStorageUrl(url);
 }
