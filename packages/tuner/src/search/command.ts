@@ -9,6 +9,8 @@ import { createStudy, Study, VaekitError } from '@vaekit/study';
 import type { FrozenTrial, ParamValue } from '@vaekit/study';
 import { gridSize, parseSearchConfig, SearchSpec } from './spec';
 import { vaeObjective } from './objective';
+import { checkSearchPlugins } from './preflight';
+import { failureOutcome, recordingFailures } from './failures';
 import { writeReportFile } from '@vaekit/report';
 import { vaeReportSections } from '@vaekit/pipelines';
 
@@ -44,6 +46,8 @@ function resolve(a: SearchArgs) {
   const file = path.relative(process.cwd(), loaded.file) || loaded.file;
   const name = path.basename(loaded.file).replace(/\.ya?ml$/, '');
   const spec: SearchSpec = parseSearchConfig(loaded.raw, file, { name });
+  // Every plugin the base config and the searched values name, before anything is written.
+  checkSearchPlugins(spec, { file, baseDir: path.dirname(loaded.file) });
   const s = spec.study;
   if (a.study) s.name = a.study;
   if (!/^[A-Za-z0-9_.-]+$/.test(s.name)) throw new ConfigError(`--study: a study name may hold letters, digits, _ . - only, found "${s.name}"`);
@@ -98,7 +102,7 @@ export async function runSearch(a: SearchArgs): Promise<SearchSummary | undefine
   const s = r.spec.study;
   const log = a.json ? process.stderr : process.stdout;
   fs.mkdirSync(r.studyDir, { recursive: true });
-  const objective = vaeObjective({ base: r.spec.base, entries: r.spec.entries, metric: s.metric, file: r.file, baseDir: path.dirname(r.loaded.file), studyDir: r.studyDir, anomaly: r.spec.anomaly });
+  const objective = recordingFailures(vaeObjective({ base: r.spec.base, entries: r.spec.entries, metric: s.metric, file: r.file, baseDir: path.dirname(r.loaded.file), studyDir: r.studyDir, anomaly: r.spec.anomaly }));
   const optimizeOpts = { nTrials: r.trials, timeoutSeconds: s.timeout, heartbeatSeconds: s.heartbeatSeconds, staleSeconds: s.staleSeconds };
 
   if (a.worker) {
@@ -130,9 +134,14 @@ export async function runSearch(a: SearchArgs): Promise<SearchSummary | undefine
   const summary = writeSummary(r, study);
   const report = writeStudyReport(r, study, log);
   await study.close();
-  log.write(table(summary) + `\nwrote ${path.join(r.studyDir, 'summary.json')} and ${path.join(r.studyDir, 'best.yaml')}\n`);
+  const summaryFile = path.join(r.studyDir, 'summary.json');
+  const failures = failureOutcome(study.trials, path.relative(process.cwd(), summaryFile) || summaryFile);
+  log.write(table(summary, !failures.error) + `\nwrote ${summaryFile}` + (summary.best ? ` and ${path.join(r.studyDir, 'best.yaml')}` : '') + '\n');
+  if (failures.note) log.write(failures.note + '\n');
   if (report) log.write(`report: ${report}\n`);
   if (a.json) process.stdout.write(JSON.stringify(summary) + '\n');
+  // Every trial failed: the summary and the report are written, and the command fails.
+  if (failures.error) throw failures.error;
   return summary;
 }
 
@@ -226,10 +235,10 @@ function writeStudyReport(r: ReturnType<typeof resolve>, study: Study, log: Node
   }
 }
 
-function table(s: SearchSummary): string {
+function table(s: SearchSummary, withBest = true): string {
   const rows = [...s.trials].sort((a, b) => a.number - b.number);
   const lines = [`${'trial'.padStart(5)}  ${'state'.padEnd(8)} ${s.metric.padStart(10)}  ${'seconds'.padStart(8)}  params`];
   for (const t of rows) lines.push(`${String(t.number).padStart(5)}  ${t.state.padEnd(8)} ${fmt(t.value).padStart(10)}  ${t.seconds === null ? '—'.padStart(8) : t.seconds.toFixed(1).padStart(8)}  ${showParams(t.params)}`);
-  lines.push(s.best ? `best: trial ${s.best.number}, ${s.metric} ${fmt(s.best.value)}, ${showParams(s.best.params)}` : 'best: none (no trial completed)');
+  if (withBest) lines.push(s.best ? `best: trial ${s.best.number}, ${s.metric} ${fmt(s.best.value)}, ${showParams(s.best.params)}` : 'best: none (no trial completed)');
   return lines.join('\n');
 }
