@@ -2,6 +2,7 @@ import * as fs from 'fs';
 import * as path from 'path';
 import { ConfigError, DataError, fail } from './errors';
 import { at } from './options';
+import { notRegular } from './readers/io';
 import { deriveSeed, mulberry32, permutation } from './rng';
 import type { Binarize, DataSplit, Dataset, DatasetContext, NumericArray, ScaleOption } from './types';
 
@@ -14,8 +15,9 @@ export interface Table {
 }
 
 /**
- * Resolves `file` against the context's baseDir and checks it is an existing file, else throws
- * `<where>: file not found: <absolute path>`.
+ * Resolves `file` against the context's baseDir and checks it is an existing regular file (a
+ * link to one is fine), else throws `<where>: file not found: <absolute path>` or names what it
+ * is instead (a folder, a named pipe, a device).
  */
 export function resolveFile(file: string, ctx: DatasetContext | undefined, where: string): string {
   const abs = path.resolve(ctx?.baseDir ?? process.cwd(), file);
@@ -25,17 +27,9 @@ export function resolveFile(file: string, ctx: DatasetContext | undefined, where
   } catch {
     fail(`${where}: file not found: ${abs}`, where);
   }
-  if (stat.isDirectory()) fail(`${where}: ${abs} is a folder, expected a file`, where);
+  const problem = notRegular(abs, stat);
+  if (problem) fail(`${where}: ${problem}`, where);
   return abs;
-}
-
-/** Reads a whole file, turning I/O errors into a ConfigError naming the file. */
-export function readBytes(file: string): Buffer {
-  try {
-    return fs.readFileSync(file);
-  } catch (e) {
-    throw new ConfigError(`${file}: cannot read the file (${(e as NodeJS.ErrnoException).code ?? (e as Error).message})`);
-  }
 }
 
 /**
@@ -63,6 +57,21 @@ export function toFloat32Rows(data: ArrayLike<number>, dim: number, rows: ArrayL
     else for (let j = 0; j < dim; j++) out[dst + j] = data[src + j] / divisor;
   }
   return out;
+}
+
+/**
+ * Checks that values converted to 32-bit floats stayed finite: a double beyond ±3.4e38 becomes
+ * Infinity. Throws a DataError naming the option, the file and the example.
+ */
+export function checkFloat32(x: Float32Array, dim: number, where: string, file: string): void {
+  for (let i = 0; i < x.length; i++) {
+    if (x[i] - x[i] === 0) continue;
+    const row = Math.floor(i / dim);
+    throw new DataError(
+      `${where}: ${file}: example ${row}, value ${i - row * dim} is outside the 32-bit float range (±3.4e38) used for training`,
+      where,
+    );
+  }
 }
 
 /** Converts label values to Int32, checking they are whole numbers. */

@@ -1,6 +1,6 @@
 import * as path from 'path';
 import { at, resolveOptions, Schema } from '../options';
-import { readCsv } from '../readers/csv';
+import { DEFAULT_MAX_LINE_BYTES, readCsv } from '../readers/csv';
 import { assembleDataset, atOption, limitRows, makeScaler, planSplits, resolveFile, shuffleRows, splitRows, Table } from '../util';
 import type { Binarize, Dataset, DatasetContext, DatasetPlugin, ScaleOption } from '../types';
 import { binarizeSchema, limitSchema, pathSchema, scaleSchema, seedSchema, shuffleSchema, testFractionSchema, validationSchema } from './common';
@@ -23,6 +23,8 @@ export interface CsvOptions {
   binarize?: Binarize;
   /** Use only the first `limit` data rows. */
   limit?: number;
+  /** Longest line accepted, in bytes; default 8 MiB. */
+  maxLineBytes?: number;
   seed?: number;
   shuffle?: boolean;
 }
@@ -50,6 +52,12 @@ const schema: Schema = {
     limit: { ...limitSchema, description: 'Use only the first `limit` data rows (default: all)' },
     seed: seedSchema,
     shuffle: shuffleSchema,
+    maxLineBytes: {
+      type: 'integer',
+      minimum: 1,
+      default: DEFAULT_MAX_LINE_BYTES,
+      description: 'Longest line accepted, in bytes (default 8 MiB): a longer one, such as in a file without newlines, is an error',
+    },
   },
 };
 
@@ -62,6 +70,7 @@ type Resolved = CsvOptions & {
   binarize: Binarize;
   seed: number;
   shuffle: boolean;
+  maxLineBytes: number;
 };
 
 export const csv: DatasetPlugin<CsvOptions> = {
@@ -74,7 +83,7 @@ export const csv: DatasetPlugin<CsvOptions> = {
     const o = resolveOptions<Resolved>(schema, options, where);
     const file = resolveFile(o.path, context, at(where, 'path'));
     const parsed = atOption(at(where, 'path'), () =>
-      readCsv(file, { delimiter: o.delimiter, header: o.header, labelColumn: o.labelColumn, name: o.path }),
+      readCsv(file, { delimiter: o.delimiter, header: o.header, labelColumn: o.labelColumn, name: o.path, maxLineBytes: o.maxLineBytes }),
     );
     let table: Table = limitRows(parsed, o.limit);
     if (o.shuffle) table = shuffleRows(table, o.seed);

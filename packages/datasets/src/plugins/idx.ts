@@ -5,6 +5,7 @@ import { IdxArray, readIdx } from '../readers/idx';
 import {
   assembleDataset,
   atOption,
+  checkFloat32,
   exampleShape,
   makeScaler,
   planSplits,
@@ -83,6 +84,7 @@ function readExamples(
   const shape = exampleShape(arr.dims.slice(1), arr.dims.length === 3);
   const dim = shape.reduce((a, b) => a * b, 1);
   const table: Table = { x: toFloat32Rows(arr.data, dim, null, 1), n: arr.dims[0], dim };
+  if (arr.type === 'double') checkFloat32(table.x, dim, where.data, file);
   if (labelsFile) {
     const lab = atOption(where.labels, () => readIdx(labelsFile, { limit }));
     if (lab.dims.length !== 1) {

@@ -5,6 +5,7 @@ import { readNpy } from '../readers/npy';
 import {
   assembleDataset,
   atOption,
+  checkFloat32,
   exampleShape,
   limitRows,
   makeScaler,
@@ -78,20 +79,25 @@ export const npy: DatasetPlugin<NpyOptions> = {
     const file = resolveFile(o.path, context, pathAt);
     const labelsFile = o.labels !== undefined ? resolveFile(o.labels, context, labelsAt) : undefined;
 
-    const arr = atOption(pathAt, () => readNpy(file));
+    // Only the rows used are decoded (and, for a .npy.gz file, decompressed).
+    const arr = atOption(pathAt, () => readNpy(file, { limit: o.limit }));
     if (arr.shape.length === 0) fail(`${pathAt}: ${file} holds a scalar; expected an array whose first axis counts examples`, pathAt);
     const n = arr.shape[0];
+    const fileRows = arr.fileRows ?? n;
     if (n === 0) fail(`${pathAt}: ${file} holds no examples (shape (${arr.shape.join(', ')}))`, pathAt);
     const shape = exampleShape(arr.shape.slice(1), false);
     const dim = shape.reduce((a, b) => a * b, 1);
     let table: Table = { x: toFloat32Rows(arr.data, dim, null, 1), n, dim };
+    checkFloat32(table.x, dim, pathAt, file);
     if (labelsFile) {
       const lab = atOption(labelsAt, () => readNpy(labelsFile));
       if (lab.shape.length !== 1) {
         fail(`${labelsAt}: labels must be a 1-D array, but ${labelsFile} has shape (${lab.shape.join(', ')})`, labelsAt);
       }
-      if (lab.shape[0] !== n) fail(`${labelsAt}: ${labelsFile} has ${lab.shape[0]} labels but ${file} has ${n} examples`, labelsAt);
-      table.labels = toLabels(lab.data, labelsAt);
+      if (lab.shape[0] !== fileRows) {
+        fail(`${labelsAt}: ${labelsFile} has ${lab.shape[0]} labels but ${file} has ${fileRows} examples`, labelsAt);
+      }
+      table.labels = toLabels(lab.data.subarray(0, n), labelsAt);
     }
     table = limitRows(table, o.limit);
     if (o.shuffle) table = shuffleRows(table, o.seed);

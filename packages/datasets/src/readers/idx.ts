@@ -1,8 +1,7 @@
 import * as fs from 'fs';
 import * as path from 'path';
-import * as zlib from 'zlib';
-import { ConfigError, DataError } from '../errors';
-import { readBytes } from '../util';
+import { DataError } from '../errors';
+import { checkFinite, gunzipAtLeast, gunzipExactly, isGzip, MAX_GZIP_RATIO, openRegular, readAt } from './io';
 
 /** IDX element types (http://yann.lecun.com/exdb/mnist/, "THE IDX FILE FORMAT"). */
 export type IdxType = 'ubyte' | 'sbyte' | 'short' | 'int' | 'float' | 'double';
@@ -87,7 +86,13 @@ function itemsOf(h: Header, limit: number | undefined) {
   const fileCount = h.dims[0];
   const count = limit === undefined ? fileCount : Math.max(0, Math.min(limit, fileCount));
   const perItem = h.dims.slice(1).reduce((a, b) => a * b, 1);
-  return { fileCount, count, perItem, expected: h.headerBytes + fileCount * perItem * h.bytes };
+  return {
+    fileCount,
+    count,
+    perItem,
+    expected: h.headerBytes + fileCount * perItem * h.bytes,
+    needed: h.headerBytes + count * perItem * h.bytes,
+  };
 }
 
 function truncated(name: string, h: Header, expected: number, actual: number): DataError {
@@ -96,54 +101,79 @@ function truncated(name: string, h: Header, expected: number, actual: number): D
   );
 }
 
+function tooLong(name: string, h: Header, expected: number, actual: number): DataError {
+  return new DataError(
+    `${name}: IDX file does not match its header: [${h.dims.join(', ')}] ${h.type} is ${expected} bytes but the file has ${actual}`,
+  );
+}
+
+/** The values of the items read, checked to be finite for float and double data. */
+function values(h: Header, body: Uint8Array, count: number, perItem: number, name: string): IdxData {
+  const data = decode(h.type, body, count * perItem);
+  if (data instanceof Float32Array || data instanceof Float64Array) checkFinite(data, [count, ...h.dims.slice(1)], name);
+  return data;
+}
+
+/**
+ * The IDX data in a gzip stream, decompressing only what the header and `limit` need: at most
+ * about 1 MiB more than that, whatever the stream expands to. Without a limit the stream must
+ * hold exactly what the header declares.
+ */
+function parseGzippedIdx(gz: Uint8Array, limit: number | undefined, name: string): IdxArray {
+  const head = gunzipAtLeast(gz, 4 + 4 * 255, name);
+  const h = parseHeader(head, name);
+  const { fileCount, count, perItem, expected, needed } = itemsOf(h, limit);
+  const most = gz.length * MAX_GZIP_RATIO + 1024;
+  if (expected > most) {
+    throw new DataError(
+      `${name}: IDX header declares [${h.dims.join(', ')}] ${h.type} (${expected} bytes), more than a gzip file of ${gz.length} bytes can hold`,
+    );
+  }
+  let buf: Buffer;
+  if (limit === undefined || count === fileCount) {
+    buf = gunzipExactly(gz, expected, name, `its IDX header declares ([${h.dims.join(', ')}] ${h.type})`);
+    if (buf.length < expected) throw truncated(name, h, expected, buf.length);
+  } else {
+    buf = head.length >= needed ? head : gunzipAtLeast(gz, needed, name);
+    if (buf.length < needed) throw truncated(name, h, expected, buf.length);
+  }
+  const body = buf.subarray(h.headerBytes, needed);
+  return { type: h.type, dims: [count, ...h.dims.slice(1)], fileCount, data: values(h, body, count, perItem, name) };
+}
+
 /**
  * Parses an IDX file held in memory (gzip-compressed is fine). `limit` keeps only the first items.
- * A malformed file is a DataError naming `name`.
+ * A malformed file is a DataError naming `name`: a header that does not match the data's length,
+ * or a float or double value that is NaN, infinite or beyond the 32-bit float range.
  */
 export function parseIdx(buf: Uint8Array, options: { limit?: number; name?: string } = {}): IdxArray {
   const name = options.name ?? 'IDX data';
-  if (buf.length >= 2 && buf[0] === 0x1f && buf[1] === 0x8b) {
-    try {
-      buf = zlib.gunzipSync(buf);
-    } catch (e) {
-      throw new DataError(`${name}: cannot gunzip (${(e as Error).message})`);
-    }
-  }
+  if (isGzip(buf)) return parseGzippedIdx(buf, options.limit, name);
   const h = parseHeader(buf.subarray(0, Math.min(buf.length, 4 + 4 * 255)), name);
-  const { fileCount, count, perItem, expected } = itemsOf(h, options.limit);
+  const { fileCount, count, perItem, expected, needed } = itemsOf(h, options.limit);
   if (buf.length < expected) throw truncated(name, h, expected, buf.length);
-  const body = buf.subarray(h.headerBytes, h.headerBytes + count * perItem * h.bytes);
-  return { type: h.type, dims: [count, ...h.dims.slice(1)], fileCount, data: decode(h.type, body, count * perItem) };
+  if (buf.length > expected) throw tooLong(name, h, expected, buf.length);
+  const body = buf.subarray(h.headerBytes, needed);
+  return { type: h.type, dims: [count, ...h.dims.slice(1)], fileCount, data: values(h, body, count, perItem, name) };
 }
 
 /**
  * Reads an IDX file (any element type, any rank, big-endian as the format says; `.gz` files are
- * decompressed). With `limit`, only the first `limit` items are read from disk.
+ * decompressed). With `limit`, only the first `limit` items are read from disk (or decompressed).
+ * The file must be a regular file whose length matches its header.
  */
 export function readIdx(file: string, options: { limit?: number } = {}): IdxArray {
-  let fd: number;
+  const { fd, size } = openRegular(file);
   try {
-    fd = fs.openSync(file, 'r');
-  } catch (e) {
-    const code = (e as NodeJS.ErrnoException).code;
-    throw new ConfigError(code === 'ENOENT' ? `file not found: ${file}` : `${file}: cannot open (${code})`);
-  }
-  try {
-    const size = fs.fstatSync(fd).size;
-    const head = Buffer.alloc(Math.min(size, 4 + 4 * 255));
-    fs.readSync(fd, head, 0, head.length, 0);
-    if (head.length >= 2 && head[0] === 0x1f && head[1] === 0x8b) return parseIdx(readBytes(file), { ...options, name: file });
+    const head = readAt(fd, Math.min(size, 4 + 4 * 255), 0);
+    if (isGzip(head)) return parseGzippedIdx(readAt(fd, size, 0), options.limit, file);
     const h = parseHeader(head, file);
-    const { fileCount, count, perItem, expected } = itemsOf(h, options.limit);
+    const { fileCount, count, perItem, expected, needed } = itemsOf(h, options.limit);
     if (size < expected) throw truncated(file, h, expected, size);
-    const body = Buffer.alloc(count * perItem * h.bytes);
-    let done = 0;
-    while (done < body.length) {
-      const got = fs.readSync(fd, body, done, body.length - done, h.headerBytes + done);
-      if (got <= 0) throw truncated(file, h, expected, size);
-      done += got;
-    }
-    return { type: h.type, dims: [count, ...h.dims.slice(1)], fileCount, data: decode(h.type, body, count * perItem) };
+    if (size > expected) throw tooLong(file, h, expected, size);
+    const body = readAt(fd, needed - h.headerBytes, h.headerBytes);
+    if (body.length < needed - h.headerBytes) throw truncated(file, h, expected, h.headerBytes + body.length);
+    return { type: h.type, dims: [count, ...h.dims.slice(1)], fileCount, data: values(h, body, count, perItem, file) };
   } finally {
     fs.closeSync(fd);
   }

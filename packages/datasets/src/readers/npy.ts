@@ -1,8 +1,7 @@
 import * as fs from 'fs';
 import * as path from 'path';
-import * as zlib from 'zlib';
-import { ConfigError, DataError } from '../errors';
-import { readBytes } from '../util';
+import { DataError } from '../errors';
+import { checkFinite, gunzipAtLeast, gunzipExactly, isGzip, MAX_GZIP_RATIO, readRegular } from './io';
 import type { NumericArray } from '../types';
 
 /** The dtypes writeNpy can write. */
@@ -19,24 +18,32 @@ export interface NpyArray {
   data: NumericArray;
   /** Format version [major, minor]. */
   version: [number, number];
+  /** The rows (first axis) the file holds, when `limit` read fewer. */
+  fileRows?: number;
 }
 
 const MAGIC = [0x93, 0x4e, 0x55, 0x4d, 0x50, 0x59]; // \x93NUMPY
 const HOST_LE = new Uint8Array(new Uint16Array([1]).buffer)[0] === 1;
 
-/**
- * Parses a .npy file held in memory (format versions 1, 2 and 3; gzip-compressed is fine).
- * Supports little- and big-endian f4, f8, i1, i2, i4, i8, u1, u2, u4, u8 and b1, C order.
- * A malformed file is a DataError naming `name`.
- */
-export function parseNpy(buf: Uint8Array, name = '.npy data'): NpyArray {
-  if (buf.length >= 2 && buf[0] === 0x1f && buf[1] === 0x8b) {
-    try {
-      buf = zlib.gunzipSync(buf);
-    } catch (e) {
-      throw new DataError(`${name}: cannot gunzip (${(e as Error).message})`);
-    }
-  }
+/** Largest .npy header read: NumPy writes a few hundred bytes for the arrays vaekit reads. */
+export const MAX_NPY_HEADER = 1 << 20;
+/** Most axes a shape may have (NumPy's own limit is 64). */
+const MAX_NPY_RANK = 64;
+
+interface NpyHeader {
+  descr: string;
+  shape: number[];
+  kind: string;
+  size: number;
+  little: boolean;
+  major: number;
+  minor: number;
+  /** Offset of the data. */
+  dataStart: number;
+}
+
+/** The length of the preamble and header, from the first 12 bytes; checks the magic and version. */
+function preamble(buf: Uint8Array, name: string): { major: number; minor: number; start: number; headerLen: number } {
   if (buf.length < 10 || MAGIC.some((b, i) => buf[i] !== b)) {
     throw new DataError(`${name}: not a .npy file (it does not start with \\x93NUMPY)`);
   }
@@ -55,6 +62,14 @@ export function parseNpy(buf: Uint8Array, name = '.npy data'): NpyArray {
   } else {
     throw new DataError(`${name}: .npy format version ${major}.${minor} is not supported (expected 1, 2 or 3)`);
   }
+  if (headerLen > MAX_NPY_HEADER) {
+    throw new DataError(`${name}: the .npy header claims ${headerLen} bytes; at most ${MAX_NPY_HEADER} are read`);
+  }
+  return { major, minor, start, headerLen };
+}
+
+function parseHeader(buf: Uint8Array, name: string): NpyHeader {
+  const { major, minor, start, headerLen } = preamble(buf, name);
   if (buf.length < start + headerLen) throw new DataError(`${name}: .npy header is truncated`);
   const header = Buffer.from(buf.buffer, buf.byteOffset + start, headerLen).toString(major === 3 ? 'utf8' : 'latin1');
 
@@ -66,46 +81,113 @@ export function parseNpy(buf: Uint8Array, name = '.npy data'): NpyArray {
     throw new DataError(
       structured
         ? `${name}: structured (record) dtypes are not supported; save a plain numeric array`
-        : `${name}: cannot read the dtype from the .npy header ${JSON.stringify(header.trim())}`,
+        : `${name}: cannot read the dtype from the .npy header ${shownHeader(header)}`,
     );
   }
-  if (!fortranM || !shapeM) throw new DataError(`${name}: malformed .npy header ${JSON.stringify(header.trim())}`);
+  if (!fortranM || !shapeM) throw new DataError(`${name}: malformed .npy header ${shownHeader(header)}`);
   if (fortranM[1] === 'True') {
     throw new DataError(
       `${name}: the array is stored in Fortran (column-major) order, which is not supported; ` +
         'save it in C order, e.g. np.save(path, np.ascontiguousarray(a))',
     );
   }
-  const shape = shapeM[1]
+  const dimsText = shapeM[1]
     .split(',')
     .map((s) => s.trim().replace(/L$/, ''))
-    .filter((s) => s !== '')
-    .map(Number);
-  if (shape.some((d) => !Number.isInteger(d) || d < 0)) throw new DataError(`${name}: bad shape (${shapeM[1]}) in the .npy header`);
+    .filter((s) => s !== '');
+  if (dimsText.length > MAX_NPY_RANK || dimsText.some((d) => !/^\d{1,16}$/.test(d))) {
+    throw new DataError(`${name}: bad shape (${shownText(shapeM[1])}) in the .npy header`);
+  }
+  const shape = dimsText.map(Number);
 
   const descr = descrM[1];
   const dt = /^([<>|=])([fiub])(\d+)$/.exec(descr);
   const supported = ['f4', 'f8', 'i1', 'i2', 'i4', 'i8', 'u1', 'u2', 'u4', 'u8', 'b1'];
   if (!dt || !supported.includes(dt[2] + dt[3])) {
     throw new DataError(
-      `${name}: dtype '${descr}' is not supported (expected one of <f4, <f8, |u1, |i1, <i2, <u2, <i4, <u4, <i8, <u8, |b1)`,
+      `${name}: dtype '${shownText(descr)}' is not supported (expected one of <f4, <f8, |u1, |i1, <i2, <u2, <i4, <u4, <i8, <u8, |b1)`,
     );
   }
-  const kind = dt[2];
-  const size = Number(dt[3]);
-  const little = dt[1] !== '>';
-  const count = shape.reduce((a, b) => a * b, 1);
-  const dataStart = start + headerLen;
-  const needed = count * size;
-  if (buf.length - dataStart < needed) {
-    throw new DataError(
-      `${name}: .npy data is truncated: shape (${shape.join(', ')}) of ${descr} needs ${needed} bytes, found ${buf.length - dataStart}`,
-    );
+  return { descr, shape, kind: dt[2], size: Number(dt[3]), little: dt[1] !== '>', major, minor, dataStart: start + headerLen };
+}
+
+function shownText(s: string): string {
+  return s.length > 200 ? s.slice(0, 200) + '…' : s;
+}
+
+function shownHeader(header: string): string {
+  return JSON.stringify(shownText(header.trim()));
+}
+
+/** Values per row (the product of the axes after the first) and the rows read. */
+function extent(h: NpyHeader, limit: number | undefined): { rows: number; perRow: number; total: number } {
+  const fileRows = h.shape.length ? h.shape[0] : 1;
+  const perRow = h.shape.slice(1).reduce((a, b) => a * b, 1);
+  const rows = limit === undefined ? fileRows : Math.min(fileRows, Math.max(0, limit));
+  return { rows, perRow, total: fileRows * perRow };
+}
+
+function describeSize(h: NpyHeader, bytes: number): string {
+  return `shape (${h.shape.join(', ')}) of ${h.descr} needs ${bytes} bytes`;
+}
+
+/** The array from its header and data bytes (at least the rows read). */
+function finish(h: NpyHeader, data: Uint8Array, rows: number, perRow: number, fileRows: number, name: string): NpyArray {
+  const count = rows * perRow;
+  const bytes = new Uint8Array(count * h.size); // a fresh, aligned copy
+  bytes.set(data.subarray(0, count * h.size));
+  const shape = h.shape.length ? [rows, ...h.shape.slice(1)] : [];
+  const values = decode(h.kind, h.size, h.little, bytes, count);
+  if (values instanceof Float32Array || values instanceof Float64Array) {
+    if (h.kind === 'f') checkFinite(values, shape.length ? shape : [1], name);
   }
-  // Copy into a fresh, aligned buffer.
-  const bytes = new Uint8Array(needed);
-  bytes.set(buf.subarray(dataStart, dataStart + needed));
-  return { descr, shape, data: decode(kind, size, little, bytes, count), version: [major, minor] };
+  const out: NpyArray = { descr: h.descr, shape, data: values, version: [h.major, h.minor] };
+  if (shape.length && rows !== fileRows) out.fileRows = fileRows;
+  return out;
+}
+
+/**
+ * Parses a .npy file held in memory (format versions 1, 2 and 3; gzip-compressed is fine).
+ * Supports little- and big-endian f4, f8, i1, i2, i4, i8, u1, u2, u4, u8 and b1, C order.
+ * `limit` keeps only the first rows (the first axis); a gzip stream is then only decompressed
+ * that far. A malformed file is a DataError naming `name`: a header longer than 1 MiB, a shape
+ * that does not match the data's length, or a float value that is NaN, infinite or beyond the
+ * 32-bit float range.
+ */
+export function parseNpy(buf: Uint8Array, name = '.npy data', options: { limit?: number } = {}): NpyArray {
+  if (isGzip(buf)) return parseGzippedNpy(buf, name, options.limit);
+  const h = parseHeader(buf, name);
+  const { rows, perRow, total } = extent(h, options.limit);
+  const needed = total * h.size;
+  const have = buf.length - h.dataStart;
+  if (have < needed) throw new DataError(`${name}: .npy data is truncated: ${describeSize(h, needed)}, found ${have}`);
+  if (have > needed) throw new DataError(`${name}: .npy file does not match its header: ${describeSize(h, needed)}, found ${have}`);
+  return finish(h, buf.subarray(h.dataStart), rows, perRow, h.shape.length ? h.shape[0] : 1, name);
+}
+
+function parseGzippedNpy(gz: Uint8Array, name: string, limit: number | undefined): NpyArray {
+  let head = gunzipAtLeast(gz, 12, name);
+  const p = preamble(head, name);
+  if (head.length < p.start + p.headerLen) head = gunzipAtLeast(gz, p.start + p.headerLen, name);
+  const h = parseHeader(head, name);
+  const { rows, perRow, total } = extent(h, limit);
+  const fileRows = h.shape.length ? h.shape[0] : 1;
+  const expected = h.dataStart + total * h.size;
+  if (expected > gz.length * MAX_GZIP_RATIO + 1024) {
+    throw new DataError(`${name}: ${describeSize(h, total * h.size)}, more than a gzip file of ${gz.length} bytes can hold`);
+  }
+  let buf: Buffer;
+  if (rows === fileRows) {
+    buf = gunzipExactly(gz, expected, name, `its .npy header declares (${describeSize(h, total * h.size)})`);
+  } else {
+    const needed = h.dataStart + rows * perRow * h.size;
+    buf = head.length >= needed ? head : gunzipAtLeast(gz, needed, name);
+  }
+  const needed = h.dataStart + rows * perRow * h.size;
+  if (buf.length < needed) {
+    throw new DataError(`${name}: .npy data is truncated: ${describeSize(h, total * h.size)}, found ${buf.length - h.dataStart}`);
+  }
+  return finish(h, buf.subarray(h.dataStart), rows, perRow, fileRows, name);
 }
 
 function decode(kind: string, size: number, little: boolean, bytes: Uint8Array, count: number): NumericArray {
@@ -157,10 +239,9 @@ function decode(kind: string, size: number, little: boolean, bytes: Uint8Array, 
   }
 }
 
-/** Reads a .npy file (see parseNpy). */
-export function readNpy(file: string): NpyArray {
-  if (!fs.existsSync(file)) throw new ConfigError(`file not found: ${file}`);
-  return parseNpy(readBytes(file), file);
+/** Reads a .npy file (see parseNpy); it must be a regular file. `limit` keeps only the first rows. */
+export function readNpy(file: string, options: { limit?: number } = {}): NpyArray {
+  return parseNpy(readRegular(file), file, options);
 }
 
 function dtypeOf(data: ArrayLike<number>): NpyWriteDtype {
