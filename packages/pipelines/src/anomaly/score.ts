@@ -5,7 +5,9 @@ import * as tf from '@tensorflow/tfjs-core';
 import {
   buildModel,
   CheckpointError,
+  checkCheckpointPlugins,
   loadCheckpoint,
+  readCheckpointManifest,
   readCheckpointMetadata,
   Rng,
   ScoreMethod,
@@ -32,20 +34,43 @@ export interface ScoreArgs {
   batchSize?: number;
 }
 
-/** Rebuilds the model a checkpoint was saved from and loads its weights. */
+/**
+ * Rebuilds the model a checkpoint was saved from and loads its weights. Before any plugin code is
+ * loaded, model.json is checked (format, version, weights files inside the checkpoint folder and
+ * of exactly the size their weights need) and so are the plugins it names (built-in, or installed
+ * npm packages resolved from the working directory).
+ */
 export async function loadModelFromCheckpoint(dir: string): Promise<VAE> {
+  const file = path.join(dir, 'model.json');
   const meta = readCheckpointMetadata(dir);
-  if (!meta.config || !Array.isArray(meta.dataShape)) throw new CheckpointError(`${path.join(dir, 'model.json')}: not a vaekit training checkpoint (no config or data shape)`);
-  const config = validateConfig(meta.config, { file: path.join(dir, 'model.json') });
+  if (!meta.config || !Array.isArray(meta.dataShape)) throw new CheckpointError(`${file}: not a vaekit training checkpoint (no config or data shape)`);
+  const manifest = readCheckpointManifest(dir);
+  const shape: unknown[] = meta.dataShape;
+  if (shape.length < 1 || shape.length > 4 || !shape.every((d) => Number.isSafeInteger(d) && (d as number) >= 1) || shape.reduce((p: number, d) => p * (d as number), 1) > 2 ** 24) {
+    throw new CheckpointError(`${file}: dataShape must list 1 to 4 positive integers of at most ${2 ** 24} values in all, found ${JSON.stringify(shape).slice(0, 80)}`);
+  }
+  const range = meta.dataRange ?? [0, 1];
+  if (!Array.isArray(range) || range.length !== 2 || !range.every((v) => Number.isFinite(v))) {
+    throw new CheckpointError(`${file}: dataRange must be two finite numbers [min, max]`);
+  }
+  const registry = builtInRegistry();
+  checkCheckpointPlugins(manifest, meta.config, registry);
+  const config = validateConfig(meta.config, { file });
   await selectBackend(config.train.backend);
-  const [min, max] = meta.dataRange ?? [0, 1];
-  const model = await buildModel(config.model, { shape: meta.dataShape, min, max }, {
-    registry: builtInRegistry(),
+  const [min, max] = range as number[];
+  const model = await buildModel(config.model, { shape: shape as number[], min, max }, {
+    registry,
     validateOptions,
+    file,
     baseDir: dir,
     seed: config.train.seed,
   });
-  await loadCheckpoint(dir, model);
+  try {
+    await loadCheckpoint(dir, model, manifest);
+  } catch (e) {
+    tf.dispose(model.weights());
+    throw e;
+  }
   return model;
 }
 
