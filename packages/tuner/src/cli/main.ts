@@ -36,7 +36,46 @@ commands:
 options common to all commands:
   --help     show this text
   --version  print the version
+
+plugins load only from installed npm packages (use: "package#export"), found from the working
+directory; train, search, score and anomaly also take --allow-plugin-path PATH (repeatable) to
+load plugin files given by their path (use: "./plugins/enc.js#enc") from that file or folder
 `;
+
+/** The commands that load plugins, and so take --allow-plugin-path. */
+const PLUGIN_COMMANDS = ['train', 'search', 'score', 'anomaly'];
+/** How a search hands the plugin paths its command line allowed to its worker processes. */
+const WORKER_PLUGIN_PATHS = 'VAEKIT_WORKER_ALLOWED_PLUGIN_PATHS';
+
+/**
+ * Takes `--allow-plugin-path PATH` out of a plugin command's arguments and allows plugin files
+ * there. Only the command line allows them (never a config or a checkpoint); a search passes them
+ * on to its worker processes.
+ */
+async function allowPluginPathFlags(command: string, rest: string[]): Promise<string[]> {
+  if (!PLUGIN_COMMANDS.includes(command)) return rest;
+  const paths: string[] = [];
+  const kept: string[] = [];
+  for (let i = 0; i < rest.length; i++) {
+    const a = rest[i];
+    if (a === '--allow-plugin-path') {
+      if (i + 1 >= rest.length) throw new UsageError(`vaekit ${command}: --allow-plugin-path needs a value`);
+      paths.push(rest[++i]);
+    } else if (a.startsWith('--allow-plugin-path=')) paths.push(a.slice('--allow-plugin-path='.length));
+    else kept.push(a);
+  }
+  if (command === 'search' && kept.includes('--worker') && process.env[WORKER_PLUGIN_PATHS]) {
+    paths.push(...(JSON.parse(process.env[WORKER_PLUGIN_PATHS]!) as string[]));
+  }
+  delete process.env[WORKER_PLUGIN_PATHS];
+  if (paths.length) {
+    if (paths.some((p) => p === '')) throw new UsageError(`vaekit ${command}: --allow-plugin-path needs a file or folder`);
+    const { allowPluginPaths, allowedPluginPaths } = await import('@vaekit/core');
+    allowPluginPaths(paths);
+    if (command === 'search') process.env[WORKER_PLUGIN_PATHS] = JSON.stringify(allowedPluginPaths());
+  }
+  return kept;
+}
 
 async function train(argv: string[]): Promise<void> {
   const a = parseArgs(argv, { values: ['config', 'out'], repeatable: ['set'], booleans: ['json'] }, 'train');
@@ -235,12 +274,14 @@ async function dashboard(argv: string[]): Promise<void> {
 }
 
 export async function main(argv: string[]): Promise<number> {
-  const [command, ...rest] = argv;
+  const [command, ...args] = argv;
+  let rest = args;
   try {
     if (!command || command === '--help' || command === 'help' || rest.includes('--help')) {
       process.stdout.write(USAGE);
       return command ? 0 : 2;
     }
+    rest = await allowPluginPathFlags(command, rest);
     if (command === '--version') {
       const pkg = JSON.parse(fs.readFileSync(path.join(__dirname, '..', '..', 'package.json'), 'utf8'));
       process.stdout.write(pkg.version + '\n');
