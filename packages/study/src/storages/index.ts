@@ -48,16 +48,26 @@ export function parseStorageUrl(url: string | undefined, defaults: { defaultSqli
   throw configError(`storage URL "${redactStorageUrl(url ?? '')}" is not one vaekit knows (accepted: ${STORAGE_URL_FORMS})`);
 }
 
-/** Opens the storage a URL names (see parseStorageUrl); a PostgreSQL one is connected and its schema created. */
-export async function openStorage(url: string | undefined, defaults: { defaultSqlitePath: string }): Promise<VaekitStorage> {
+/** How `openStorage` opens a storage. */
+export interface OpenStorageOptions {
+  /**
+   * For commands that only read (`vaekit studies`, `trials`, `report`, `dashboard`): the storage
+   * must exist, and nothing is written to it (a SQLite file is neither created nor migrated and no
+   * side file is made; a PostgreSQL database gets no DDL and runs read-only transactions).
+   */
+  readOnly?: boolean;
+}
+
+/** Opens the storage a URL names (see parseStorageUrl); a PostgreSQL one is connected and, unless read-only, its schema created. */
+export async function openStorage(url: string | undefined, defaults: { defaultSqlitePath: string }, o: OpenStorageOptions = {}): Promise<VaekitStorage> {
   const target = parseStorageUrl(url, defaults);
   switch (target.kind) {
     case 'memory':
       return new InMemoryStorage();
     case 'sqlite':
-      return new SqliteStorage(target.path);
+      return new SqliteStorage(target.path, { readOnly: o.readOnly });
     case 'postgres': {
-      const s = new PostgresStorage(target.url);
+      const s = new PostgresStorage(target.url, { readOnly: o.readOnly });
       try {
         return await s.open();
       } catch (e) {

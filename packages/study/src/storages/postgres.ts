@@ -11,13 +11,14 @@
  *
  * The tables are described in schema.ts.
  */
+import * as fs from 'fs';
 import type * as PG from 'pg';
 import type { Direction, Distribution, FrozenTrial, ParamValue, TrialState } from '../types';
 import { BaseStorage, type FinalState, type StudyRows } from './base';
 import { type CreateTrialOptions, frozenTrial, jsonText, loadDriver, StorageError, TrialNotRunningError } from './common';
 import { CLAIM_HOLDING_SQL, LIVE_SQL, refusesTrial, staleSql } from './rules';
 import { decodeIntermediate, encodeIntermediate, migrationsFrom, schemaDdl, SCHEMA_VERSION, secondsAgo } from './schema';
-import { redactStorageUrl } from './redact';
+import { redactSecrets, redactStorageUrl } from './redact';
 
 /** Serialises schema creation between processes opening a fresh database at once. */
 const SCHEMA_LOCK = 727_330_115;
@@ -56,6 +57,8 @@ interface TrialRow {
 export interface PostgresStorageOptions {
   /** Connections in this process's pool (default 4: each worker process runs few queries at once). */
   poolSize?: number;
+  /** Reads only: no DDL, and every transaction is read-only (see OpenStorageOptions). */
+  readOnly?: boolean;
 }
 
 /** PostgreSQL error codes worth retrying the whole transaction for. */
@@ -67,11 +70,25 @@ export class PostgresStorage extends BaseStorage {
   /** The URL without its password, for messages. */
   readonly where: string;
 
+  readonly readOnly: boolean;
+  /** The URL as given (with its password): only for connecting and for redacting messages. */
+  private readonly url: string;
+  /** Read-only: the database holds no vaekit tables (so no studies). */
+  private empty = false;
+
   constructor(url: string, o: PostgresStorageOptions = {}) {
     super();
     this.where = redact(url);
+    this.url = url;
+    this.readOnly = !!o.readOnly;
+    checkSslFiles(url, this.where);
     const pg = loadDriver<typeof PG>('pg', 'postgres:');
-    this.pool = new pg.Pool({ connectionString: url, max: o.poolSize ?? 4, application_name: 'vaekit' });
+    this.pool = new pg.Pool({
+      connectionString: url,
+      max: o.poolSize ?? 4,
+      application_name: 'vaekit',
+      ...(this.readOnly ? { options: '-c default_transaction_read_only=on' } : {}),
+    });
     // An idle connection dropped by the server must not crash the process; the next query reconnects.
     this.pool.on('error', () => undefined);
   }
@@ -96,6 +113,7 @@ export class PostgresStorage extends BaseStorage {
 
   async getStudy(name: string): Promise<{ id: number; name: string; direction: Direction; attrs: Record<string, unknown> } | undefined> {
     await this.ready();
+    if (this.empty) return undefined;
     const r = await this.pool!.query<{ id: number; name: string; direction: Direction; attrs: Record<string, unknown> }>(
       'SELECT id, name, direction, attrs FROM vaekit_studies WHERE name = $1',
       [name],
@@ -105,6 +123,7 @@ export class PostgresStorage extends BaseStorage {
 
   protected async studyRows(): Promise<StudyRows[]> {
     await this.ready();
+    if (this.empty) return [];
     return this.tx(async (c) => {
       const studies = (await c.query<{ id: number; name: string; direction: Direction }>('SELECT id, name, direction FROM vaekit_studies ORDER BY id')).rows;
       const counts = (await c.query<{ study_id: number; state: TrialState; n: string }>('SELECT study_id, state, COUNT(*) AS n FROM vaekit_trials GROUP BY study_id, state')).rows;
@@ -265,12 +284,29 @@ export class PostgresStorage extends BaseStorage {
   private ready(): Promise<void> {
     if (!this.pool) return Promise.reject(new StorageError(`${this.where}: storage is closed`));
     if (!this.schema) {
-      this.schema = this.createSchema().catch((e: Error) => {
+      this.schema = (this.readOnly ? this.checkSchema() : this.createSchema()).catch((e: Error) => {
         this.schema = undefined; // let a later call try again
-        throw new StorageError(`${this.where}: cannot open the study database: ${e.message}`);
+        if (e instanceof StorageError) throw new StorageError(redactSecrets(e.message, this.url), { exitCode: e.exitCode });
+        // The driver's message may repeat connection parameters: never their secrets.
+        throw new StorageError(`${this.where}: cannot open the study database: ${redactSecrets(e?.message ?? String(e), this.url)}`);
       });
     }
     return this.schema;
+  }
+
+  /** Read-only: checks the schema version without creating anything; a database without vaekit's tables holds no studies. */
+  private async checkSchema(): Promise<void> {
+    const c = await this.pool!.connect();
+    try {
+      const meta = await c.query<{ t: string | null }>("SELECT to_regclass('vaekit_meta')::text AS t");
+      this.empty = meta.rows[0].t === null;
+      if (this.empty) return;
+      const row = (await c.query<{ value: string }>("SELECT value FROM vaekit_meta WHERE key = 'schema_version'")).rows[0];
+      const todo = migrationsFrom(Number(row?.value ?? SCHEMA_VERSION), 'postgres');
+      if ('newer' in todo) throw new StorageError(`${this.where}: ${todo.newer}`, { exitCode: 2 });
+    } finally {
+      c.release();
+    }
   }
 
   private async createSchema(): Promise<void> {
@@ -295,7 +331,7 @@ export class PostgresStorage extends BaseStorage {
       const c = await this.pool.connect();
       let broken: Error | undefined;
       try {
-        await c.query(`BEGIN ISOLATION LEVEL ${mode}`);
+        await c.query(`BEGIN ISOLATION LEVEL ${mode}${this.readOnly && !mode.endsWith('READ ONLY') ? ' READ ONLY' : ''}`);
         const out = await fn(c);
         await c.query('COMMIT');
         return out;
@@ -353,4 +389,35 @@ function toTrial(r: TrialRow): FrozenTrial {
 /** postgres://user:secret@host/db → postgres://user:***@host/db (and secret query parameters). */
 export function redact(url: string): string {
   return redactStorageUrl(url);
+}
+
+/** The URL parameters naming files the driver reads (certificates and keys). */
+const SSL_FILE_PARAMS = ['sslcert', 'sslkey', 'sslrootcert', 'sslcrl'];
+
+/** Largest certificate or key file read (they are a few kB). */
+const SSL_FILE_MAX_BYTES = 1 << 20;
+
+/**
+ * The certificate and key files a URL names must be regular files of at most 1 MiB: the driver
+ * reads them whole, so a FIFO, a device or a huge file would hang it or fill the memory.
+ */
+function checkSslFiles(url: string, where: string): void {
+  let params: URLSearchParams;
+  try {
+    params = new URL(url).searchParams;
+  } catch {
+    return; // the driver reports an unparsable URL (without echoing it)
+  }
+  for (const key of SSL_FILE_PARAMS) {
+    const file = params.get(key);
+    if (file === null) continue;
+    let st: fs.Stats;
+    try {
+      st = fs.statSync(file);
+    } catch (e) {
+      throw new StorageError(`${where}: ${key}: cannot read ${file}: ${(e as NodeJS.ErrnoException).code ?? (e as Error).message}`, { exitCode: 2 });
+    }
+    if (!st.isFile()) throw new StorageError(`${where}: ${key}: ${file} is not a regular file (expected a PEM certificate or key)`, { exitCode: 2 });
+    if (st.size > SSL_FILE_MAX_BYTES) throw new StorageError(`${where}: ${key}: ${file} is ${st.size} bytes, more than a certificate or key holds (at most ${SSL_FILE_MAX_BYTES})`, { exitCode: 2 });
+  }
 }

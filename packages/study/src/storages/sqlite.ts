@@ -40,22 +40,50 @@ type SqliteDb = BetterSqlite3.Database;
 export interface SqliteStorageOptions {
   /** How long a process waits for another's write lock, in ms (default 10 000). */
   busyTimeoutMs?: number;
+  /**
+   * Opens an existing file for reading only (`vaekit studies`, `trials`, `report`, `dashboard`):
+   * nothing is ever written to the file or its folder (no schema, no migration, no WAL side
+   * files), so a database copied from someone else, in a folder the user cannot write, can be
+   * read. Every write method throws.
+   */
+  readOnly?: boolean;
 }
+
+/** SQLite's messages for a file that is not a readable SQLite database. */
+const CORRUPT = new Set(['SQLITE_NOTADB', 'SQLITE_CORRUPT', 'SQLITE_CORRUPT_INDEX', 'SQLITE_CORRUPT_SEQUENCE', 'SQLITE_CORRUPT_VTAB', 'SQLITE_CANTOPEN', 'SQLITE_IOERR_SHORT_READ']);
+
+/** The first 16 bytes of every SQLite 3 database. */
+const SQLITE_MAGIC = Buffer.from('SQLite format 3\0', 'latin1');
 
 export class SqliteStorage extends BaseStorage {
   readonly file: string;
+  readonly readOnly: boolean;
   private db?: SqliteDb;
   private readonly statements = new Map<string, BetterSqlite3.Statement>();
+  /** Read-only: the file's state when the open connection was made (a snapshot is re-read when it changes). */
+  private seen?: string;
+  private snapshot = false;
 
-  /** Opens (creating if needed, with its parent directories) the database file and its schema. */
+  /** Opens (creating if needed, with its parent directories) the database file and its schema; see `readOnly`. */
   constructor(file: string, o: SqliteStorageOptions = {}) {
     super();
     const memory = file === ':memory:' || file === '';
     this.file = memory ? file : path.resolve(file);
+    this.readOnly = !!o.readOnly && !memory;
+    if (this.readOnly) {
+      this.db = this.openReadOnly();
+      return;
+    }
+    if (!memory) checkDatabaseFile(this.file, false);
     if (!memory) fs.mkdirSync(path.dirname(this.file), { recursive: true });
     const Database = loadDriver<typeof BetterSqlite3>('better-sqlite3', 'sqlite:');
     const busy = o.busyTimeoutMs ?? 10_000;
-    const db = new Database(this.file, { timeout: busy });
+    let db: SqliteDb;
+    try {
+      db = new Database(this.file, { timeout: busy });
+    } catch (e) {
+      throw sqliteError(this.file, e);
+    }
     try {
       db.pragma(`busy_timeout = ${Math.floor(busy)}`);
       // Switching to WAL needs a moment alone with the file; another process opening it at the
@@ -63,28 +91,57 @@ export class SqliteStorage extends BaseStorage {
       retryBusy(() => db.pragma('journal_mode = WAL'), busy);
       db.pragma('synchronous = NORMAL');
       db.pragma('foreign_keys = ON');
-      retryBusy(
-        () =>
-          db
-            .transaction(() => {
-              db.exec(SCHEMA);
-              db.prepare('INSERT OR IGNORE INTO vaekit_meta (key, value) VALUES (?, ?)').run('schema_version', String(SCHEMA_VERSION));
-              const row = db.prepare("SELECT value FROM vaekit_meta WHERE key = 'schema_version'").get() as { value: string };
-              const todo = migrationsFrom(Number(row.value), 'sqlite');
-              if ('newer' in todo) throw new StorageError(`${this.file}: ${todo.newer}`);
-              if (Number(row.value) < SCHEMA_VERSION) {
-                for (const sql of todo) db.exec(sql);
-                db.prepare("UPDATE vaekit_meta SET value = ? WHERE key = 'schema_version'").run(String(SCHEMA_VERSION));
-              }
-            })
-            .immediate(),
-        busy,
-      );
+      retryBusy(() => db.transaction(() => createSchema(db, this.file)).immediate(), busy);
     } catch (e) {
       db.close();
-      throw e;
+      throw sqliteError(this.file, e);
     }
     this.db = db;
+  }
+
+  /**
+   * A read-only connection. A database in WAL mode whose writer is gone (no -wal file) would make
+   * even a read-only connection create its -wal and -shm files, so it is read from a snapshot of
+   * the file in memory instead, taken again when the file changes; while a writer is live (its
+   * -wal file exists) the connection reads through the writer's side files, creating none.
+   */
+  private openReadOnly(): SqliteDb {
+    const header = checkDatabaseFile(this.file, true);
+    const Database = loadDriver<typeof BetterSqlite3>('better-sqlite3', 'sqlite:');
+    const wal = header[18] === 2 || header[19] === 2;
+    const live = wal && fs.existsSync(`${this.file}-wal`) && fs.existsSync(`${this.file}-shm`);
+    this.seen = fileState(this.file);
+    let db: SqliteDb | undefined;
+    try {
+      if (live) {
+        db = new Database(this.file, { readonly: true, fileMustExist: true, timeout: 10_000 });
+        this.snapshot = false;
+        if (!hasCurrentSchema(db)) {
+          db.close();
+          db = undefined;
+        }
+      } else if (!wal) {
+        db = new Database(this.file, { readonly: true, fileMustExist: true, timeout: 10_000 });
+        this.snapshot = false;
+        if (!hasCurrentSchema(db)) {
+          db.close();
+          db = undefined;
+        }
+      }
+      if (!db) {
+        // In memory: the schema of an older (or empty) database is brought up to date there, never on disk.
+        const bytes = fs.readFileSync(this.file);
+        if (bytes.length >= 20 && wal) bytes[18] = bytes[19] = 1; // an in-memory copy cannot be in WAL mode
+        db = new Database(bytes);
+        this.snapshot = true;
+        db.transaction(() => createSchema(db!, this.file)).immediate();
+      }
+      db.prepare('SELECT COUNT(*) FROM vaekit_studies').get(); // reads the pages: a truncated file fails here
+      return db;
+    } catch (e) {
+      db?.close();
+      throw sqliteError(this.file, e);
+    }
   }
 
   protected async findOrCreateStudy(name: string, direction: Direction, attrs: Record<string, unknown>): Promise<{ id: number; direction: Direction }> {
@@ -99,7 +156,7 @@ export class SqliteStorage extends BaseStorage {
   }
 
   async getStudy(name: string): Promise<{ id: number; name: string; direction: Direction; attrs: Record<string, unknown> } | undefined> {
-    const row = this.q('SELECT id, name, direction, attrs FROM vaekit_studies WHERE name = ?').get(name) as
+    const row = this.read(() => this.q('SELECT id, name, direction, attrs FROM vaekit_studies WHERE name = ?').get(name)) as
       | { id: number; name: string; direction: Direction; attrs: string }
       | undefined;
     return row && { id: row.id, name: row.name, direction: row.direction, attrs: JSON.parse(row.attrs) };
@@ -290,6 +347,21 @@ export class SqliteStorage extends BaseStorage {
     return this.db;
   }
 
+  /** Read-only, before a read: a snapshot is taken again when the file changed. */
+  private refresh(): void {
+    if (!this.db || !this.readOnly || !this.changed()) return;
+    this.statements.clear();
+    this.db.close();
+    this.db = undefined;
+    this.db = this.openReadOnly();
+  }
+
+  /** Read-only: whether the file (or its -wal file) changed since the connection was made, when that connection cannot see it. */
+  private changed(): boolean {
+    if (!this.snapshot) return false;
+    return fileState(this.file) !== this.seen;
+  }
+
   private q(sql: string): BetterSqlite3.Statement {
     let s = this.statements.get(sql);
     if (!s) {
@@ -301,12 +373,22 @@ export class SqliteStorage extends BaseStorage {
 
   /** Runs fn in a BEGIN IMMEDIATE transaction: the write lock first, so no two processes interleave. */
   private write<T>(fn: () => T): T {
-    return this.conn().transaction(fn).immediate();
+    if (this.readOnly) throw new StorageError(`sqlite:${this.file}: opened read-only, it cannot be changed`);
+    try {
+      return this.conn().transaction(fn).immediate();
+    } catch (e) {
+      throw corruptError(this.file, e);
+    }
   }
 
   /** Runs fn in a read transaction: one consistent snapshot for several SELECTs. */
   private read<T>(fn: () => T): T {
-    return this.conn().transaction(fn).deferred();
+    try {
+      this.refresh();
+      return this.conn().transaction(fn).deferred();
+    } catch (e) {
+      throw corruptError(this.file, e);
+    }
   }
 
   private trialRef(studyId: number, trialNumber: number): { id: number; state: TrialState } {
@@ -366,4 +448,95 @@ function retryBusy<T>(fn: () => T, budgetMs: number): T {
       Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0, 20 + Math.random() * 30);
     }
   }
+}
+
+/** Creates the tables if missing and migrates an older schema, inside the caller's transaction. */
+function createSchema(db: SqliteDb, file: string): void {
+  db.exec(SCHEMA);
+  db.prepare('INSERT OR IGNORE INTO vaekit_meta (key, value) VALUES (?, ?)').run('schema_version', String(SCHEMA_VERSION));
+  const row = db.prepare("SELECT value FROM vaekit_meta WHERE key = 'schema_version'").get() as { value: string };
+  const todo = migrationsFrom(Number(row.value), 'sqlite');
+  if ('newer' in todo) throw new StorageError(`${file}: ${todo.newer}`, { exitCode: 2 });
+  if (Number(row.value) < SCHEMA_VERSION) {
+    for (const sql of todo) db.exec(sql);
+    db.prepare("UPDATE vaekit_meta SET value = ? WHERE key = 'schema_version'").run(String(SCHEMA_VERSION));
+  }
+}
+
+/** Whether a database holds this version's schema (so it can be read as it is). */
+function hasCurrentSchema(db: SqliteDb): boolean {
+  const meta = db.prepare("SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = 'vaekit_meta'").get();
+  if (!meta) return false;
+  const row = db.prepare("SELECT value FROM vaekit_meta WHERE key = 'schema_version'").get() as { value: string } | undefined;
+  if (row && Number(row.value) > SCHEMA_VERSION) throw new StorageError(`schema version ${row.value} is newer than this vaekit understands (${SCHEMA_VERSION}); upgrade vaekit`, { exitCode: 2 });
+  return !!row && Number(row.value) === SCHEMA_VERSION;
+}
+
+/** Size, modification time and inode of a file and of its -wal file: what changes when it is written. */
+function fileState(file: string): string {
+  const one = (f: string): string => {
+    try {
+      const st = fs.statSync(f);
+      return `${st.ino}:${st.size}:${st.mtimeMs}`;
+    } catch {
+      return '-';
+    }
+  };
+  return `${one(file)}|${one(`${file}-wal`)}`;
+}
+
+/**
+ * Checks that `file`, when it exists, is a regular file that starts like a SQLite database (an
+ * empty file is accepted for writing: SQLite makes it one); `mustExist` for read-only use.
+ * Returns the file's first 100 bytes (its header), empty when there is none.
+ */
+function checkDatabaseFile(file: string, mustExist: boolean): Buffer {
+  let st: fs.Stats;
+  try {
+    st = fs.statSync(file);
+  } catch (e) {
+    if (!mustExist && (e as NodeJS.ErrnoException).code === 'ENOENT') return Buffer.alloc(0);
+    throw new StorageError(`sqlite:${file}: cannot open the study database: ${(e as Error).message}`, { exitCode: 2 });
+  }
+  if (st.isDirectory()) throw new StorageError(`sqlite:${file}: is a folder, not a study database file`, { exitCode: 2 });
+  if (!st.isFile()) throw new StorageError(`sqlite:${file}: is not a regular file (a study database is a SQLite file)`, { exitCode: 2 });
+  if (st.size === 0) {
+    if (mustExist) throw new StorageError(`sqlite:${file}: is empty, not a SQLite study database`, { exitCode: 2 });
+    return Buffer.alloc(0);
+  }
+  const header = Buffer.alloc(100);
+  let fd: number | undefined;
+  try {
+    fd = fs.openSync(file, 'r');
+    const n = fs.readSync(fd, header, 0, 100, 0);
+    if (n < 100 || !header.subarray(0, 16).equals(SQLITE_MAGIC)) {
+      throw new StorageError(`sqlite:${file}: is not a SQLite database (its first bytes are not a SQLite header): expected a study database written by vaekit search`, { exitCode: 2 });
+    }
+  } catch (e) {
+    if (e instanceof StorageError) throw e;
+    throw new StorageError(`sqlite:${file}: cannot read the study database: ${(e as Error).message}`, { exitCode: 2 });
+  } finally {
+    if (fd !== undefined) fs.closeSync(fd);
+  }
+  return header;
+}
+
+/** An error of SQLite while opening a file, as a StorageError naming it (exit code 2 when the file is at fault). */
+function sqliteError(file: string, e: unknown): Error {
+  if (e instanceof StorageError) return e;
+  const code = (e as { code?: string }).code ?? '';
+  const message = (e as Error)?.message ?? String(e);
+  if (CORRUPT.has(code)) return new StorageError(`sqlite:${file}: is not a readable SQLite study database (SQLite: ${message})`, { exitCode: 2, cause: e });
+  if (code.startsWith('SQLITE_READONLY') || code.startsWith('SQLITE_PERM') || code === 'SQLITE_AUTH') {
+    return new StorageError(`sqlite:${file}: cannot write the study database (SQLite: ${message}); vaekit search needs write access to the file and its folder`, { exitCode: 2, cause: e });
+  }
+  if (code.startsWith('SQLITE_')) return new StorageError(`sqlite:${file}: ${message}`, { cause: e });
+  return e as Error;
+}
+
+/** A corrupt page met while reading or writing: a StorageError naming the file (exit code 2). */
+function corruptError(file: string, e: unknown): unknown {
+  const code = (e as { code?: string }).code ?? '';
+  if (CORRUPT.has(code)) return new StorageError(`sqlite:${file}: is not a readable SQLite study database (SQLite: ${(e as Error).message})`, { exitCode: 2, cause: e });
+  return e;
 }
