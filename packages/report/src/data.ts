@@ -5,7 +5,7 @@
  */
 import * as fs from 'fs';
 import * as path from 'path';
-import { rankTrials, VaekitError } from '@vaekit/study';
+import { rankTrials, redactStorageUrl, VaekitError } from '@vaekit/study';
 import type { Distribution, FrozenTrial } from '@vaekit/study';
 import { leadingCharts, trailingCharts } from './charts';
 import { IMPORTANCE_LIMITS, IMPORTANCE_METHOD, paramImportance } from './importance';
@@ -136,7 +136,7 @@ export function buildReportData(study: StudyInfo, trials: FrozenTrial[], options
       direction: study.direction,
       metric,
       config: typeof study.attrs.config === 'string' ? study.attrs.config : null,
-      storage: study.storage ?? null,
+      storage: study.storage === undefined || study.storage === null ? null : redactStorageUrl(study.storage),
     },
     generatedAt: new Date().toISOString(),
     counts,

@@ -20,7 +20,7 @@ export function vegaBundles(): { vega: string; vegaLite: string } {
   return bundles;
 }
 
-function head(title: string): string {
+function head(title: string, nonce?: string): string {
   return `<!DOCTYPE html>
 <html lang="en">
 <head>
@@ -28,8 +28,13 @@ function head(title: string): string {
 <meta name="viewport" content="width=device-width, initial-scale=1">
 <meta name="referrer" content="no-referrer">
 <title>${escapeHtml(title)}</title>
-<style>${CLIENT_CSS}</style>
+<style${nonceAttr(nonce)}>${CLIENT_CSS}</style>
 </head>`;
+}
+
+/** ` nonce="…"` for a script or style element when a nonce is given. */
+function nonceAttr(nonce: string | undefined): string {
+  return nonce ? ` nonce="${escapeHtml(nonce)}"` : '';
 }
 
 function metaLine(d: ReportData['study'], generatedAt: string): string {
@@ -64,20 +69,23 @@ window.vaekitRender(document.getElementById('app'), JSON.parse(document.getEleme
 `;
 }
 
-/** The dashboard's page of one study: the client polls /api/study/NAME every second and redraws when anything changed. */
-export function renderDashboardStudyPage(name: string): string {
-  return `${head(`vaekit study ${name}`)}
+/**
+ * The dashboard's page of one study: the client polls /api/study/NAME every second and redraws when anything changed.
+ * `nonce`: the Content-Security-Policy nonce its scripts and style carry.
+ */
+export function renderDashboardStudyPage(name: string, nonce?: string): string {
+  return `${head(`vaekit study ${name}`, nonce)}
 <body>
 <header>
 <h1>Study ${escapeHtml(name)}</h1>
 <div class="meta"><a href="/">all studies</a> · <span class="status" id="status">loading…</span></div>
 </header>
 <main id="app"></main>
-<script src="/assets/vega.min.js"></script>
-<script src="/assets/vega-lite.min.js"></script>
-<script src="/assets/client.js"></script>
+<script${nonceAttr(nonce)} src="/assets/vega.min.js"></script>
+<script${nonceAttr(nonce)} src="/assets/vega-lite.min.js"></script>
+<script${nonceAttr(nonce)} src="/assets/client.js"></script>
 <script type="application/json" id="vaekit-study">${jsonForScript(name)}</script>
-<script>
+<script${nonceAttr(nonce)}>
 window.vaekitLiveStudy(JSON.parse(document.getElementById('vaekit-study').textContent), document.getElementById('app'), document.getElementById('status'));
 </script>
 </body>
@@ -99,9 +107,12 @@ function studyRows(studies: StudyListItem[]): string {
     .join('\n');
 }
 
-/** The dashboard's index: the studies in the storage, refreshed every 2 s by the client (the rows are built with textContent). */
-export function renderDashboardIndex(studies: StudyListItem[], storage: string): string {
-  return `${head('vaekit studies')}
+/**
+ * The dashboard's index: the studies in the storage, refreshed every 2 s by the client (the rows are built with textContent).
+ * `storage` is shown as given: pass it without secrets (redactStorageUrl). `nonce`: see renderDashboardStudyPage.
+ */
+export function renderDashboardIndex(studies: StudyListItem[], storage: string, nonce?: string): string {
+  return `${head('vaekit studies', nonce)}
 <body>
 <header>
 <h1>vaekit studies</h1>
@@ -117,8 +128,8 @@ ${studyRows(studies)}
 </table>
 </section>
 </main>
-<script src="/assets/client.js"></script>
-<script>
+<script${nonceAttr(nonce)} src="/assets/client.js"></script>
+<script${nonceAttr(nonce)}>
 window.vaekitLiveIndex(document.getElementById('rows'), document.getElementById('status'));
 </script>
 </body>

@@ -7,7 +7,7 @@
 import * as fs from 'fs';
 import * as path from 'path';
 import { UsageError } from '@vaekit/study';
-import { openStorage, parseStorageUrl } from '@vaekit/study';
+import { openStorage, parseStorageUrl, printable, redactStorageUrl } from '@vaekit/study';
 import type { VaekitStorage } from '@vaekit/study';
 import type { FrozenTrial } from '@vaekit/study';
 import { buildReportData, ReportDataOptions } from './data';
@@ -31,13 +31,16 @@ export type { Dashboard, DashboardOptions } from './dashboard';
 /** The storage `vaekit studies` uses when none is given. */
 export const DEFAULT_STORAGE = `sqlite:${path.join('out', 'studies.db')}`;
 
-/** Opens the storage of a read-only command; a SQLite file that does not exist is a user error (exit 2), not a new empty file. */
+/**
+ * Opens the storage of a read-only command, read-only (nothing is written to it: see OpenStorageOptions);
+ * a SQLite file that does not exist is a user error (exit 2), not a new empty file.
+ */
 export async function openExistingStorage(url: string, command: string): Promise<VaekitStorage> {
   const target = parseStorageUrl(url, { defaultSqlitePath: path.join('out', 'studies.db') });
   if (target.kind === 'sqlite' && target.path !== ':memory:' && !fs.existsSync(target.path)) {
-    throw new UsageError(`vaekit ${command}: no study storage at ${url} (${target.path} does not exist; run vaekit search first, or pass --storage URL)`);
+    throw new UsageError(`vaekit ${command}: no study storage at ${printable(url)} (${printable(target.path)} does not exist; run vaekit search first, or pass --storage URL)`);
   }
-  return openStorage(url, { defaultSqlitePath: path.join('out', 'studies.db') });
+  return openStorage(url, { defaultSqlitePath: path.join('out', 'studies.db') }, { readOnly: true });
 }
 
 /** Reads one study's info and trials from a storage for a report, or throws a user error naming the study and the storage. */
@@ -46,10 +49,10 @@ export async function readStudyForReport(storage: VaekitStorage, name: string, u
   if (!st) {
     const names = (await storage.listStudies()).map((s) => s.name);
     throw new UsageError(
-      `vaekit ${command}: no study "${name}" in storage ${url}` + (names.length ? ` (it holds: ${names.slice(0, 20).join(', ')}${names.length > 20 ? ', …' : ''})` : ' (it holds no studies)'),
+      `vaekit ${command}: no study "${printable(name)}" in storage ${printable(redactStorageUrl(url))}` + (names.length ? ` (it holds: ${names.slice(0, 20).map(printable).join(', ')}${names.length > 20 ? ', …' : ''})` : ' (it holds no studies)'),
     );
   }
-  return { info: { name: st.name, direction: st.direction, attrs: st.attrs ?? {}, storage: url }, trials: await storage.getTrials(st.id) };
+  return { info: { name: st.name, direction: st.direction, attrs: st.attrs ?? {}, storage: redactStorageUrl(url) }, trials: await storage.getTrials(st.id) };
 }
 
 /** A file name made from a study name (the storage allows any string). */

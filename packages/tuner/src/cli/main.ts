@@ -199,37 +199,8 @@ async function anomaly(argv: string[]): Promise<void> {
 
 async function listing(command: 'studies' | 'trials', argv: string[]): Promise<void> {
   const a = parseArgs(argv, { values: ['storage', 'study'], booleans: ['json'] }, command);
-  const { openStorage } = await import('@vaekit/study');
-  const url = String(a.flags.storage ?? `sqlite:${path.join('out', 'studies.db')}`);
-  if (url.startsWith('sqlite:') && !fs.existsSync(url.replace(/^sqlite:(\/\/)?/, ''))) {
-    throw new UsageError(`vaekit ${command}: no study storage at ${url} (run vaekit search first, or pass --storage URL)`);
-  }
-  const storage = await openStorage(url, { defaultSqlitePath: path.join('out', 'studies.db') });
-  try {
-    if (command === 'studies') {
-      const list = await storage.listStudies();
-      if (a.flags.json) return void process.stdout.write(JSON.stringify(list) + '\n');
-      for (const st of list) {
-        const c = st.counts;
-        process.stdout.write(
-          `${st.name}  ${st.direction}  complete ${c.COMPLETE ?? 0}  pruned ${c.PRUNED ?? 0}  running ${c.RUNNING ?? 0}  failed ${c.FAIL ?? 0}` +
-            (st.best ? `  best: trial ${st.best.number} = ${st.best.value}` : '') + '\n',
-        );
-      }
-      if (!list.length) process.stdout.write(`no studies in ${url}\n`);
-      return;
-    }
-    if (!a.flags.study) throw new UsageError('vaekit trials: --study NAME is required');
-    const st = await storage.getStudy(String(a.flags.study));
-    if (!st) throw new UsageError(`vaekit trials: no study "${a.flags.study}" in ${url} (vaekit studies --storage ${url} lists them)`);
-    const trials = await storage.getTrials(st.id);
-    if (a.flags.json) return void process.stdout.write(JSON.stringify(trials) + '\n');
-    for (const t of trials) {
-      process.stdout.write(`${t.number}\t${t.state}\t${t.value ?? ''}\t${JSON.stringify(t.params)}${t.error ? '\t' + t.error : ''}\n`);
-    }
-  } finally {
-    await storage.close();
-  }
+  const { runListing } = await import('./listing');
+  await runListing(command, a.flags);
 }
 
 async function report(argv: string[]): Promise<void> {
@@ -260,7 +231,8 @@ async function dashboard(argv: string[]): Promise<void> {
     }
     throw e;
   }
-  process.stdout.write(`vaekit dashboard: ${d.url} (storage ${url}; Ctrl-C to stop)\n`);
+  const { redactStorageUrl } = await import('@vaekit/study');
+  process.stdout.write(`vaekit dashboard: ${d.url} (storage ${redactStorageUrl(url)}; Ctrl-C to stop)\n`);
   const dash = d;
   await new Promise<void>((resolve) => {
     const stop = () => {

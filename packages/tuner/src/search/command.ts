@@ -5,7 +5,7 @@ import * as path from 'path';
 import { stringify } from 'yaml';
 import { backendLabel, ConfigError, selectBackend, setPath } from '@vaekit/core';
 import { loadConfigFile } from '../config';
-import { createStudy, Study, VaekitError } from '@vaekit/study';
+import { createStudy, redactStorageUrl, Study, VaekitError } from '@vaekit/study';
 import type { FrozenTrial, ParamValue } from '@vaekit/study';
 import { gridSize, parseSearchConfig, SearchSpec } from './spec';
 import { vaeObjective } from './objective';
@@ -116,7 +116,7 @@ export async function runSearch(a: SearchArgs): Promise<SearchSummary | undefine
   const study = await openStudy(r).open();
   const already = study.trials.filter((t) => t.state === 'COMPLETE' || t.state === 'PRUNED').length;
   log.write(
-    `vaekit: study ${s.name} (${s.sampler.name} sampler, ${s.pruner.name} pruner, ${s.direction} ${s.metric}) in ${r.storage}: ` +
+    `vaekit: study ${s.name} (${s.sampler.name} sampler, ${s.pruner.name} pruner, ${s.direction} ${s.metric}) in ${redactStorageUrl(r.storage)}: ` +
       `${already} of ${r.trials} trials finished, ${r.workers} worker${r.workers > 1 ? 's' : ''}\n`,
   );
   const onEnd = async (t: FrozenTrial) => {
@@ -198,7 +198,7 @@ function writeSummary(r: ReturnType<typeof resolve>, study: Study): SearchSummar
     metric: s.metric,
     direction: s.direction,
     sampler: s.sampler.name,
-    storage: r.storage,
+    storage: redactStorageUrl(r.storage),
     best: best ? { number: best.number, value: best.value!, params: best.params } : null,
     trials: study.trials.map((t) => ({
       number: t.number,
@@ -227,7 +227,7 @@ function writeSummary(r: ReturnType<typeof resolve>, study: Study): SearchSummar
 function writeStudyReport(r: ReturnType<typeof resolve>, study: Study, log: NodeJS.WritableStream): string | undefined {
   try {
     const s = r.spec.study;
-    const info = { name: s.name, direction: s.direction, attrs: { metric: s.metric, config: r.file }, storage: r.storage };
+    const info = { name: s.name, direction: s.direction, attrs: { metric: s.metric, config: r.file }, storage: redactStorageUrl(r.storage) };
     return writeReportFile(path.join(r.studyDir, 'report.html'), info, study.trials, { sections: vaeReportSections() }).file;
   } catch (e) {
     log.write(`vaekit: could not write the report: ${(e as Error)?.message ?? String(e)}\n`);

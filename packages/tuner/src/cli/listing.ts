@@ -1,0 +1,52 @@
+/**
+ * `vaekit studies` and `vaekit trials`: what a study storage holds, read without writing to it.
+ * Stored strings (study and parameter names, values, error messages) come from whoever wrote the
+ * database, so they are printed with their control characters made visible, and the storage URL
+ * is shown without its password.
+ */
+import * as fs from 'fs';
+import * as path from 'path';
+import { openStorage, parseStorageUrl, printable, redactStorageUrl, UsageError } from '@vaekit/study';
+
+/** JSON text whose strings show control characters, bidi controls and separators as \uNNNN escapes (JSON.stringify leaves C1 and bidi controls raw). */
+export function printableJson(value: unknown): string {
+  // eslint-disable-next-line no-control-regex
+  return JSON.stringify(value).replace(/[\u007f-\u009f\u061c\u200b-\u200f\u2028-\u202e\u2060-\u2069\ufeff\ufff9-\ufffb]/g, (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`);
+}
+
+export async function runListing(command: 'studies' | 'trials', flags: { storage?: unknown; study?: unknown; json?: unknown }): Promise<void> {
+  const defaultSqlitePath = path.join('out', 'studies.db');
+  const url = String(flags.storage ?? `sqlite:${defaultSqlitePath}`);
+  const shown = redactStorageUrl(url);
+  const target = parseStorageUrl(url, { defaultSqlitePath });
+  if (target.kind === 'sqlite' && target.path !== ':memory:' && !fs.existsSync(target.path)) {
+    throw new UsageError(`vaekit ${command}: no study storage at ${printable(shown)} (run vaekit search first, or pass --storage URL)`);
+  }
+  const storage = await openStorage(url, { defaultSqlitePath }, { readOnly: true });
+  try {
+    if (command === 'studies') {
+      const list = await storage.listStudies();
+      if (flags.json) return void process.stdout.write(printableJson(list) + '\n');
+      for (const st of list) {
+        const c = st.counts;
+        process.stdout.write(
+          `${printable(st.name)}  ${printable(st.direction)}  complete ${c.COMPLETE ?? 0}  pruned ${c.PRUNED ?? 0}  running ${c.RUNNING ?? 0}  failed ${c.FAIL ?? 0}` +
+            (st.best ? `  best: trial ${st.best.number} = ${st.best.value}` : '') +
+            '\n',
+        );
+      }
+      if (!list.length) process.stdout.write(`no studies in ${printable(shown)}\n`);
+      return;
+    }
+    if (!flags.study) throw new UsageError('vaekit trials: --study NAME is required');
+    const st = await storage.getStudy(String(flags.study));
+    if (!st) throw new UsageError(`vaekit trials: no study "${printable(String(flags.study))}" in ${printable(shown)} (vaekit studies --storage ${printable(shown)} lists them)`);
+    const trials = await storage.getTrials(st.id);
+    if (flags.json) return void process.stdout.write(printableJson(trials) + '\n');
+    for (const t of trials) {
+      process.stdout.write(`${t.number}\t${t.state}\t${t.value ?? ''}\t${printable(JSON.stringify(t.params))}${t.error ? '\t' + printable(t.error) : ''}\n`);
+    }
+  } finally {
+    await storage.close();
+  }
+}
