@@ -16,8 +16,60 @@ export function onBackendSelected(hook: (name: string) => void | Promise<void>):
 // plain wasm kernels.
 onBackendSelected((name) => {
   registerGenericKernels(name);
-  if (name === 'wasm' && wasmKernelsInstalled() === 'none') installWasmKernels(loadNative().kernels);
+  if (name === 'wasm' && wasmKernelsInstalled() === 'none') {
+    installWasmKernels(loadNative().kernels);
+    announceNativeKernels();
+  }
 });
+
+const nativeTurnedOff = () => ['0', 'false', 'off'].includes(process.env.VAEKIT_NATIVE ?? '');
+
+/**
+ * One line saying that the native kernels are not in use, why, and what to run to get them; ''
+ * when they are in use or VAEKIT_NATIVE=0 turned them off (a choice, not a fault). Printed once
+ * when the wasm backend is chosen (the only one they serve).
+ */
+export function nativeKernelsNotice(): string {
+  if (nativeTurnedOff()) return '';
+  const { kernels, reason } = loadNative();
+  if (kernels) return '';
+  const slower = 'vaekit runs on the plain WebAssembly kernels, 2 to 3 times slower';
+  const silence = 'set VAEKIT_NATIVE=0 to choose them without this notice';
+  if (/AVX2/.test(reason)) return `vaekit: native kernels unavailable: ${reason}; ${slower} (${silence})`;
+  const allow = 'a project of your own must allow its install script: "allowScripts": { "@vaekit/native": true } in package.json';
+  const fix = reason.startsWith('@vaekit/native is not installed')
+    ? `Install them with \`npm install @vaekit/native\` (${allow})`
+    : `Build them with \`npm rebuild @vaekit/native\` (it needs python3, make and a C++ compiler; ${allow})`;
+  const why = reason.startsWith('@vaekit/native') ? reason : `@vaekit/native was ${reason}`;
+  return `vaekit: native kernels unavailable: ${why}; ${slower}. ${fix}, or ${silence}`;
+}
+
+let announced = false;
+
+/** Prints nativeKernelsNotice() on stderr, once per process. */
+export function announceNativeKernels(stream: NodeJS.WritableStream = process.stderr): void {
+  if (announced) return;
+  const line = nativeKernelsNotice();
+  if (!line) return;
+  announced = true;
+  stream.write(line + '\n');
+}
+
+/**
+ * True when `choice` will most likely run on wasm: `wasm`, or `auto` without an installed
+ * @tensorflow/tfjs-node (looked up, not loaded). For telling, before worker processes choose
+ * their backend, whether the native kernels matter.
+ */
+export function wasmExpected(choice: BackendChoice): boolean {
+  if (choice === 'wasm') return true;
+  if (choice !== 'auto') return false;
+  try {
+    require.resolve('@tensorflow/tfjs-node');
+    return false;
+  } catch {
+    return true;
+  }
+}
 
 /**
  * The backend name with the kernels in use: "wasm+native" when the native SGEMM kernels are

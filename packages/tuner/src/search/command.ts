@@ -3,7 +3,7 @@ import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
 import { stringify } from 'yaml';
-import { backendLabel, ConfigError, selectBackend, setPath } from '@vaekit/core';
+import { announceNativeKernels, backendLabel, ConfigError, selectBackend, setPath, wasmExpected } from '@vaekit/core';
 import { loadConfigFile } from '../config';
 import { createStudy, redactStorageUrl, Study, VaekitError } from '@vaekit/study';
 import type { FrozenTrial, ParamValue } from '@vaekit/study';
@@ -11,6 +11,7 @@ import { gridSize, parseSearchConfig, SearchSpec } from './spec';
 import { vaeObjective } from './objective';
 import { checkSearchPlugins } from './preflight';
 import { failureOutcome, recordingFailures } from './failures';
+import { checkSqliteDriver } from './drivers';
 import { writeReportFile } from '@vaekit/report';
 import { vaeReportSections } from '@vaekit/pipelines';
 
@@ -53,6 +54,7 @@ function resolve(a: SearchArgs) {
   if (!/^[A-Za-z0-9_.-]+$/.test(s.name)) throw new ConfigError(`--study: a study name may hold letters, digits, _ . - only, found "${s.name}"`);
   const out = path.resolve(a.out ?? 'out');
   const storage = a.storage ?? s.storage ?? `sqlite:${path.join(out, 'studies.db')}`;
+  checkSqliteDriver(storage);
   const trials = a.trials ?? s.trials ?? (spec.grid ? gridSize(spec.grid) : 20);
   const workers = a.workers ?? s.workers ?? os.cpus().length;
   if (a.trials !== undefined && (!Number.isInteger(a.trials) || a.trials < 1)) throw new ConfigError(`--trials: expected an integer >= 1, found ${a.trials}`);
@@ -128,6 +130,8 @@ export async function runSearch(a: SearchArgs): Promise<SearchSummary | undefine
     log.write(`vaekit: backend ${backendLabel()}\n`);
     await study.optimize(objective, { ...optimizeOpts, workers: 1, onTrialEnd: onEnd });
   } else {
+    // The worker processes choose the backend; the one line about missing native kernels is said here.
+    if (wasmExpected(r.loaded.config.train.backend)) announceNativeKernels();
     await runWorkers(a, r.workers, onEnd, log);
   }
   await study.refresh();
@@ -178,7 +182,7 @@ async function runWorkers(a: SearchArgs, k: number, onEnd: (t: FrozenTrial) => P
           });
           c.stderr.on('data', (d) => (err += d));
           c.on('close', (code) => {
-            if (code) log.write(`vaekit: worker ${i + 1} exited with code ${code}: ${err.trim().split('\n').filter((l) => !l.startsWith('vaekit: backend')).join(' ').slice(0, 500)}\n`);
+            if (code) log.write(`vaekit: worker ${i + 1} exited with code ${code}: ${err.trim().split('\n').filter((l) => !l.startsWith('vaekit: backend') && !l.startsWith('vaekit: native kernels')).join(' ').slice(0, 500)}\n`);
             done(code ?? 1);
           });
         }),
