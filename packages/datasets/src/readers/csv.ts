@@ -121,7 +121,7 @@ function cellText(cell: string): string {
 export function parseDecimal(cell: string): number | { problem: string } {
   const c = cellText(cell);
   if (c === '') return { problem: 'empty cell, expected a number' };
-  const q = `'${shown(c)}'`;
+  const q = `'${c.length > 40 ? c.slice(0, 40) + '…' : c}'`;
   if (!DECIMAL.test(c)) {
     if (/^[+-]?(?:inf|infinity|nan)$/i.test(c)) return { problem: `${q} is not a finite number` };
     const loose = Number(c);
