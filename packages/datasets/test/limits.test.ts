@@ -60,6 +60,17 @@ describe('IDX: bounded decompression', () => {
     expect(ds.train.n + ds.test.n).toBe(100);
   });
 
+  it('refuses to decompress it all without a limit: far more than 200 times the compressed size', () => {
+    const t0 = Date.now();
+    const e = thrown(() => idx.create({ path: 'bomb-idx3-ubyte.gz' }, ctx));
+    expect(Date.now() - t0).toBeLessThan(2000);
+    expect(e).toBeInstanceOf(DataError);
+    expect(e.message).toMatch(
+      /^data\.path: .*bomb-idx3-ubyte\.gz: reading \[400000, 28, 28\] ubyte would decompress 314 MB from 0\.\d MB of gzip, more than 200 times its size; .*limit option/,
+    );
+    expect(thrown(() => idx.create({ path: 'bomb-idx3-ubyte.gz', limit: 300000 }, ctx)).message).toMatch(/reading \[300000, 28, 28\] ubyte would decompress/);
+  });
+
   it('refuses a gzip stream longer than its header declares, without decompressing it all', () => {
     fs.writeFileSync(file('liar.gz'), gzipZeros(idxHeader(0x08, [10, 28, 28]), 20e6));
     const t0 = Date.now();
@@ -143,6 +154,7 @@ describe('.npy: bounded and finite', () => {
     const ds = npy.create({ path: 'bomb.npy.gz', limit: 10 }, ctx);
     expect(ds.train.n + ds.test.n).toBe(10);
     const liar = gzipZeros(Buffer.from(text.replace('(100000, 784)', '(2, 784)'), 'latin1'), 20e6);
+    expect(thrown(() => readNpy(file('bomb.npy.gz'))).message).toMatch(/bomb\.npy\.gz: reading 100000 of 100000 rows of shape \(100000, 784\) would decompress 78 MB/);
     expect(thrown(() => parseNpy(liar, 'liar.npy.gz')).message).toMatch(/^liar\.npy\.gz: decompresses to more than the \d+ bytes its \.npy header declares/);
   });
 });

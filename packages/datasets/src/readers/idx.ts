@@ -1,7 +1,7 @@
 import * as fs from 'fs';
 import * as path from 'path';
 import { DataError } from '../errors';
-import { checkFinite, gunzipAtLeast, gunzipExactly, isGzip, MAX_GZIP_RATIO, openRegular, readAt } from './io';
+import { checkExpansion, checkFinite, gunzipAtLeast, gunzipExactly, isGzip, MAX_GZIP_RATIO, openRegular, readAt } from './io';
 
 /** IDX element types (http://yann.lecun.com/exdb/mnist/, "THE IDX FILE FORMAT"). */
 export type IdxType = 'ubyte' | 'sbyte' | 'short' | 'int' | 'float' | 'double';
@@ -129,6 +129,7 @@ function parseGzippedIdx(gz: Uint8Array, limit: number | undefined, name: string
       `${name}: IDX header declares [${h.dims.join(', ')}] ${h.type} (${expected} bytes), more than a gzip file of ${gz.length} bytes can hold`,
     );
   }
+  checkExpansion(needed, gz.length, name, `reading [${[count, ...h.dims.slice(1)].join(', ')}] ${h.type} would decompress`);
   let buf: Buffer;
   if (limit === undefined || count === fileCount) {
     buf = gunzipExactly(gz, expected, name, `its IDX header declares ([${h.dims.join(', ')}] ${h.type})`);

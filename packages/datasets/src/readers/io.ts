@@ -14,6 +14,25 @@ export const MAX_GZIP_RATIO = 1032;
 /** Decompressing may overshoot the bytes asked for by at most this much (one step of the search). */
 const GZIP_SLACK = 1 << 20;
 
+/** Beyond this many bytes of content, a gzip stream may expand at most MAX_RATIO times. */
+const RATIO_FREE_BYTES = 64 * 1024 * 1024;
+/** Real data compresses a few times, very sparse data some tens of times; far more is a decompression bomb. */
+export const MAX_RATIO = 200;
+
+/**
+ * Refuses to decompress `needed` bytes out of `gzBytes` compressed ones when that is more than
+ * 64 MiB and more than 200 times the compressed size: reading a data file costs memory in
+ * proportion to the file, and a limit (reading fewer examples) is the way to use part of one.
+ */
+export function checkExpansion(needed: number, gzBytes: number, name: string, what: string): void {
+  if (needed <= RATIO_FREE_BYTES || needed <= gzBytes * MAX_RATIO) return;
+  const mb = (b: number) => (b / 1e6 >= 10 ? (b / 1e6).toFixed(0) : (b / 1e6).toFixed(1));
+  throw new DataError(
+    `${name}: ${what} ${mb(needed)} MB from ${mb(gzBytes)} MB of gzip, more than ${MAX_RATIO} times its size; ` +
+      'data this compressible is refused as a decompression bomb (read fewer examples with the limit option, or store it uncompressed)',
+  );
+}
+
 /** What `fs.Stats` is, in words, for a message about a file that is not a regular file. */
 function kindOf(st: fs.Stats): string {
   if (st.isDirectory()) return 'a folder';

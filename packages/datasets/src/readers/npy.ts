@@ -1,7 +1,7 @@
 import * as fs from 'fs';
 import * as path from 'path';
 import { DataError } from '../errors';
-import { checkFinite, gunzipAtLeast, gunzipExactly, isGzip, MAX_GZIP_RATIO, readRegular } from './io';
+import { checkExpansion, checkFinite, gunzipAtLeast, gunzipExactly, isGzip, MAX_GZIP_RATIO, readRegular } from './io';
 import type { NumericArray } from '../types';
 
 /** The dtypes writeNpy can write. */
@@ -176,6 +176,8 @@ function parseGzippedNpy(gz: Uint8Array, name: string, limit: number | undefined
   if (expected > gz.length * MAX_GZIP_RATIO + 1024) {
     throw new DataError(`${name}: ${describeSize(h, total * h.size)}, more than a gzip file of ${gz.length} bytes can hold`);
   }
+  const wanted = h.dataStart + rows * perRow * h.size;
+  checkExpansion(wanted, gz.length, name, `reading ${rows} of ${fileRows} rows of shape (${h.shape.join(', ')}) would decompress`);
   let buf: Buffer;
   if (rows === fileRows) {
     buf = gunzipExactly(gz, expected, name, `its .npy header declares (${describeSize(h, total * h.size)})`);
