@@ -153,10 +153,10 @@ describe('validateConfig: defaults', () => {
 describe('validateConfig: messages', () => {
   it('type: names file, path, expectation and the found value with its type', () => {
     expect(message({ model: { latentDim: 'abc' } })).toBe(
-      'configs/x.yaml: model.latentDim: expected an integer >= 1, found "abc" (string)',
+      'configs/x.yaml: model.latentDim: expected an integer >= 1 and <= 4096, found "abc" (string)',
     );
     expect(message({ model: { latentDim: 2.5 } })).toBe(
-      'configs/x.yaml: model.latentDim: expected an integer >= 1, found 2.5 (number)',
+      'configs/x.yaml: model.latentDim: expected an integer >= 1 and <= 4096, found 2.5 (number)',
     );
     expect(message({ output: { images: 'yes' } })).toBe(
       'configs/x.yaml: output.images: expected true or false, found "yes" (string)',
@@ -180,7 +180,7 @@ describe('validateConfig: messages', () => {
   });
 
   it('minimum / maximum / exclusiveMinimum / exclusiveMaximum', () => {
-    expect(message({ model: { latentDim: 0 } })).toBe('configs/x.yaml: model.latentDim: expected an integer >= 1, found 0');
+    expect(message({ model: { latentDim: 0 } })).toBe('configs/x.yaml: model.latentDim: expected an integer >= 1 and <= 4096, found 0');
     expect(message({ train: { optimizer: { lr: 0 } } })).toBe(
       'configs/x.yaml: train.optimizer.lr: expected a number > 0, found 0',
     );
@@ -194,10 +194,10 @@ describe('validateConfig: messages', () => {
       'configs/x.yaml: model.klSchedule.ratio: expected a number > 0 and <= 1, found 0',
     );
     expect(message({ model: { klSchedule: { kind: 'linear', warmupEpochs: -1 } } })).toBe(
-      'configs/x.yaml: model.klSchedule.warmupEpochs: expected a number > 0, found -1',
+      'configs/x.yaml: model.klSchedule.warmupEpochs: expected a number > 0 and <= 100000, found -1',
     );
     expect(message({ train: { earlyStopping: { patience: -2 } } })).toBe(
-      'configs/x.yaml: train.earlyStopping.patience: expected an integer >= 0, found -2',
+      'configs/x.yaml: train.earlyStopping.patience: expected an integer >= 0 and <= 100000, found -2',
     );
   });
 
@@ -262,7 +262,7 @@ describe('validateConfig: messages', () => {
 
   it('leaves the file out when none is given, and is always one line', () => {
     expect(message({ model: { latentDim: 'x\ny' } }, {})).toBe(
-      'model.latentDim: expected an integer >= 1, found "x\\ny" (string)',
+      'model.latentDim: expected an integer >= 1 and <= 4096, found "x\\ny" (string)',
     );
   });
 

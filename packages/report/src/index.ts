@@ -84,8 +84,54 @@ export interface ReportArgs {
   sections?: SectionsOption;
 }
 
+/**
+ * Checks a report file named on the command line before the storage is opened: not empty, not in
+ * /proc, /sys or /dev, not a folder or another non-regular file, its parent (when it exists) a folder.
+ */
+export function checkReportOut(file: string): void {
+  if (!file.trim()) throw new UsageError('vaekit report: --out: the path is empty (expected an HTML file to write)');
+  const abs = path.resolve(file);
+  let real = abs;
+  const tail: string[] = [];
+  for (let head = abs; ; ) {
+    try {
+      real = path.join(fs.realpathSync(head), ...tail.reverse());
+      break;
+    } catch {
+      const up = path.dirname(head);
+      if (up === head) break;
+      tail.push(path.basename(head));
+      head = up;
+    }
+  }
+  for (const d of ['/proc', '/sys', '/dev']) {
+    for (const p of [abs, real]) {
+      if (p === d || p.startsWith(d + '/')) throw new UsageError(`vaekit report: --out ${file}: ${d} is a system folder, not a place to write a report to`);
+    }
+  }
+  const stat = (p: string) => {
+    try {
+      return fs.statSync(p);
+    } catch {
+      return undefined;
+    }
+  };
+  const st = stat(abs);
+  if (st?.isDirectory()) throw new UsageError(`vaekit report: --out ${file}: is a folder (expected an HTML file name, such as ${path.join(file, 'report.html')})`);
+  if (st && !st.isFile()) throw new UsageError(`vaekit report: --out ${file}: exists and is not a regular file`);
+  for (let p = path.dirname(abs); ; p = path.dirname(p)) {
+    const s = stat(p);
+    if (s) {
+      if (!s.isDirectory()) throw new UsageError(`vaekit report: --out ${file}: ${p} is not a folder`);
+      return;
+    }
+    if (path.dirname(p) === p) return;
+  }
+}
+
 /** `vaekit report --study NAME [--storage URL] [--out FILE]`. */
 export async function runReport(a: ReportArgs): Promise<string> {
+  if (a.out !== undefined) checkReportOut(a.out);
   const url = a.storage ?? DEFAULT_STORAGE;
   const storage = await openExistingStorage(url, 'report');
   try {

@@ -95,7 +95,7 @@ describe('loadConfigFile', () => {
 
   it('validation errors name the file as given relative to cwd, the path, expected and found', () => {
     const f = write('x.yaml', 'model:\n  latentDim: abc\n');
-    expect(loadError(f)).toBe('configs/x.yaml: model.latentDim: expected an integer >= 1, found "abc" (string)');
+    expect(loadError(f)).toBe('configs/x.yaml: model.latentDim: expected an integer >= 1 and <= 4096, found "abc" (string)');
     const g = write('typo.yaml', 'train:\n  epoch: 3\n');
     expect(loadError(g)).toBe(
       'configs/typo.yaml: train: unknown key "epoch" (expected one of: epochs, batchSize, optimizer, seed, backend, clipNorm, earlyStopping); did you mean "epochs"?',
@@ -109,7 +109,7 @@ describe('loadConfigFile', () => {
   it('names a file outside cwd by its absolute path', () => {
     const f = path.join(configsDir, 'bad-outside.yaml');
     fs.writeFileSync(f, 'eval:\n  iwaeSamples: -1\n');
-    expect(loadError('bad-outside')).toBe(`${f}: eval.iwaeSamples: expected an integer >= 0, found -1`);
+    expect(loadError('bad-outside')).toBe(`${f}: eval.iwaeSamples: expected an integer >= 0 and <= 10000, found -1`);
   });
 
   it('YAML syntax errors give the file, line and column and a short reason, no excerpt', () => {
@@ -189,11 +189,11 @@ describe('loadConfigFile with --set', () => {
 
   it('a validation error caused by a --set value names the path and the argument', () => {
     expect(loadError('beta-vae', ['train.epochs=abc'])).toBe(
-      `${path.join(configsDir, 'beta-vae.yaml')}: train.epochs: expected an integer >= 1, found "abc" (string) (set by --set train.epochs=abc)`,
+      `${path.join(configsDir, 'beta-vae.yaml')}: train.epochs: expected an integer >= 1 and <= 100000, found "abc" (string) (set by --set train.epochs=abc)`,
     );
     const f = write('ok.yaml', 'model: {}\n');
     expect(loadError(f, ['train.batchSize=0'])).toBe(
-      'configs/ok.yaml: train.batchSize: expected an integer >= 1, found 0 (set by --set train.batchSize=0)',
+      'configs/ok.yaml: train.batchSize: expected an integer >= 1 and <= 65536, found 0 (set by --set train.batchSize=0)',
     );
     expect(loadError(f, ['train.epoch=3'])).toBe(
       'configs/ok.yaml: train: unknown key "epoch" (expected one of: epochs, batchSize, optimizer, seed, backend, clipNorm, earlyStopping); did you mean "epochs"? (set by --set train.epoch=3)',
@@ -208,7 +208,7 @@ describe('loadConfigFile with --set', () => {
 
   it('an error not caused by --set does not blame it', () => {
     const f = write('bad.yaml', 'model:\n  latentDim: 0\n');
-    expect(loadError(f, ['train.epochs=3'])).toBe('configs/bad.yaml: model.latentDim: expected an integer >= 1, found 0');
+    expect(loadError(f, ['train.epochs=3'])).toBe('configs/bad.yaml: model.latentDim: expected an integer >= 1 and <= 4096, found 0');
   });
 
   it('a malformed --set names the argument', () => {
@@ -289,7 +289,7 @@ describe('parseSearchConfig and the search-config schema', () => {
     const e = configError(() =>
       parseSearchConfig({ study: { name: 's' }, search: { 'model.latentDim': { type: 'int', low: 0, high: 4 } } }, 'c.yaml', { name: 'x' }),
     );
-    expect(e.message).toMatch(/^c\.yaml: model\.latentDim: expected an integer >= 1, found 0 \(from search\.model\.latentDim = 0\)$/);
+    expect(e.message).toMatch(/^c\.yaml: model\.latentDim: expected an integer >= 1 and <= 4096, found 0 \(from search\.model\.latentDim = 0\)$/);
     expect(e.path).toBe('search.model.latentDim');
   });
 

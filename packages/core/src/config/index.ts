@@ -10,6 +10,6 @@ export {
   pointerToPath,
   typeName,
 } from './errors';
-export { getPath, setPath, splitPath, parseSetArgument } from './paths';
+export { getPath, setPath, splitPath, parseSetArgument, showArgument, MAX_PATH_DEPTH, MAX_PATH_LENGTH } from './paths';
 export type { SetArgument, ValueParser } from './paths';
 export { defaultConfig } from './defaults';

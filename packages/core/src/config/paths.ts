@@ -12,16 +12,40 @@ export interface SetArgument {
 const FORBIDDEN = new Set(['__proto__', 'prototype', 'constructor']);
 const PATH_RE = /^[^.\[\]\s=]+(?:\.[^.\[\]\s=]+|\[\d+\])*$/;
 
+/** The most parts a config path may have (`model.encoder.hidden[0]` has 4). */
+export const MAX_PATH_DEPTH = 32;
+/** The longest config path, in characters. */
+export const MAX_PATH_LENGTH = 1000;
+
+/** Text from the command line as shown in a message: control characters escaped, at most `max` characters. */
+export function showArgument(text: string, max = 100): string {
+  const cut = text.length > max ? text.slice(0, max - 3) + '...' : text;
+  return cut.replace(/[\u0000-\u001f\u007f-\u009f\u2028\u2029]/g, (c) => '\\u' + c.charCodeAt(0).toString(16).padStart(4, '0'));
+}
+
+/** The path as quoted in messages: control characters escaped, at most 80 characters. */
+function quote(dotted: string): string {
+  return `"${showArgument(dotted, 80)}"`;
+}
+
 /** Splits "model.encoder.hidden[0]" into ["model", "encoder", "hidden", 0]; throws a ConfigError for a malformed path. */
 export function splitPath(dotted: string): Array<string | number> {
+  if (dotted.length > MAX_PATH_LENGTH) {
+    throw new ConfigError(`${quote(dotted)} is not a config path: it is ${dotted.length} characters long (at most ${MAX_PATH_LENGTH})`, dotted.slice(0, 80));
+  }
   if (!PATH_RE.test(dotted)) {
-    throw new ConfigError(`"${dotted}" is not a dotted config path (such as train.optimizer.lr)`, dotted);
+    const bad = /\[([^\]]*)\]/.exec(dotted.replace(/\[\d+\]/g, ''));
+    const why = bad ? `: [${bad[1]}] is not a list item number (expected [0], [1], ...)` : ' (such as train.optimizer.lr)';
+    throw new ConfigError(`${quote(dotted)} is not a dotted config path${why}`, dotted);
   }
   const out: Array<string | number> = [];
   for (const m of dotted.matchAll(/([^.\[\]]+)|\[(\d+)\]/g)) {
+    if (out.length >= MAX_PATH_DEPTH) {
+      throw new ConfigError(`${quote(dotted)} is not a config path: it has more than ${MAX_PATH_DEPTH} parts`, dotted.slice(0, 80));
+    }
     if (m[2] !== undefined) out.push(Number(m[2]));
     else {
-      if (FORBIDDEN.has(m[1])) throw new ConfigError(`"${dotted}": "${m[1]}" cannot be used as a config key`, dotted);
+      if (FORBIDDEN.has(m[1])) throw new ConfigError(`${quote(dotted)}: "${m[1]}" cannot be used as a config key`, dotted);
       out.push(m[1]);
     }
   }
@@ -69,7 +93,15 @@ export function setPath(obj: Record<string, unknown> | unknown[], dotted: string
     if (Array.isArray(cur)) {
       const i = typeof seg === 'number' ? seg : /^\d+$/.test(seg) ? Number(seg) : NaN;
       if (!Number.isInteger(i)) {
-        throw new ConfigError(`cannot set "${dotted}": ${at} is a list, so "${seg}" must be an item number`, dotted);
+        throw new ConfigError(`cannot set ${quote(dotted)}: ${at} is a list, so "${showArgument(String(seg))}" must be an item number`, dotted);
+      }
+      // A list grows by at most one item: a far index would allocate a huge, mostly empty list.
+      if (i > cur.length) {
+        const which = cur.length ? `items 0 to ${cur.length - 1}` : 'no items';
+        throw new ConfigError(
+          `cannot set ${quote(dotted)}: ${at} is a list with ${which}, so the item number must be at most ${cur.length} (${cur.length} adds one at the end), found ${seg}`,
+          dotted,
+        );
       }
       key = i;
     }
@@ -83,7 +115,7 @@ export function setPath(obj: Record<string, unknown> | unknown[], dotted: string
     if (here === undefined || here === null) {
       cur[key] = typeof next === 'number' ? [] : {};
     } else if (!isContainer(here)) {
-      throw new ConfigError(`cannot set "${dotted}": ${at} is ${show(here)}, not a mapping`, dotted);
+      throw new ConfigError(`cannot set ${quote(dotted)}: ${at} is ${show(here)}, not a mapping`, dotted);
     }
     cur = cur[key];
   }
@@ -96,13 +128,14 @@ export function setPath(obj: Record<string, unknown> | unknown[], dotted: string
  */
 export function parseSetArgument(arg: string, parseValue: ValueParser): SetArgument {
   const eq = arg.indexOf('=');
-  if (eq < 0) throw new ConfigError(`--set "${arg}": expected PATH=VALUE, such as train.optimizer.lr=3e-4`);
+  const shown = showArgument(arg);
+  if (eq < 0) throw new ConfigError(`--set "${shown}": expected PATH=VALUE, such as train.optimizer.lr=3e-4`);
   const path = arg.slice(0, eq).trim();
-  if (!path) throw new ConfigError(`--set "${arg}": the config path before "=" is empty (expected PATH=VALUE)`);
+  if (!path) throw new ConfigError(`--set "${shown}": the config path before "=" is empty (expected PATH=VALUE)`);
   try {
     splitPath(path);
   } catch (e) {
-    throw new ConfigError(`--set "${arg}": ${(e as Error).message}`, path);
+    throw new ConfigError(`--set "${shown}": ${(e as Error).message}`, path);
   }
   const text = arg.slice(eq + 1);
   let value: unknown;
@@ -112,7 +145,7 @@ export function parseSetArgument(arg: string, parseValue: ValueParser): SetArgum
     const reason = String((e as Error)?.message ?? e)
       .split('\n')[0]
       .replace(/\s*at line \d+, column \d+:?\s*$/, '');
-    throw new ConfigError(`--set "${arg}": cannot read the value ${JSON.stringify(text)}: ${reason}`, path);
+    throw new ConfigError(`--set "${shown}": cannot read the value "${showArgument(text)}": ${reason}`, path);
   }
   return { path, value };
 }

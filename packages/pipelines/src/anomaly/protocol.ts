@@ -183,11 +183,13 @@ async function auc(model: VAE, split: DataSplit, normal: number, section: Anomal
   return { rocAuc: rocAuc(scores, anomalous), prAuc: averagePrecision(scores, anomalous) };
 }
 
+/** The results as a Markdown table: a row per normal class and the mean; a column per baseline, when any ran. */
 export function anomalyTable(r: AnomalyResult): string {
   const names = Object.keys(r.baselines);
-  const head = `| normal | VAE ROC-AUC | VAE PR-AUC | ${names.map((n) => `${n} ROC-AUC`).join(' | ')} |`;
-  const sep = `| --- | --- | --- | ${names.map(() => '---').join(' | ')} |`;
-  const rows = r.classes.map((c) => `| ${c.normal} | ${c.rocAuc.toFixed(4)} | ${c.prAuc.toFixed(4)} | ${names.map((n) => c.baselines[n].rocAuc.toFixed(4)).join(' | ')} |`);
-  const mean = `| mean | ${r.meanRocAuc.toFixed(4)} | ${r.meanPrAuc.toFixed(4)} | ${names.map((n) => r.baselines[n].toFixed(4)).join(' | ')} |`;
+  const row = (cells: string[]) => `| ${cells.join(' | ')} |`;
+  const head = row(['normal', 'VAE ROC-AUC', 'VAE PR-AUC', ...names.map((n) => `${n} ROC-AUC`)]);
+  const sep = row(['normal', 'VAE ROC-AUC', 'VAE PR-AUC', ...names].map(() => '---'));
+  const rows = r.classes.map((c) => row([String(c.normal), c.rocAuc.toFixed(4), c.prAuc.toFixed(4), ...names.map((n) => c.baselines[n].rocAuc.toFixed(4))]));
+  const mean = row(['mean', r.meanRocAuc.toFixed(4), r.meanPrAuc.toFixed(4), ...names.map((n) => r.baselines[n].toFixed(4))]);
   return [head, sep, ...rows, mean].join('\n');
 }

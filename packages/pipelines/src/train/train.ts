@@ -19,6 +19,7 @@ import {
   TrainConfig,
   validateOptions,
 } from '@vaekit/core';
+import { VaekitError } from '@vaekit/study';
 import { builtInRegistry } from '../registry';
 import { writePictures } from '../images/pictures';
 import { Progress } from './progress';
@@ -37,6 +38,22 @@ export interface TrainRunOptions {
   afterTraining?: (model: VAE, data: Dataset) => void | Promise<void>;
   /** Also evaluate the validation split after training, with this many IWAE samples (0: none). */
   validationIwae?: number;
+  /**
+   * Stops the run at the end of the current epoch when aborted (`vaekit train` aborts it on Ctrl-C):
+   * metrics.json then holds the finished epochs with status "interrupted", the checkpoint holds
+   * the weights so far, and runTraining throws a TrainingInterrupted.
+   */
+  signal?: AbortSignal;
+}
+
+/** The exit code of a run stopped by Ctrl-C (128 + SIGINT, as shells report it). */
+export const INTERRUPTED_EXIT_CODE = 130;
+
+/** A training run stopped on request (see TrainRunOptions.signal); what was computed is saved. */
+export class TrainingInterrupted extends VaekitError {
+  constructor(message: string) {
+    super(message, { exitCode: INTERRUPTED_EXIT_CODE });
+  }
 }
 
 export interface TrainRunResult {
@@ -63,6 +80,7 @@ export async function runTraining(config: TrainConfig, o: TrainRunOptions): Prom
     `vaekit: data ${data.name} [${data.info.shape.join('×')}], ${data.train.n} train / ${data.validation.n} validation / ${data.test.n} test; ` +
       `model ${config.model.encoder.use} → z${config.model.latentDim} → ${config.model.decoder.use}, loss ${config.model.loss.use}\n`,
   );
+  if (o.signal?.aborted) throw new TrainingInterrupted('interrupted before training started (nothing was written)');
   fs.mkdirSync(o.out, { recursive: true });
   const metricsFile = path.join(o.out, 'metrics.json');
   const epochs: EpochMetrics[] = [];
@@ -78,6 +96,10 @@ export async function runTraining(config: TrainConfig, o: TrainRunOptions): Prom
       onEpoch: async (m) => {
         epochs.push(m);
         progress.epoch(m);
+        if (o.signal?.aborted) {
+          writeMetrics({ status: 'interrupted' });
+          return false;
+        }
         writeMetrics({ status: 'running' });
         return o.onEpoch ? o.onEpoch(m) : undefined;
       },
@@ -88,6 +110,22 @@ export async function runTraining(config: TrainConfig, o: TrainRunOptions): Prom
     tf.dispose(model.weights());
     if (e instanceof NonFiniteLossError) e.message += ` (metrics of the finished epochs are in ${metricsFile})`;
     throw e;
+  }
+  if (o.signal?.aborted) {
+    // Keep what was computed: the finished epochs (already in metrics.json) and their weights.
+    const ckpt = path.join(o.out, 'checkpoint');
+    try {
+      await saveCheckpoint(ckpt, model, { config, dataShape: data.info.shape, dataRange: [data.info.min, data.info.max] });
+    } finally {
+      tf.dispose(model.weights());
+    }
+    const done = epochs.length;
+    throw new TrainingInterrupted(
+      `interrupted after ${done} of ${config.train.epochs} epoch${config.train.epochs === 1 ? '' : 's'}: ` +
+        `the finished epochs' metrics are in ${metricsFile}` +
+        `, their weights in ${ckpt}` +
+        ' (no test metrics or pictures)',
+    );
   }
   const test = evaluationView(data.test, data.binarize, t.seed + 3);
   const m = await evaluateAsync(model, test, {

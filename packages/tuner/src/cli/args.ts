@@ -18,7 +18,7 @@ export interface FlagSpec {
   booleans?: string[];
 }
 
-/** Parses `--name value`, `--name=value` and boolean `--name`; unknown flags are usage errors. */
+/** Parses `--name value`, `--name=value` and boolean `--name`; unknown flags and empty values are usage errors. */
 export function parseArgs(argv: string[], spec: FlagSpec, command: string): ParsedArgs {
   const out: ParsedArgs = { flags: {}, positionals: [] };
   const repeatable = new Set(spec.repeatable ?? []);
@@ -46,6 +46,8 @@ export function parseArgs(argv: string[], spec: FlagSpec, command: string): Pars
       if (i + 1 >= argv.length) throw new UsageError(`vaekit ${command}: --${name} needs a value`);
       value = argv[++i];
     }
+    // An empty value (`--out ''`, `--study=`) is a mistake, never "the default".
+    if (value.trim() === '') throw new UsageError(`vaekit ${command}: --${name} needs a value, found an empty one`);
     if (repeatable.has(name)) out.flags[name] = [...((out.flags[name] as string[]) ?? []), value];
     else out.flags[name] = value;
   }

@@ -3,7 +3,7 @@ import * as fs from 'fs';
 import * as path from 'path';
 import { UsageError, VaekitError } from '@vaekit/study';
 import { parseArgs } from './args';
-import { findConfigsDir } from './paths';
+import { checkInputDir, checkInputFile, checkOutputPath, findConfigsDir } from './paths';
 
 const USAGE = `usage: vaekit <command> [options]
 
@@ -80,8 +80,9 @@ async function allowPluginPathFlags(command: string, rest: string[]): Promise<st
 async function train(argv: string[]): Promise<void> {
   const a = parseArgs(argv, { values: ['config', 'out'], repeatable: ['set'], booleans: ['json'] }, 'train');
   if (!a.flags.config) throw new UsageError('vaekit train: --config FILE is required');
+  if (a.flags.out !== undefined) checkOutputPath(String(a.flags.out), 'dir', 'vaekit train: --out');
   const { loadConfigFile } = await import('../config');
-  const { runTraining } = await import('@vaekit/pipelines');
+  const { runTraining, INTERRUPTED_EXIT_CODE } = await import('@vaekit/pipelines');
   const loaded = loadConfigFile(String(a.flags.config), {
     configsDir: findConfigsDir(),
     cwd: process.cwd(),
@@ -89,14 +90,29 @@ async function train(argv: string[]): Promise<void> {
   });
   const json = !!a.flags.json;
   const name = path.basename(loaded.file).replace(/\.ya?ml$/, '');
-  const out = path.resolve(String(a.flags.out ?? path.join('out', name)));
+  const out = checkOutputPath(String(a.flags.out ?? path.join('out', name)), 'dir', 'vaekit train: --out');
   const shown = path.relative(process.cwd(), loaded.file) || loaded.file;
-  const result = await runTraining(loaded.config, {
-    file: shown,
-    baseDir: path.dirname(loaded.file),
-    out,
-    log: json ? process.stderr : process.stdout,
-  });
+  // Ctrl-C stops after the current epoch (metrics.json and the checkpoint keep what was done, exit
+  // code 130); a second Ctrl-C stops at once.
+  const stop = new AbortController();
+  const onSigint = () => {
+    if (stop.signal.aborted) process.exit(INTERRUPTED_EXIT_CODE);
+    stop.abort();
+    process.stderr.write('\nvaekit: stopping after the current epoch (Ctrl-C again to stop now)\n');
+  };
+  process.on('SIGINT', onSigint);
+  let result;
+  try {
+    result = await runTraining(loaded.config, {
+      file: shown,
+      baseDir: path.dirname(loaded.file),
+      out,
+      log: json ? process.stderr : process.stdout,
+      signal: stop.signal,
+    });
+  } finally {
+    process.removeListener('SIGINT', onSigint);
+  }
   const t = result.test;
   const log = json ? process.stderr : process.stdout;
   log.write(
@@ -111,16 +127,23 @@ async function train(argv: string[]): Promise<void> {
   }
 }
 
-function intFlag(v: unknown, name: string): number | undefined {
+/** Upper bounds of the numeric flags: generous, but finite. */
+export const FLAG_LIMITS = { trials: 1_000_000, workers: 256, steps: 1_000_000, samples: 10_000 } as const;
+
+function intFlag(v: unknown, name: keyof typeof FLAG_LIMITS): number | undefined {
   if (v === undefined) return undefined;
   const n = Number(v);
-  if (!Number.isInteger(n) || n < 1) throw new UsageError(`--${name}: expected an integer >= 1, found "${v}"`);
+  const max = FLAG_LIMITS[name];
+  if (!/^\s*\d+\s*$/.test(String(v)) || !Number.isInteger(n) || n < 1 || n > max) {
+    throw new UsageError(`--${name}: expected an integer from 1 to ${max}, found "${v}"`);
+  }
   return n;
 }
 
 async function search(argv: string[]): Promise<void> {
   const a = parseArgs(argv, { values: ['config', 'out', 'trials', 'workers', 'storage', 'study'], repeatable: ['set'], booleans: ['json', 'worker'] }, 'search');
   if (!a.flags.config) throw new UsageError('vaekit search: --config FILE is required');
+  checkOutputPath(String(a.flags.out ?? 'out'), 'dir', 'vaekit search: --out');
   const { runSearch } = await import('../search/command');
   await runSearch({
     config: String(a.flags.config),
@@ -155,6 +178,9 @@ async function score(argv: string[]): Promise<void> {
   const a = parseArgs(argv, { values: ['checkpoint', 'data', 'method', 'samples', 'out', 'scale', 'label-column'] }, 'score');
   if (!a.flags.checkpoint) throw new UsageError('vaekit score: --checkpoint DIR is required');
   if (!a.flags.data) throw new UsageError('vaekit score: --data FILE is required');
+  checkInputDir(String(a.flags.checkpoint), 'vaekit score: --checkpoint');
+  checkInputFile(String(a.flags.data), 'vaekit score: --data');
+  if (a.flags.out !== undefined) checkOutputPath(String(a.flags.out), 'file', 'vaekit score: --out');
   const method = String(a.flags.method ?? 'elbo');
   if (!['elbo', 'iwae', 'recon'].includes(method)) throw new UsageError(`vaekit score: --method: expected elbo, iwae or recon, found "${method}"`);
   const scale = a.flags.scale === undefined ? 1 : Number(a.flags.scale);
@@ -179,6 +205,7 @@ async function score(argv: string[]): Promise<void> {
 async function anomaly(argv: string[]): Promise<void> {
   const a = parseArgs(argv, { values: ['config', 'out'], repeatable: ['set'], booleans: ['json'] }, 'anomaly');
   if (!a.flags.config) throw new UsageError('vaekit anomaly: --config FILE is required');
+  if (a.flags.out !== undefined) checkOutputPath(String(a.flags.out), 'dir', 'vaekit anomaly: --out');
   const { loadConfigFile } = await import('../config');
   const { validateOptions } = await import('@vaekit/core');
   const { anomalySchema, anomalyTable, runAnomalyProtocol } = await import('@vaekit/pipelines');
@@ -187,7 +214,7 @@ async function anomaly(argv: string[]): Promise<void> {
   const section = validateOptions(anomalySchema, loaded.raw.anomaly ?? {}, { file, path: 'anomaly' });
   const json = !!a.flags.json;
   const log = json ? process.stderr : process.stdout;
-  const out = path.resolve(String(a.flags.out ?? path.join('out', path.basename(loaded.file).replace(/\.ya?ml$/, ''))));
+  const out = checkOutputPath(String(a.flags.out ?? path.join('out', path.basename(loaded.file).replace(/\.ya?ml$/, ''))), 'dir', 'vaekit anomaly: --out');
   const r = await runAnomalyProtocol(loaded.config, section, { file, baseDir: path.dirname(loaded.file), out, log });
   fs.writeFileSync(path.join(out, 'anomaly.json'), JSON.stringify(r, null, 2) + '\n');
   log.write(anomalyTable(r) + `\nwrote ${path.join(out, 'anomaly.json')}\n`);

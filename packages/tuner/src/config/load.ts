@@ -5,6 +5,7 @@ import {
   ConfigError,
   parseSetArgument,
   setPath,
+  showArgument,
   splitPath,
   TrainConfig,
   validateConfig,
@@ -121,7 +122,7 @@ export function loadConfigFile(nameOrPath: string, opts: LoadConfigOptions): Loa
     try {
       setPath(raw as Record<string, unknown>, s.path, s.value);
     } catch (e) {
-      if (e instanceof ConfigError) throw new ConfigError(`--set "${s.arg}": ${e.message}`, s.path);
+      if (e instanceof ConfigError) throw new ConfigError(`--set "${showArgument(s.arg)}": ${e.message}`, s.path);
       throw e;
     }
   }
@@ -136,7 +137,7 @@ export function loadConfigFile(nameOrPath: string, opts: LoadConfigOptions): Loa
         const p = canonical(s.path);
         return at === p || at.startsWith(p + '.');
       });
-      if (culprit) throw new ConfigError(`${e.message} (set by --set ${culprit.arg})`, e.path);
+      if (culprit) throw new ConfigError(`${e.message} (set by --set ${showArgument(culprit.arg)})`, e.path);
     }
     throw e;
   }

@@ -4,7 +4,7 @@ import * as os from 'os';
 import * as path from 'path';
 import { stringify } from 'yaml';
 import { announceNativeKernels, backendLabel, ConfigError, selectBackend, setPath, wasmExpected } from '@vaekit/core';
-import { loadConfigFile } from '../config';
+import { checkStudyName, loadConfigFile } from '../config';
 import { createStudy, redactStorageUrl, Study, VaekitError } from '@vaekit/study';
 import type { FrozenTrial, ParamValue } from '@vaekit/study';
 import { gridSize, parseSearchConfig, SearchSpec } from './spec';
@@ -50,8 +50,8 @@ function resolve(a: SearchArgs) {
   // Every plugin the base config and the searched values name, before anything is written.
   checkSearchPlugins(spec, { file, baseDir: path.dirname(loaded.file) });
   const s = spec.study;
-  if (a.study) s.name = a.study;
-  if (!/^[A-Za-z0-9_.-]+$/.test(s.name)) throw new ConfigError(`--study: a study name may hold letters, digits, _ . - only, found "${s.name}"`);
+  if (a.study !== undefined) s.name = checkStudyName(a.study, '--study');
+  else checkStudyName(s.name, loaded.raw.study?.name !== undefined ? `${file}: study.name` : `${file}: the study name taken from the file name`);
   const out = path.resolve(a.out ?? 'out');
   const storage = a.storage ?? s.storage ?? `sqlite:${path.join(out, 'studies.db')}`;
   checkSqliteDriver(storage);
