@@ -89,6 +89,16 @@ describe('vaekit search: the config and its plugins are checked before the first
     expectRejectedBeforeTrials(run(dir, ['--workers', '1', '--set', 'data.testLimit=5']), dir, /s\.yaml/, /data/, /unknown key "testLimit"/);
   });
 
+  it('a plugin given as a file path, in the base config or among the searched values, runs no code: exit 2', () => {
+    const dir = setup(base() + 'study: { name: s }\nsearch:\n  model.encoder.use: { grid: [mlp, "./evil.js#x"] }\n');
+    const marker = path.join(dir, 'ran');
+    fs.writeFileSync(path.join(dir, 'evil.js'), `require('fs').writeFileSync(${JSON.stringify(marker)}, 'x'); exports.x = {};\n`);
+    expectRejectedBeforeTrials(run(dir, ['--workers', '1']), dir, /search\.model\.encoder\.use/, /evil\.js/);
+    fs.writeFileSync(path.join(dir, 's.yaml'), base().replace('decoder: { use: mlp', `decoder: { use: "${path.join(dir, 'evil.js')}#x"`) + 'study: { name: s }\nsearch:\n  model.beta: { grid: [1, 2] }\n');
+    expectRejectedBeforeTrials(run(dir, ['--workers', '2']), dir, /model\.decoder\.use/, /evil\.js/);
+    expect(fs.existsSync(marker)).toBe(false);
+  });
+
   it('an option a searched encoder does not take: exit 2', () => {
     const dir = setup(base() + 'study: { name: s }\nsearch:\n  model.encoder.hidden: { grid: [[8], "wide"] }\n');
     const r = run(dir, ['--workers', '1']);
