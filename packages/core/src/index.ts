@@ -22,6 +22,7 @@ export * from './layers/layers';
 export * as ops from './nn';
 export * from './config';
 export * from "./build/build";
+export * from './build/budget';
 export * from './layers/schemas';
 export * from './eval/score';
 export * from './eval/metrics';

@@ -250,6 +250,7 @@ describe('a checkpoint is confined to its folder and checked (exit 2, naming the
     ['another format', (_d: string, m: any) => (m.format = 'layers-model'), [/model\.json: not a vaekit checkpoint \(format is "layers-model"/]],
     ['a newer version', (_d: string, m: any) => (m.version = 2), [/model\.json: checkpoint version "2"; this vaekit reads version 1/]],
     ['a huge data shape', (_d: string, m: any) => (m.userDefinedMetadata.dataShape = [1e9, 1e9]), [/model\.json: dataShape must list/]],
+    ['a config describing a far larger model', (_d: string, m: any) => (m.userDefinedMetadata.config.model.encoder.hidden = [30000, 30000]), [/model\.json: the model its config describes has more weights than the \d+ values its weights files hold/]],
     ['a model.json link out of the folder', (d: string) => { fs.rmSync(path.join(d, 'model.json')); fs.symlinkSync(path.join(ckpt, 'model.json'), path.join(d, 'model.json')); }, [/model\.json: the checkpoint's model\.json must be a file inside the checkpoint folder/]],
   ] as Array<[string, (d: string, m: any) => void, RegExp[]]>)('refuses %s', (_what, change, messages) => {
     const dir = tampered(change);

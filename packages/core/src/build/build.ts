@@ -4,6 +4,7 @@ import { ConfigError } from '../plugins/types';
 import { PluginRegistry } from '../plugins/registry';
 import { VAE } from '../model/vae';
 import type { PluginBlock } from '../config/types';
+import { CheckpointError } from '../checkpoint/fileHandler';
 
 
 /** The parts of a config needed to build a model; a validated TrainConfig has them. */
@@ -38,7 +39,7 @@ export async function createFromBlock<K extends PluginKind>(
   try {
     return await plugin.create(options, context);
   } catch (e) {
-    if (e instanceof ConfigError) throw e;
+    if (e instanceof ConfigError || e instanceof CheckpointError) throw e;
     throw new ConfigError(`${path}: ${kind} "${block.use}" failed: ${(e as Error).message.split('\n')[0]}`, path);
   }
 }

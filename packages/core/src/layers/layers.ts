@@ -1,11 +1,13 @@
 import * as tf from '@tensorflow/tfjs-core';
 import { Rng } from '../math/rng';
 import * as ops from '../nn';
+import { reserveWeightValues } from '../build/budget';
 
 /** Uniform(−1/√fanIn, 1/√fanIn): PyTorch's default for Linear and Conv layers, weights and biases alike. */
 function uniformInit(shape: number[], fanIn: number, rng: Rng): tf.Variable {
   const bound = 1 / Math.sqrt(fanIn);
   const size = shape.reduce((a, b) => a * b, 1);
+  reserveWeightValues(size);
   const v = new Float32Array(size);
   for (let i = 0; i < size; i++) v[i] = rng.uniform(-bound, bound);
   return tf.variable(tf.tensor(v, shape), true);

@@ -1,6 +1,5 @@
 import * as fs from 'fs';
 import * as path from 'path';
-import * as readline from 'readline';
 import * as tf from '@tensorflow/tfjs-core';
 import {
   buildModel,
@@ -16,8 +15,9 @@ import {
   validateConfig,
   validateOptions,
   VAE,
+  withWeightBudget,
 } from '@vaekit/core';
-import { DataError, readIdx, readNpy } from '@vaekit/datasets';
+import { DataError, looksNumeric, parseDecimal, readIdx, readLines, readNpy } from '@vaekit/datasets';
 import { UsageError } from '@vaekit/study';
 import { builtInRegistry } from '../registry';
 
@@ -58,13 +58,13 @@ export async function loadModelFromCheckpoint(dir: string): Promise<VAE> {
   const config = validateConfig(meta.config, { file });
   await selectBackend(config.train.backend);
   const [min, max] = range as number[];
-  const model = await buildModel(config.model, { shape: shape as number[], min, max }, {
-    registry,
-    validateOptions,
-    file,
-    baseDir: dir,
-    seed: config.train.seed,
-  });
+  // The weights files hold exactly the values their manifest lists (checked above): a model that
+  // needs more was saved from another architecture, and is refused before it is allocated.
+  const values = manifest.groups.reduce((a, g) => a + g.bytes / 4, 0);
+  const tooBig = () => new CheckpointError(`${file}: the model its config describes has more weights than the ${values} values its weights files hold: it was saved from another architecture`);
+  const model = await withWeightBudget(values, tooBig, () =>
+    buildModel(config.model, { shape: shape as number[], min, max }, { registry, validateOptions, file, baseDir: dir, seed: config.train.seed }),
+  );
   try {
     await loadCheckpoint(dir, model, manifest);
   } catch (e) {
@@ -113,19 +113,21 @@ export async function runScore(a: ScoreArgs, log: NodeJS.WritableStream): Promis
       const per = shape.slice(1).reduce((p: number, v: number) => p * v, 1);
       if (per !== dim) throw new DataError(`${shown}: each example has ${per} values (shape [${shape.slice(1).join(', ')}]), but the checkpoint's model expects ${dim} (shape [${model.dataShape.join(', ')}])`);
       for (let r = 0; r < n; r++) {
-        for (let j = 0; j < dim; j++) pending.x[pending.n * dim + j] = Number(arr.data[r * dim + j]) / a.scale;
+        for (let j = 0; j < dim; j++) {
+          const v = Number(arr.data[r * dim + j]) / a.scale;
+          if (!Number.isFinite(Math.fround(v))) throw new DataError(`${shown}: example ${r}, value ${j} (${v}) is outside the 32-bit float range (±3.4e38)`);
+          pending.x[pending.n * dim + j] = v;
+        }
         pending.labels.push('');
         if (++pending.n === batchSize) await flush();
       }
     } else {
-      const input = readline.createInterface({ input: fs.createReadStream(a.data), crlfDelay: Infinity });
-      let line = 0;
+      // Streamed line by line, with a cap on a line's length (a file without newlines stops there).
       const want = dim + (hasLabel ? 1 : 0);
-      for await (const text of input) {
-        line++;
+      for await (const { text, line } of readLines(a.data, { name: shown })) {
         if (!text.trim()) continue;
         const cells = text.split(',');
-        if (line === 1 && cells.some((c) => c.trim() !== '' && !Number.isFinite(Number(c)))) continue; // a header
+        if (line === 1 && cells.some((c) => c.trim() !== '' && !looksNumeric(c))) continue; // a header
         if (cells.length !== want) throw new DataError(`${shown} line ${line}: expected ${want} columns (${dim} values${hasLabel ? ' and a label' : ''}), found ${cells.length}`);
         let j = 0;
         for (let c = 0; c < cells.length; c++) {
@@ -133,8 +135,9 @@ export async function runScore(a: ScoreArgs, log: NodeJS.WritableStream): Promis
             pending.labels.push(cells[c].trim());
             continue;
           }
-          const v = Number(cells[c]);
-          if (cells[c].trim() === '' || !Number.isFinite(v)) throw new DataError(`${shown} line ${line}, column ${c + 1}: '${cells[c]}' is not a number`);
+          const v = parseDecimal(cells[c]);
+          if (typeof v !== 'number') throw new DataError(`${shown} line ${line}, column ${c + 1}: ${v.problem}`);
+          if (!Number.isFinite(Math.fround(v / a.scale))) throw new DataError(`${shown} line ${line}, column ${c + 1}: ${v} / ${a.scale} is outside the 32-bit float range (±3.4e38)`);
           pending.x[pending.n * dim + j++] = v / a.scale;
         }
         if (!hasLabel) pending.labels.push('');
