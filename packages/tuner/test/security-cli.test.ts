@@ -140,6 +140,24 @@ describe('--set paths and list indices are bounded', () => {
     expect(fs.existsSync(path.join(dir, 'o'))).toBe(false);
   });
 
+  it('a config or a --set value nested 5,000 levels deep, or a 5 MiB config, is a located exit 2', () => {
+    const dir = tmp();
+    fs.writeFileSync(path.join(dir, 't.yaml'), trainConfig);
+    fs.writeFileSync(path.join(dir, 'flow.yaml'), trainConfig + `extra: ${'['.repeat(5000)}${']'.repeat(5000)}\n`);
+    fs.writeFileSync(path.join(dir, 'block.yaml'), trainConfig + 'extra:\n' + Array.from({ length: 1500 }, (_, i) => ' '.repeat(i + 1) + 'a:').join('\n') + ' 1\n');
+    fs.writeFileSync(path.join(dir, 'mid.yaml'), trainConfig + `extra: ${'['.repeat(100)}${']'.repeat(100)}\n`);
+    fs.writeFileSync(path.join(dir, 'big.yaml'), trainConfig + '#' + 'x'.repeat(5 * 2 ** 20) + '\n');
+    for (const f of ['flow', 'block', 'mid']) {
+      const r = run(['train', '--config', `${f}.yaml`, '--out', 'o'], dir);
+      expectUserError(r, new RegExp(`^vaekit: ${f}\\.yaml: invalid YAML.*: mappings and lists nested more than 64 levels deep`));
+      expect(r.stderr).not.toMatch(/call stack/i);
+    }
+    const v = run(['train', '--config', 't.yaml', '--out', 'o', '--set', `model.encoder.x=${'['.repeat(5000)}${']'.repeat(5000)}`], dir);
+    expectUserError(v, /cannot read the value "\[\[\[.*\.\.\.": mappings and lists nested more than 64 levels deep/);
+    expectUserError(run(['train', '--config', 'big.yaml', '--out', 'o'], dir), /^vaekit: big\.yaml: the file is 5\.0 MiB, larger than a config can be \(at most 4 MiB\)/);
+    expect(fs.existsSync(path.join(dir, 'o'))).toBe(false);
+  });
+
   it('setPath appends at most one item and still edits existing ones', () => {
     const cfg: any = { model: { hidden: [1, 2] } };
     setPath(cfg, 'model.hidden[1]', 5);

@@ -32,6 +32,9 @@ export interface LoadedConfig {
 
 const YAML_EXT = /\.ya?ml$/i;
 
+/** The largest config file read: configs are a few kilobytes. */
+export const MAX_CONFIG_BYTES = 4 * 2 ** 20;
+
 function isFile(p: string): boolean {
   try {
     return fs.statSync(p).isFile();
@@ -103,8 +106,13 @@ export function loadConfigFile(nameOrPath: string, opts: LoadConfigOptions): Loa
   const shown = displayPath(file, opts.cwd);
   let text: string;
   try {
+    const size = fs.statSync(file).size;
+    if (size > MAX_CONFIG_BYTES) {
+      throw new ConfigError(`${shown}: the file is ${(size / 2 ** 20).toFixed(1)} MiB, larger than a config can be (at most ${MAX_CONFIG_BYTES / 2 ** 20} MiB)`);
+    }
     text = fs.readFileSync(file, 'utf8');
   } catch (e) {
+    if (e instanceof ConfigError) throw e;
     throw new ConfigError(`${shown}: cannot read the file: ${String((e as Error)?.message ?? e).split('\n')[0]}`);
   }
   const raw = parseYamlText(text, shown);

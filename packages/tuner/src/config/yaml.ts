@@ -1,12 +1,30 @@
 import { isAlias, LineCounter, parseDocument, visit } from 'yaml';
 import { ConfigError, formatValue, typeName } from '@vaekit/core';
 
+/** The deepest nesting of mappings and lists a config or a `--set` value may have. */
+export const MAX_YAML_DEPTH = 64;
+
+const TOO_DEEP = `mappings and lists nested more than ${MAX_YAML_DEPTH} levels deep`;
+
 /** The parser's reason without its position suffix and code excerpt: "Map keys must be unique". */
 function shortReason(message: string): string {
+  if (/Maximum call stack size exceeded/i.test(message)) return TOO_DEEP;
   return message
     .split('\n')[0]
     .replace(/\s*at line \d+, column \d+:?\s*$/, '')
     .trim();
+}
+
+/** True when a parsed value nests mappings and lists deeper than MAX_YAML_DEPTH (checked without recursion). */
+function tooDeep(value: unknown): boolean {
+  const stack: Array<[unknown, number]> = [[value, 0]];
+  while (stack.length) {
+    const [v, d] = stack.pop()!;
+    if (v === null || typeof v !== 'object') continue;
+    if (d >= MAX_YAML_DEPTH) return true;
+    for (const c of Array.isArray(v) ? v : Object.values(v as object)) stack.push([c, d + 1]);
+  }
+  return false;
 }
 
 /**
@@ -34,8 +52,11 @@ export function parseYamlText(text: string, file: string): unknown {
   }
   if (doc.contents === null) return undefined;
   try {
-    return doc.toJS({ maxAliasCount: 1000 });
+    const value = doc.toJS({ maxAliasCount: 1000 });
+    if (tooDeep(value)) throw new ConfigError(`${file}: invalid YAML: ${TOO_DEEP}`);
+    return value;
   } catch (e) {
+    if (e instanceof ConfigError) throw e;
     // toJS fails on an alias (*name) without an anchor (&name) before it: point at the alias.
     let at = '';
     visit(doc, {
@@ -63,7 +84,14 @@ export function parseYamlValue(text: string): unknown {
     const pos = e.linePos?.[0];
     throw new Error(`${shortReason(e.message)}${pos ? ` at column ${pos.col}` : ''}`);
   }
-  return doc.toJS();
+  let value: unknown;
+  try {
+    value = doc.toJS({ maxAliasCount: 1000 });
+  } catch (e) {
+    throw new Error(shortReason(String((e as Error)?.message ?? e)));
+  }
+  if (tooDeep(value)) throw new Error(TOO_DEEP);
+  return value;
 }
 
 /** "a list", "a mapping"... for the top-level check. */
