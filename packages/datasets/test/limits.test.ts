@@ -2,7 +2,7 @@ import { execFileSync } from 'child_process';
 import * as fs from 'fs';
 import * as path from 'path';
 import * as zlib from 'zlib';
-import { csv, encodeIdx, encodeNpy, idx, npy, parseCsv, parseIdx, parseNpy, readCsv, readIdx, readNpy } from '../src';
+import { csv, encodeIdx, encodeNpy, idx, npy, parseCsv, parseIdx, parseNpy, readCsv, readIdx, readLines, readNpy } from '../src';
 import { ConfigError, DataError } from '../src/errors';
 import { thrown, tmpDir } from './helpers';
 
@@ -224,5 +224,22 @@ describe('CSV: line cap and strict numbers', () => {
     expect(Array.from(t.x)).toEqual(Array.from(Float32Array.from([12, -0.5, 0.5, 5, 0.001, 7, 3, -150, 3.4e38])));
     expect(Array.from(parseCsv('1,2\n3,4', { labelColumn: 1 }).labels!)).toEqual([2, 4]);
     expect(thrown(() => parseCsv('1,2\n3,1e12', { labelColumn: 1, name: 'l.csv' })).message).toBe("l.csv line 2, column 2: label '1e12' is not a whole number");
+  });
+});
+
+describe('readLines', () => {
+  it('streams lines with their numbers and stops at the cap', async () => {
+    fs.writeFileSync(file('lines.txt'), 'a,b\r\n\n1,2\n3,é');
+    const got: [number, string][] = [];
+    for await (const { text, line } of readLines(file('lines.txt'))) got.push([line, text]);
+    expect(got).toEqual([[1, 'a,b'], [2, ''], [3, '1,2'], [4, '3,é']]);
+    const lines = async () => {
+      for await (const _ of readLines(file('noline.csv'), { name: 'n.csv' })) void _;
+    };
+    await expect(lines()).rejects.toThrow(/^n\.csv line 1: a line longer than 8 MiB/);
+    const short = async () => {
+      for await (const _ of readLines(file('lines.txt'), { maxLineBytes: 2 })) void _;
+    };
+    await expect(short()).rejects.toBeInstanceOf(DataError);
   });
 });

@@ -159,6 +159,9 @@ describe('.npy data with NaN', () => {
   });
 
   it('vaekit score refuses it (exit 2) and writes no score', () => {
+    const fd = fs.openSync(path.join(dir, 'noline.csv'), 'a'); // the 300 MB file without newlines (also for score)
+    fs.ftruncateSync(fd, 300 * 1024 * 1024);
+    fs.closeSync(fd);
     const t = run(['train', '--config', config('good.yaml', '{ use: npy, path: good.npy }'), '--out', 'm'], dir);
     expect(t.stderr).not.toMatch(STACK);
     expect(t.code).toBe(0);
@@ -168,5 +171,18 @@ describe('.npy data with NaN', () => {
     if (fs.existsSync(out)) expect(fs.readFileSync(out, 'utf8')).not.toMatch(/NaN|\d/);
     const b = run(['score', '--checkpoint', 'm/checkpoint', '--data', 'bomb.idx'], dir);
     refused(b, /bomb\.idx: reading \[1900000, 28, 28\] ubyte would decompress/);
+  });
+
+  it('vaekit score reads CSV lines with the same cap and the same strict numbers', () => {
+    refused(run(['score', '--checkpoint', 'm/checkpoint', '--data', 'noline.csv'], dir), /noline\.csv line 1: a line longer than 8 MiB/);
+    fs.writeFileSync(path.join(dir, 'hex.csv'), 'a,b,c,d\n0.1,0.2,0.3,0.4\n0.1,0x10,0.3,0.4\n');
+    const r = run(['score', '--checkpoint', 'm/checkpoint', '--data', 'hex.csv', '--out', 'hex-scores.csv'], dir);
+    refused(r, /hex\.csv line 3, column 2: '0x10' is not a decimal number/);
+    fs.writeFileSync(path.join(dir, 'inf.csv'), 'Infinity,0.2,0.3,0.4\n');
+    refused(run(['score', '--checkpoint', 'm/checkpoint', '--data', 'inf.csv'], dir), /inf\.csv line 1, column 1: 'Infinity' is not a finite number/);
+    fs.writeFileSync(path.join(dir, 'ok.csv'), 'a,b,c,d\n 0.1 ,0.2,.3,4e-1\n');
+    const ok = run(['score', '--checkpoint', 'm/checkpoint', '--data', 'ok.csv'], dir);
+    expect(ok.code).toBe(0);
+    expect(ok.stdout.trim().split('\n')).toEqual(['row,score', expect.stringMatching(/^0,\d/)]);
   });
 });

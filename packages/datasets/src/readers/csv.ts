@@ -82,7 +82,8 @@ export function readCsv(file: string, options: CsvReadOptions = {}): CsvTable {
   }
 }
 
-function lineTooLong(max: number): string {
+/** The message for a line longer than `max` bytes. */
+export function lineTooLong(max: number): string {
   const mib = max / (1024 * 1024);
   const shown = mib >= 1 ? `${Number.isInteger(mib) ? mib : mib.toFixed(1)} MiB` : `${max} bytes`;
   return `a line longer than ${shown} (${max} bytes); is this a text file of numbers, one example per line? (raise maxLineBytes for wider rows)`;
@@ -134,7 +135,7 @@ export function parseDecimal(cell: string): number | { problem: string } {
 }
 
 /** Whether a header cell would be a number to a lenient reader: such a first line is data, and is parsed strictly. */
-function looksNumeric(cell: string): boolean {
+export function looksNumeric(cell: string): boolean {
   const c = cellText(cell);
   if (c === '') return false;
   return !Number.isNaN(Number(c)) || /^[+-]?(?:inf|infinity|nan)$/i.test(c);
