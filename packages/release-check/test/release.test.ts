@@ -68,7 +68,11 @@ beforeAll(() => {
   fs.mkdirSync(app);
   const deps: Record<string, string> = { '@tensorflow/tfjs-core': '4.22.0' };
   for (const p of packed) deps[p.name] = `file:${path.join(tarballs, p.filename)}`;
-  fs.writeFileSync(path.join(app, 'package.json'), JSON.stringify({ name: 'vaekit-release-check-app', private: true, version: '1.0.0', dependencies: deps }, null, 2));
+  // The install scripts a project using vaekit allows, as SECURITY.md says. npm matches a package by
+  // where it comes from: a registry package by its name, a tarball by its file: spec.
+  const native = packed.find((p) => p.name === '@vaekit/native')!;
+  const allowScripts = { 'better-sqlite3': true, [`file:${path.join(tarballs, native.filename)}`]: true, '@tensorflow/tfjs-node': true, 'core-js': false };
+  fs.writeFileSync(path.join(app, 'package.json'), JSON.stringify({ name: 'vaekit-release-check-app', private: true, version: '1.0.0', dependencies: deps, allowScripts }, null, 2));
   const install = ['install', '--no-audit', '--no-fund', '--prefer-offline', '--install-links'];
   if (!FULL) install.push('--ignore-scripts', '--omit=optional');
   run('npm', install, app, { timeout: 300000 });
@@ -180,6 +184,11 @@ describe('installed outside the workspace', () => {
         expect(`${extra}: ${installed ? 'installed' : 'not installed'}`).toBe(`${extra}: not installed`);
       }
     }
+  });
+
+  it('allows every install script it installs (npm lists none unreviewed)', () => {
+    const r = spawnSync('npm', ['install-scripts', 'ls'], { cwd: app, encoding: 'utf8', env: cleanEnv() });
+    expect(r.stdout + r.stderr).toMatch(/No packages with unreviewed install scripts/);
   });
 
   it('builds @vaekit/native from source at install where this machine can (node-gyp)', () => {

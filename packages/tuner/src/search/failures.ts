@@ -43,10 +43,12 @@ export function failureOutcome(trials: FrozenTrial[], summaryFile: string): { er
   if (finished > 0) return { note: `${failed.length} of ${failed.length + finished} trials failed; their errors are in ${summaryFile}` };
   const exitCode = failed.every((t) => t.userAttrs?.[FAILURE_EXIT_CODE] === 2) ? 2 : 1;
   const kinds = new Set(failed.map(sameness));
-  const n = failed.length === 1 ? 'the only trial' : `every one of the ${failed.length} trials`;
+  const n = `every one of the ${failed.length} trials`;
   const message =
-    kinds.size === 1
-      ? `search: ${n} failed with the same error: ${firstLine(failed[0])} (no trial completed; the trials are in ${summaryFile})`
-      : `search: ${n} failed, with ${kinds.size} different errors, the first (trial ${failed[0].number}): ${firstLine(failed[0])} (no trial completed; every error is in ${summaryFile})`;
+    failed.length === 1
+      ? `search: the only trial failed: ${firstLine(failed[0])} (the trial is in ${summaryFile})`
+      : kinds.size === 1
+        ? `search: ${n} failed with the same error: ${firstLine(failed[0])} (no trial completed; the trials are in ${summaryFile})`
+        : `search: ${n} failed, with ${kinds.size} different errors, the first (trial ${failed[0].number}): ${firstLine(failed[0])} (no trial completed; every error is in ${summaryFile})`;
   return { error: new VaekitError(message, { exitCode }) };
 }
