@@ -129,10 +129,28 @@ export function checkReportOut(file: string): void {
   }
 }
 
+/** True when two paths name the same file (after resolving links); false when either is missing. */
+function sameFile(a: string, b: string): boolean {
+  try {
+    const x = fs.statSync(a);
+    const y = fs.statSync(b);
+    return x.dev === y.dev && x.ino === y.ino;
+  } catch {
+    return path.resolve(a) === path.resolve(b);
+  }
+}
+
 /** `vaekit report --study NAME [--storage URL] [--out FILE]`. */
 export async function runReport(a: ReportArgs): Promise<string> {
-  if (a.out !== undefined) checkReportOut(a.out);
   const url = a.storage ?? DEFAULT_STORAGE;
+  if (a.out !== undefined) {
+    checkReportOut(a.out);
+    // Writing the report over the study database would destroy every study in it.
+    const target = parseStorageUrl(url, { defaultSqlitePath: path.join('out', 'studies.db') });
+    if (target.kind === 'sqlite' && target.path !== ':memory:' && sameFile(a.out, target.path)) {
+      throw new UsageError(`vaekit report: --out ${a.out}: is the study database itself (choose another file name, such as report.html)`);
+    }
+  }
   const storage = await openExistingStorage(url, 'report');
   try {
     const { info, trials } = await readStudyForReport(storage, a.study, url, 'report');

@@ -218,6 +218,21 @@ describe('output and data paths of the wrong kind', () => {
     expectUserError(run(['report', '--study', 'r', '--storage', 'sqlite:studies.db', '--out', 'adir'], dir), /vaekit report: --out adir: is a folder/);
     expectUserError(run(['report', '--study', 'r', '--storage', 'sqlite:studies.db', '--out', '/proc/r.html'], dir), /\/proc is a system folder/);
     expect(tree(path.join(dir, 'adir'))).toEqual(before);
+    const db = fs.readFileSync(path.join(dir, 'studies.db'));
+    expectUserError(run(['report', '--study', 'r', '--storage', 'sqlite:studies.db', '--out', './studies.db'], dir), /vaekit report: --out \.\/studies\.db: is the study database itself/);
+    expect(fs.readFileSync(path.join(dir, 'studies.db')).equals(db)).toBe(true);
+  });
+
+  it('score --out naming the --data file or a file in the checkpoint is exit 2, and both are untouched', () => {
+    const data = fs.readFileSync(path.join(dir, 'v.csv'));
+    const weights = fs.readFileSync(path.join(dir, 'm', 'checkpoint', 'weights.bin'));
+    expectUserError(run(['score', '--checkpoint', 'm/checkpoint', '--data', 'v.csv', '--out', './v.csv'], dir), /vaekit score: --out \.\/v\.csv: is the --data file itself/);
+    expectUserError(run(['score', '--checkpoint', 'm/checkpoint', '--data', 'v.csv', '--out', 'm/checkpoint/weights.bin'], dir), /vaekit score: --out m\/checkpoint\/weights\.bin: is inside the --checkpoint folder/);
+    expect(fs.readFileSync(path.join(dir, 'v.csv')).equals(data)).toBe(true);
+    expect(fs.readFileSync(path.join(dir, 'm', 'checkpoint', 'weights.bin')).equals(weights)).toBe(true);
+    // An existing scores file is simply written again.
+    for (let i = 0; i < 2; i++) expect(run(['score', '--checkpoint', 'm/checkpoint', '--data', 'v.csv', '--out', 'scores.csv'], dir).code).toBe(0);
+    expect(fs.readFileSync(path.join(dir, 'scores.csv'), 'utf8').trim().split('\n')).toHaveLength(201);
   });
 });
 

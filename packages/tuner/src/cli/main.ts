@@ -3,14 +3,15 @@ import * as fs from 'fs';
 import * as path from 'path';
 import { UsageError, VaekitError } from '@vaekit/study';
 import { parseArgs } from './args';
-import { checkInputDir, checkInputFile, checkOutputPath, findConfigsDir } from './paths';
+import { checkInputDir, checkInputFile, checkOutputPath, findConfigsDir, isInside, sameFile } from './paths';
 
 const USAGE = `usage: vaekit <command> [options]
 
 commands:
   train --config FILE [--set path=value ...] [--out DIR] [--json]
       train a VAE from a YAML config (a bare name is looked up in configs/);
-      writes metrics.json, the checkpoint and PNG pictures to --out (default out/<config name>)
+      writes metrics.json, the checkpoint and PNG pictures to --out (default out/<config name>);
+      Ctrl-C stops after the current epoch, keeping metrics.json and the checkpoint (exit code 130)
 
   search --config FILE [--trials N] [--workers K] [--storage URL] [--study NAME] [--out DIR]
          [--set path=value ...] [--json]
@@ -180,7 +181,13 @@ async function score(argv: string[]): Promise<void> {
   if (!a.flags.data) throw new UsageError('vaekit score: --data FILE is required');
   checkInputDir(String(a.flags.checkpoint), 'vaekit score: --checkpoint');
   checkInputFile(String(a.flags.data), 'vaekit score: --data');
-  if (a.flags.out !== undefined) checkOutputPath(String(a.flags.out), 'file', 'vaekit score: --out');
+  if (a.flags.out !== undefined) {
+    const out = String(a.flags.out);
+    checkOutputPath(out, 'file', 'vaekit score: --out');
+    // The scores file is truncated when scoring starts: never the data being read or a checkpoint file.
+    if (sameFile(out, String(a.flags.data))) throw new UsageError(`vaekit score: --out ${out}: is the --data file itself (choose another file name, such as scores.csv)`);
+    if (isInside(out, String(a.flags.checkpoint))) throw new UsageError(`vaekit score: --out ${out}: is inside the --checkpoint folder (choose a file outside it)`);
+  }
   const method = String(a.flags.method ?? 'elbo');
   if (!['elbo', 'iwae', 'recon'].includes(method)) throw new UsageError(`vaekit score: --method: expected elbo, iwae or recon, found "${method}"`);
   const scale = a.flags.scale === undefined ? 1 : Number(a.flags.scale);

@@ -1,5 +1,6 @@
 import * as fs from 'fs';
 import * as path from 'path';
+import { showArgument } from '@vaekit/core';
 import { UsageError } from '@vaekit/study';
 
 /**
@@ -60,21 +61,21 @@ export function checkOutputPath(given: string, kind: 'dir' | 'file', flag: strin
   const abs = path.resolve(cwd, given);
   const real = realPathOf(abs);
   for (const d of SYSTEM_DIRS) {
-    if (under(abs, d) || under(real, d)) throw new UsageError(`${flag} ${given}: ${d} is a system folder, not a place to write output to`);
+    if (under(abs, d) || under(real, d)) throw new UsageError(`${flag} ${showArgument(given, 200)}: ${d} is a system folder, not a place to write output to`);
   }
   const st = statOrUndefined(abs);
   if (st) {
-    if (kind === 'dir' && !st.isDirectory()) throw new UsageError(`${flag} ${given}: exists and is not a folder (expected a folder to write into)`);
-    if (kind === 'file' && st.isDirectory()) throw new UsageError(`${flag} ${given}: is a folder (expected a file name to write to)`);
-    if (kind === 'file' && !st.isFile()) throw new UsageError(`${flag} ${given}: exists and is not a regular file`);
+    if (kind === 'dir' && !st.isDirectory()) throw new UsageError(`${flag} ${showArgument(given, 200)}: exists and is not a folder (expected a folder to write into)`);
+    if (kind === 'file' && st.isDirectory()) throw new UsageError(`${flag} ${showArgument(given, 200)}: is a folder (expected a file name to write to)`);
+    if (kind === 'file' && !st.isFile()) throw new UsageError(`${flag} ${showArgument(given, 200)}: exists and is not a regular file`);
   }
   // The nearest existing ancestor must be a folder the user can write to (for a missing path), or
   // the path itself must be writable.
-  let p = st ? abs : path.dirname(abs);
+  let p = st && kind === 'dir' ? abs : path.dirname(abs);
   for (;;) {
     const s = statOrUndefined(p);
     if (s) {
-      if (!s.isDirectory()) throw new UsageError(`${flag} ${given}: ${p} is not a folder`);
+      if (!s.isDirectory()) throw new UsageError(`${flag} ${showArgument(given, 200)}: ${p} is not a folder`);
       break;
     }
     const up = path.dirname(p);
@@ -84,7 +85,7 @@ export function checkOutputPath(given: string, kind: 'dir' | 'file', flag: strin
   try {
     fs.accessSync(p, fs.constants.W_OK);
   } catch {
-    throw new UsageError(`${flag} ${given}: ${p} is not writable`);
+    throw new UsageError(`${flag} ${showArgument(given, 200)}: ${p} is not writable`);
   }
   return abs;
 }
@@ -95,8 +96,8 @@ export function checkInputFile(given: string, flag: string, cwd = process.cwd())
   const abs = path.resolve(cwd, given);
   const st = statOrUndefined(abs);
   if (!st) return abs; // the reader says "file not found", naming the file
-  if (st.isDirectory()) throw new UsageError(`${flag} ${given}: is a folder (expected a data file)`);
-  if (!st.isFile()) throw new UsageError(`${flag} ${given}: is not a regular file (expected a data file)`);
+  if (st.isDirectory()) throw new UsageError(`${flag} ${showArgument(given, 200)}: is a folder (expected a data file)`);
+  if (!st.isFile()) throw new UsageError(`${flag} ${showArgument(given, 200)}: is not a regular file (expected a data file)`);
   return abs;
 }
 
@@ -106,6 +107,30 @@ export function checkInputDir(given: string, flag: string, cwd = process.cwd()):
   const abs = path.resolve(cwd, given);
   const st = statOrUndefined(abs);
   if (!st) return abs; // the loader says what is missing
-  if (!st.isDirectory()) throw new UsageError(`${flag} ${given}: is not a folder`);
+  if (!st.isDirectory()) throw new UsageError(`${flag} ${showArgument(given, 200)}: is not a folder`);
   return abs;
+}
+
+/** True when two paths name the same file (after resolving links); false when either is missing. */
+export function sameFile(a: string, b: string): boolean {
+  try {
+    const x = fs.statSync(a);
+    const y = fs.statSync(b);
+    return x.dev === y.dev && x.ino === y.ino;
+  } catch {
+    return false;
+  }
+}
+
+/** True when `p` is inside the folder `dir` (after resolving links of both, where they exist). */
+export function isInside(p: string, dir: string): boolean {
+  const real = (x: string) => {
+    try {
+      return fs.realpathSync(x);
+    } catch {
+      return path.resolve(x);
+    }
+  };
+  const rel = path.relative(real(dir), real(path.dirname(path.resolve(p))));
+  return rel === '' || (!rel.startsWith('..') && !path.isAbsolute(rel));
 }
