@@ -243,3 +243,16 @@ describe('readLines', () => {
     await expect(short()).rejects.toBeInstanceOf(DataError);
   });
 });
+
+describe('messages', () => {
+  it('show control characters from a data file escaped, never raw', () => {
+    const e = thrown(() => parseCsv('1,2\n3,\u001b]0;owned\u0007x\u202e\n', { name: 'e.csv' }));
+    expect(e.message).toBe("e.csv line 2, column 2: '\\x1b]0;owned\\x07x\\u202e' is not a number");
+    const n = thrown(() => parseCsv('a,b\n1,2\n', { name: 'e.csv', labelColumn: 'c\u001b[2J' }));
+    expect(n.message).not.toMatch(/\u001b/);
+    const good = encodeNpy(new Float32Array(2), [2]);
+    const esc = Buffer.from(good.toString('latin1').replace("'<f4'", "'\u001b[31m'"), 'latin1');
+    const d = thrown(() => parseNpy(esc, 'x.npy'));
+    expect(d.message).toMatch(/dtype '\\x1b\[31m' is not supported/);
+  });
+});

@@ -1,6 +1,6 @@
 import * as fs from 'fs';
 import { ConfigError, DataError } from '../errors';
-import { openRegular } from './io';
+import { openRegular, printable } from './io';
 
 export interface CsvReadOptions {
   /** Cell separator; default ','. 'tab' is accepted for '\t'. */
@@ -122,7 +122,7 @@ function cellText(cell: string): string {
 export function parseDecimal(cell: string): number | { problem: string } {
   const c = cellText(cell);
   if (c === '') return { problem: 'empty cell, expected a number' };
-  const q = `'${c.length > 40 ? c.slice(0, 40) + '…' : c}'`;
+  const q = `'${printable(c.length > 40 ? c.slice(0, 40) + '…' : c)}'`;
   if (!DECIMAL.test(c)) {
     if (/^[+-]?(?:inf|infinity|nan)$/i.test(c)) return { problem: `${q} is not a finite number` };
     const loose = Number(c);
@@ -143,7 +143,7 @@ export function looksNumeric(cell: string): boolean {
 
 function shown(cell: string): string {
   const c = cell.trim();
-  return c.length > 40 ? c.slice(0, 40) + '…' : c;
+  return printable(c.length > 40 ? c.slice(0, 40) + '…' : c);
 }
 
 /**
@@ -228,7 +228,7 @@ class CsvParser {
     else if (typeof label === 'string') header = true;
     else header = first.some((c, j) => j !== labelCol && !looksNumeric(c));
     if (typeof label === 'string' && !header) {
-      throw new ConfigError(`${name}: labelColumn '${label}' is a column name, but the file has no header; give a 0-based index`);
+      throw new ConfigError(`${name}: labelColumn '${printable(label)}' is a column name, but the file has no header; give a 0-based index`);
     }
     if (header) {
       this.columns = first.map((c) => unquote(c.trim()));
@@ -236,8 +236,8 @@ class CsvParser {
         labelCol = this.columns.indexOf(label);
         if (labelCol < 0) {
           const cols = this.columns;
-          const list = cols.length > 12 ? cols.slice(0, 12).join(', ') + ', …' : cols.join(', ');
-          throw new ConfigError(`${name} line ${lineNo}: no column named '${label}' for labelColumn (columns: ${list})`);
+          const list = printable(cols.length > 12 ? cols.slice(0, 12).join(', ') + ', …' : cols.join(', ')).slice(0, 500);
+          throw new ConfigError(`${name} line ${lineNo}: no column named '${printable(label)}' for labelColumn (columns: ${list})`);
         }
       }
     }

@@ -1,7 +1,7 @@
 import * as fs from 'fs';
 import * as path from 'path';
 import { DataError } from '../errors';
-import { checkExpansion, checkFinite, gunzipAtLeast, gunzipExactly, isGzip, MAX_GZIP_RATIO, readRegular } from './io';
+import { checkExpansion, checkFinite, gunzipAtLeast, gunzipExactly, isGzip, MAX_GZIP_RATIO, printable, readRegular } from './io';
 import type { NumericArray } from '../types';
 
 /** The dtypes writeNpy can write. */
@@ -112,11 +112,12 @@ function parseHeader(buf: Uint8Array, name: string): NpyHeader {
 }
 
 function shownText(s: string): string {
-  return s.length > 200 ? s.slice(0, 200) + '…' : s;
+  return printable(s.length > 200 ? s.slice(0, 200) + '…' : s);
 }
 
 function shownHeader(header: string): string {
-  return JSON.stringify(shownText(header.trim()));
+  const h = header.trim();
+  return printable(JSON.stringify(h.length > 200 ? h.slice(0, 200) + '…' : h));
 }
 
 /** Values per row (the product of the axes after the first) and the rows read. */
