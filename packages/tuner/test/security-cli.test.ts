@@ -250,6 +250,17 @@ describe('upper bounds on values that make no sense at 1e12', () => {
     expectUserError(run(['train', '--config', 't.yaml', '--out', 'o', '--set', arg], dir), message);
   });
 
+  it('a search config with study.workers: 100000 or study.trials: 1e12, or anomaly.samples: 1e12, is exit 2 before any process starts', () => {
+    fs.writeFileSync(path.join(dir, 'w.yaml'), searchConfig('study: { workers: 100000, sampler: { name: grid } }'));
+    expectUserError(run(['search', '--config', 'w.yaml'], dir), /w\.yaml: study\.workers: expected an integer >= 1 and <= 256, found 100000/);
+    fs.writeFileSync(path.join(dir, 'n.yaml'), searchConfig('study: { trials: 1000000000000, sampler: { name: grid } }'));
+    expectUserError(run(['search', '--config', 'n.yaml'], dir), /n\.yaml: study\.trials: expected an integer >= 1 and <= 1000000/);
+    fs.writeFileSync(path.join(dir, 'a.yaml'), trainConfig + 'anomaly: { classes: [0, 1], samples: 1000000000000 }\n');
+    expectUserError(run(['anomaly', '--config', 'a.yaml', '--out', 'ao'], dir), /anomaly\.samples: expected an integer >= 1 and <= 10000/);
+    expect(fs.existsSync(path.join(dir, 'out'))).toBe(false);
+    expect(fs.existsSync(path.join(dir, 'ao'))).toBe(false);
+  });
+
   it('score --samples 1e12, bench --steps 1e12 and search --workers 100000 are exit 2', () => {
     fs.mkdirSync(path.join(dir, 'ck'), { recursive: true });
     fs.writeFileSync(path.join(dir, 'd.csv'), '0.1,0.2\n');

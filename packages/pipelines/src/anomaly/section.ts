@@ -17,7 +17,7 @@ export const anomalySchema = {
   properties: {
     classes: { type: 'array', items: { type: 'integer' }, minItems: 1, description: 'Labels that take turns as the normal class (default: every label in the training data).' },
     method: { enum: ['elbo', 'iwae', 'recon'], default: 'elbo', description: 'Anomaly score: −ELBO, IWAE NLL, or reconstruction NLL.' },
-    samples: { type: 'integer', minimum: 1, default: 10, description: 'Posterior samples per example for elbo and iwae.' },
+    samples: { type: 'integer', minimum: 1, maximum: 10000, default: 10, description: 'Posterior samples per example for elbo and iwae. At most 10000.' },
     baselines: {
       type: 'object',
       additionalProperties: false,
