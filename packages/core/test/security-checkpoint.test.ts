@@ -87,6 +87,22 @@ describe('checkpoint loading', () => {
     await refused(() => load(dir), [pattern]);
   });
 
+  it('reads weights split over several files in the folder, and bounds how many files', async () => {
+    const dir = await saved();
+    const data = fs.readFileSync(path.join(dir, 'weights.bin'));
+    fs.mkdirSync(path.join(dir, 'shards'));
+    fs.writeFileSync(path.join(dir, 'shards', 'a.bin'), data.subarray(0, 10));
+    fs.writeFileSync(path.join(dir, 'b.bin'), data.subarray(10));
+    edit(dir, (j) => (j.weightsManifest[0].paths = ['shards/a.bin', 'shards/../b.bin']));
+    const m = holder(SHAPES);
+    await loadCheckpoint(dir, m);
+    expect(Array.from(m.weights()[0].dataSync())).toEqual([1, 2, 3, 4, 5, 6]);
+    fs.appendFileSync(path.join(dir, 'b.bin'), Buffer.alloc(2));
+    await refused(() => load(dir), [/shards.a\.bin, .*b\.bin \(together\): the checkpoint's weights file has 38 bytes/]);
+    edit(dir, (j) => (j.weightsManifest[0].paths = Array.from({ length: 1001 }, () => 'weights.bin')));
+    await refused(() => load(dir), [/names 1001 weights files, at most 1000/]);
+  });
+
   it('refuses links that lead out of the folder, FIFOs and folders, without reading them', async () => {
     const outside = tmp();
     fs.writeFileSync(path.join(outside, 'secret.bin'), Buffer.alloc(40));

@@ -185,6 +185,8 @@ export function readCheckpointManifest(dir: string): CheckpointManifest {
   }
   const wm = json.weightsManifest;
   if (!Array.isArray(wm) || wm.length < 1 || wm.length > 1000) throw new CheckpointError(`${file}: weightsManifest must be a non-empty list of weight groups`);
+  const files = wm.reduce((n: number, g: any) => n + (Array.isArray(g?.paths) ? g.paths.length : 0), 0);
+  if (files > 1000) throw new CheckpointError(`${file}: weightsManifest names ${files} weights files, at most 1000 are allowed`);
   let count = 0;
   const groups = wm.map((g: any, gi: number): CheckpointGroup => {
     const at = `${file}: weightsManifest[${gi}]`;
