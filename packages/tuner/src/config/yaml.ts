@@ -86,7 +86,7 @@ export function parseYamlValue(text: string): unknown {
   }
   let value: unknown;
   try {
-    value = doc.toJS({ maxAliasCount: 1000 });
+    value = doc.toJS();
   } catch (e) {
     throw new Error(shortReason(String((e as Error)?.message ?? e)));
   }
