@@ -24,7 +24,7 @@ export function writePictures(dir: string, model: VAE, test: DataSplit, opts: { 
   const idx = Array.from(rng.permutation(test.n).slice(0, n));
   const xs = gatherRows(test, idx, 0, n);
   const rec = tf.tidy(() => model.reconstruct(tf.tensor2d(xs, [n, dim])).dataSync() as Float32Array);
-  const pairs = new Float32Array(2 * n * dim);
+  const pairs = new Float32Array(Math.ceil(n / 8) * 16 * dim); // whole blocks of 8 pairs, even when n is not a multiple of 8
   for (let b = 0; b < Math.ceil(n / 8); b++) {
     for (let j = 0; j < 8 && b * 8 + j < n; j++) {
       const i = b * 8 + j;
