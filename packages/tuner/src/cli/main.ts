@@ -135,7 +135,7 @@ function intFlag(v: unknown, name: keyof typeof FLAG_LIMITS): number | undefined
   if (v === undefined) return undefined;
   const n = Number(v);
   const max = FLAG_LIMITS[name];
-  if (!/^\s*\d+\s*$/.test(String(v)) || !Number.isInteger(n) || n < 1 || n > max) {
+  if (!Number.isInteger(n) || n < 1 || n > max) {
     throw new UsageError(`--${name}: expected an integer from 1 to ${max}, found "${v}"`);
   }
   return n;
