@@ -27,7 +27,7 @@ it('gives every key of the reference its type, default, allowed values and a des
     expect(`${cells[0]}: ${cells[4] ? 'described' : 'no description'}`).toBe(`${cells[0]}: described`);
   }
   expect(md).toContain('| `train.optimizer.name` | string | `adam` | `adam`, `sgd`, `rmsprop` |');
-  expect(md).toContain('| `model.klSchedule.cycles` | integer | `4` (kind cyclical) | ≥ 1 |');
+  expect(md).toContain('| `model.klSchedule.cycles` | integer | `4` (kind cyclical) | ≥ 1, ≤ 100000 |');
 });
 
 it('renders a schema as type, allowed values and defaults', () => {

@@ -8,11 +8,11 @@ const OTHERS = 'or pass --storage postgres://… (or memory: with --workers 1)';
  * its native module loads (npm skips the build when the package's install script is not allowed),
  * and says what to run when it does not.
  */
-export function checkSqliteDriver(storage: string, load: (id: string) => unknown = require): void {
+export function checkSqliteDriver(storage: string): void {
   if (!storage.startsWith('sqlite:')) return;
   let Database: new (file: string) => { close(): void };
   try {
-    Database = load('better-sqlite3') as typeof Database;
+    Database = require('better-sqlite3') as typeof Database;
   } catch (e) {
     const first = String((e as Error)?.message ?? e).split('\n')[0];
     throw new StorageError(`sqlite: storage needs the npm package better-sqlite3, which is not installed (${first}): install it with \`npm install better-sqlite3\` (${ALLOW}), ${OTHERS}`, { exitCode: 2, cause: e });
