@@ -75,7 +75,10 @@ export class SqliteStorage extends BaseStorage {
       return;
     }
     if (!memory) checkDatabaseFile(this.file, false);
-    if (!memory) fs.mkdirSync(path.dirname(this.file), { recursive: true });
+    if (!memory) {
+      checkFolderFor(this.file);
+      fs.mkdirSync(path.dirname(this.file), { recursive: true });
+    }
     const Database = loadDriver<typeof BetterSqlite3>('better-sqlite3', 'sqlite:');
     const busy = o.busyTimeoutMs ?? 10_000;
     let db: SqliteDb;
@@ -490,6 +493,36 @@ function fileState(file: string): string {
  * empty file is accepted for writing: SQLite makes it one); `mustExist` for read-only use.
  * Returns the file's first 100 bytes (its header), empty when there is none.
  */
+/** The kernel's virtual file systems: never a place for a study database (and Node's recursive mkdir spins forever in /proc). */
+const SYSTEM_DIRS = ['/proc', '/sys', '/dev'];
+
+/**
+ * Before the database file's folders are created: the nearest existing ancestor must be a folder
+ * outside /proc, /sys and /dev (after resolving links).
+ */
+function checkFolderFor(file: string): void {
+  let dir = path.dirname(file);
+  for (;;) {
+    let st: fs.Stats | undefined;
+    try {
+      st = fs.statSync(dir);
+    } catch {
+      st = undefined;
+    }
+    if (st) {
+      if (!st.isDirectory()) throw new StorageError(`sqlite:${file}: ${dir} is not a folder, so the study database cannot be created there`, { exitCode: 2 });
+      const real = fs.realpathSync(dir);
+      if (SYSTEM_DIRS.some((d) => real === d || real.startsWith(d + path.sep))) {
+        throw new StorageError(`sqlite:${file}: is under ${real}, a system folder, not a place for a study database`, { exitCode: 2 });
+      }
+      return;
+    }
+    const up = path.dirname(dir);
+    if (up === dir) return;
+    dir = up;
+  }
+}
+
 function checkDatabaseFile(file: string, mustExist: boolean): Buffer {
   let st: fs.Stats;
   try {
