@@ -29,7 +29,37 @@ export function resolveFile(file: string, ctx: DatasetContext | undefined, where
   }
   const problem = notRegular(abs, stat);
   if (problem) fail(`${where}: ${problem}`, where);
+  checkDataRoot(abs, ctx, where);
   return abs;
+}
+
+/** The environment variable listing further folders (path-delimiter separated) that data paths may lead into. */
+export const DATA_PATHS_ENV = 'VAEKIT_DATA_PATHS';
+
+function realOrResolved(p: string): string {
+  try {
+    return fs.realpathSync(p);
+  } catch {
+    return path.resolve(p);
+  }
+}
+
+/**
+ * A config is untrusted input: the data paths it names (after resolving links) must lie inside
+ * the config's folder, the working directory, or a folder listed in VAEKIT_DATA_PATHS, so a
+ * downloaded config cannot make vaekit read (and echo parts of) files elsewhere on the machine.
+ */
+export function checkDataRoot(abs: string, ctx: DatasetContext | undefined, where: string): void {
+  const roots = [ctx?.baseDir, process.cwd(), ...(process.env[DATA_PATHS_ENV] ?? '').split(path.delimiter)]
+    .filter((r): r is string => !!r && r.trim() !== '')
+    .map(realOrResolved);
+  const real = realOrResolved(abs);
+  if (roots.some((r) => real === r || real.startsWith(r.endsWith(path.sep) ? r : r + path.sep))) return;
+  fail(
+    `${where}: ${abs} is outside the config's folder and the working directory: a config may name data files only inside them ` +
+      `(to read data from another folder, list it in the environment variable ${DATA_PATHS_ENV})`,
+    where,
+  );
 }
 
 /**

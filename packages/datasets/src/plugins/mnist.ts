@@ -3,7 +3,7 @@ import * as path from 'path';
 import { ConfigError, fail } from '../errors';
 import { at, resolveOptions, Schema } from '../options';
 import { readIdx } from '../readers/idx';
-import { assembleDataset, atOption, exampleShape, sliceRows, toFloat32Rows, toLabels } from '../util';
+import { assembleDataset, atOption, checkDataRoot, exampleShape, sliceRows, toFloat32Rows, toLabels } from '../util';
 import type { Binarize, Dataset, DatasetContext, DatasetPlugin } from '../types';
 import { binarizeSchema, seedSchema } from './common';
 
@@ -86,6 +86,7 @@ export const mnist: DatasetPlugin<MnistOptions> = {
     const o = resolveOptions<MnistOptions & { binarize: Binarize; validation: number; seed: number }>(schema, options, where);
     const dirWhere = at(where, 'dir');
     const dir = o.dir ? path.resolve(context?.baseDir ?? process.cwd(), o.dir) : atOption(where || 'mnist', mnistDataDir);
+    if (o.dir) checkDataRoot(dir, context, dirWhere);
     const files = {
       trainImages: locate(dir, FILES.trainImages, dirWhere),
       trainLabels: locate(dir, FILES.trainLabels, dirWhere),
