@@ -25,3 +25,15 @@ export function reserveWeightValues(n: number): void {
   budget.left -= n;
   if (!(budget.left >= 0)) throw budget.exceeded();
 }
+
+/** True while a budget is in force (an outer caller, such as checkpoint loading, set a tighter one). */
+export function hasWeightBudget(): boolean {
+  return budget !== undefined;
+}
+
+/**
+ * The most weight values a model built from a config may have: 2^26 (256 MiB of float32, about
+ * 1 GiB with the optimizer's state), far beyond a VAE that trains on a CPU, so that a config
+ * asking for `hidden: [1e9]` is refused before anything is allocated.
+ */
+export const MAX_MODEL_WEIGHTS = 2 ** 26;

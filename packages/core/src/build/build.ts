@@ -3,6 +3,7 @@ import type { Dataset, Plugin, PluginContext, PluginKind, PluginProducts } from 
 import { ConfigError } from '../plugins/types';
 import { PluginRegistry } from '../plugins/registry';
 import { VAE } from '../model/vae';
+import { hasWeightBudget, MAX_MODEL_WEIGHTS, withWeightBudget } from './budget';
 import type { PluginBlock } from '../config/types';
 import { CheckpointError } from '../checkpoint/fileHandler';
 
@@ -56,6 +57,17 @@ export async function loadDataset(block: PluginBlock, ctx: BuildContext): Promis
  * data value, and the likelihood accepts the data's range.
  */
 export async function buildModel(spec: ModelSpec, data: Dataset['info'], ctx: BuildContext): Promise<VAE> {
+  if (hasWeightBudget()) return buildWithinBudget(spec, data, ctx);
+  const tooBig = () =>
+    new ConfigError(
+      `${ctx.file ? ctx.file + ': ' : ''}model: the encoder and decoder the config describes would have more than ${MAX_MODEL_WEIGHTS.toLocaleString('en-US')} weights ` +
+        `(check the layer widths, e.g. model.encoder.hidden)`,
+      'model',
+    );
+  return withWeightBudget(MAX_MODEL_WEIGHTS, tooBig, () => buildWithinBudget(spec, data, ctx));
+}
+
+async function buildWithinBudget(spec: ModelSpec, data: Dataset['info'], ctx: BuildContext): Promise<VAE> {
   const base = { dataShape: data.shape, latentDim: spec.latentDim };
   const encoder = await createFromBlock('encoder', spec.encoder, 'model.encoder', { ...ctx, seed: ctx.seed * 3 + 1 }, base);
   const decoder = await createFromBlock('decoder', spec.decoder, 'model.decoder', { ...ctx, seed: ctx.seed * 3 + 2 }, base);
