@@ -5,7 +5,7 @@
  * located message, exit code 2 (130 for Ctrl-C), no stack trace, and nothing written where it
  * should not be.
  */
-import { spawn, spawnSync } from 'child_process';
+import { spawn } from 'child_process';
 import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
@@ -13,41 +13,16 @@ import { setPath, splitPath } from '@vaekit/core';
 import { createStudy } from '@vaekit/study';
 import { anomalyTable } from '@vaekit/pipelines';
 import { checkStudyName } from '../src/config';
+import { BIN, CliRun, expectRefused, LIMIT_MS, runCli, STACK } from './helpers/cli';
 
-const BIN = path.join(__dirname, '..', 'dist', 'cli', 'main.js');
 const tmp = () => fs.mkdtempSync(path.join(os.tmpdir(), 'vaekit-sec-'));
-const STACK = /\n\s+at /;
-const LIMIT_MS = 20_000;
-const LIMIT_KIB = 600 * 1024;
-
-// Loaded into each CLI process: prints its peak resident memory (KiB) last on stderr at exit.
-const RSS_PRELOAD = path.join(fs.mkdtempSync(path.join(os.tmpdir(), 'vaekit-sec-rss-')), 'rss.js');
-fs.writeFileSync(RSS_PRELOAD, "process.on('exit', () => process.stderr.write('@@maxrss ' + process.resourceUsage().maxRSS + '\\n'));\n");
-
-/** Runs the CLI (killed after the time limit): exit code, output, wall time and peak resident memory (KiB). */
-function run(args: string[], cwd: string) {
-  const t0 = Date.now();
-  const r = spawnSync(process.execPath, ['--require', RSS_PRELOAD, BIN, ...args], {
-    cwd,
-    encoding: 'utf8',
-    timeout: LIMIT_MS,
-    killSignal: 'SIGKILL',
-    env: { ...process.env, VAEKIT_DEBUG: '' },
-  });
-  const m = /@@maxrss (\d+)\n$/.exec(r.stderr ?? '');
-  const stderr = (r.stderr ?? '').replace(/@@maxrss \d+\n$/, '');
-  return { code: r.status, stdout: r.stdout, stderr, ms: Date.now() - t0, maxRssKiB: m ? Number(m[1]) : Infinity };
-}
+const run = runCli;
 
 /** Asserts a user error: exit 2, the message, no stack trace, within the time and memory limits. */
-function expectUserError(r: ReturnType<typeof run>, message: RegExp) {
-  expect(r.stderr).toMatch(message);
-  expect(r.stderr).not.toMatch(STACK);
+function expectUserError(r: CliRun, message: RegExp) {
+  expectRefused(r, message);
   expect(r.stderr.trim().split('\n')).toHaveLength(1);
   expect(r.stderr.length).toBeLessThan(1000);
-  expect(r.code).toBe(2);
-  expect(r.ms).toBeLessThan(LIMIT_MS);
-  expect(r.maxRssKiB).toBeLessThan(LIMIT_KIB);
 }
 
 const trainConfig = `data: { use: mnist, limit: 300, validation: 100, testLimit: 100 }

@@ -4,49 +4,17 @@
  * NaN in .npy data. Each ends within seconds and well under 600 MiB with one located message,
  * exit code 2 and no stack trace (or, with data.limit, reads just what it needs and trains).
  */
-import { execFileSync, spawnSync } from 'child_process';
+import { execFileSync } from 'child_process';
 import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
 import * as zlib from 'zlib';
 import { encodeNpy } from '@vaekit/datasets';
+import { expectBounded, expectRefused, runCli, STACK } from './helpers/cli';
 
-const BIN = path.join(__dirname, '..', 'dist', 'cli', 'main.js');
-const STACK = /\n\s+at /;
-const LIMIT_MS = 20_000;
-const LIMIT_KIB = 600 * 1024;
-
-// Loaded into each CLI process: prints its peak resident memory (KiB) last on stderr at exit.
-const RSS_PRELOAD = path.join(fs.mkdtempSync(path.join(os.tmpdir(), 'vaekit-secdata-rss-')), 'rss.js');
-fs.writeFileSync(RSS_PRELOAD, "process.on('exit', () => process.stderr.write('@@maxrss ' + process.resourceUsage().maxRSS + '\\n'));\n");
-
-/** Runs the CLI (killed after the time limit): exit code, output, wall time and peak resident memory (KiB). */
-function run(args: string[], cwd: string) {
-  const t0 = Date.now();
-  const r = spawnSync(process.execPath, ['--require', RSS_PRELOAD, BIN, ...args], {
-    cwd,
-    encoding: 'utf8',
-    timeout: LIMIT_MS,
-    killSignal: 'SIGKILL',
-    env: { ...process.env, VAEKIT_DEBUG: '' },
-  });
-  const m = /@@maxrss (\d+)\n$/.exec(r.stderr ?? '');
-  const stderr = (r.stderr ?? '').replace(/@@maxrss \d+\n$/, '');
-  return { code: r.status, stdout: r.stdout, stderr, ms: Date.now() - t0, maxRssKiB: m ? Number(m[1]) : Infinity };
-}
-
-function bounded(r: ReturnType<typeof run>) {
-  expect(r.ms).toBeLessThan(LIMIT_MS);
-  expect(r.maxRssKiB).toBeLessThan(LIMIT_KIB);
-}
-
-/** One user error: exit 2, the message on stderr, no stack trace, within the time and memory bounds. */
-function refused(r: ReturnType<typeof run>, message: RegExp) {
-  expect(r.stderr).toMatch(message);
-  expect(r.stderr).not.toMatch(STACK);
-  expect(r.code).toBe(2);
-  bounded(r);
-}
+const run = runCli;
+const bounded = expectBounded;
+const refused = expectRefused;
 
 const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'vaekit-secdata-'));
 afterAll(() => fs.rmSync(dir, { recursive: true, force: true }));
