@@ -27,6 +27,8 @@ export type { NpyArray, NpyWriteDtype } from './readers/npy';
 export { readCsv, parseCsv, parseDecimal, looksNumeric, DEFAULT_MAX_LINE_BYTES } from './readers/csv';
 export { readLines } from './readers/lines';
 export type { CsvReadOptions, CsvTable } from './readers/csv';
-export { mulberry32, deriveSeed, permutation } from './rng';
+export { mulberry32Folded, deriveSeed, permutation } from './rng';
+/** @deprecated Named `mulberry32Folded`: it seeds differently from `@vaekit/core`'s `mulberry32` for seeds of 2^32 and above. */
+export { mulberry32Folded as mulberry32 } from './rng';
 export { DataError } from './errors';
 export type { DatasetPlugin, DatasetContext, Binarize, ScaleOption, NumericArray } from './types';

@@ -1,7 +1,10 @@
 import { mulberry32 as fromState } from '@vaekit/core';
 
-/** Core's mulberry32, seeded from any number (large seeds folded to 32 bits). Uniforms in [0, 1). */
-export function mulberry32(seed: number): () => number {
+/**
+ * Core's mulberry32 seeded from any number: the bits above 2^32 are folded in (core's takes the
+ * seed modulo 2^32), so large seeds still give different streams. Uniforms in [0, 1).
+ */
+export function mulberry32Folded(seed: number): () => number {
   return fromState(toUint32(seed));
 }
 
@@ -15,7 +18,7 @@ export function deriveSeed(seed: number, stream: number): number {
 
 /** A seeded Fisher–Yates permutation of 0..n-1. */
 export function permutation(n: number, seed: number): Int32Array {
-  const rand = mulberry32(seed);
+  const rand = mulberry32Folded(seed);
   const p = new Int32Array(n);
   for (let i = 0; i < n; i++) p[i] = i;
   for (let i = n - 1; i > 0; i--) {

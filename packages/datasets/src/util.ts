@@ -3,7 +3,7 @@ import * as path from 'path';
 import { ConfigError, DataError, fail } from './errors';
 import { at } from './options';
 import { notRegular } from './readers/io';
-import { deriveSeed, mulberry32, permutation } from './rng';
+import { deriveSeed, mulberry32Folded, permutation } from './rng';
 import type { Binarize, DataSplit, Dataset, DatasetContext, NumericArray, ScaleOption } from './types';
 
 /** Rows of examples, flat row-major [n, dim], with optional labels. */
@@ -254,7 +254,7 @@ export function range(x: Float32Array): { min: number; max: number } {
 
 /** Replaces each value p by one Bernoulli(p) draw, in place. */
 export function binarizeInPlace(x: Float32Array, seed: number): void {
-  const rand = mulberry32(seed);
+  const rand = mulberry32Folded(seed);
   for (let i = 0; i < x.length; i++) x[i] = rand() < x[i] ? 1 : 0;
 }
 
