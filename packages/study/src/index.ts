@@ -1,4 +1,5 @@
 export * from './errors';
+export * from './text';
 export * from './types';
 export * from './trial';
 export * from './study';

@@ -2,6 +2,7 @@ import * as fs from 'fs';
 import * as path from 'path';
 import * as tf from '@tensorflow/tfjs-core';
 import { VaekitError } from '@vaekit/study';
+import { shownValue } from '../config/paths';
 
 /**
  * A checkpoint that cannot be used: missing, not a vaekit checkpoint, unreadable, or saved from
@@ -60,11 +61,7 @@ function inside(file: string, dir: string): boolean {
 }
 
 /** A value for a message: short, one line, without control characters. */
-function shown(v: unknown): string {
-  const s = typeof v === 'string' ? v : JSON.stringify(v) ?? String(v);
-  const t = String(s).replace(/[\u0000-\u001f\u007f-\u009f\u2028\u2029\u202a-\u202e\u2066-\u2069]/g, '?');
-  return t.length > 80 ? t.slice(0, 77) + '...' : t;
-}
+const shown = (v: unknown): string => shownValue(v, 80);
 
 /** The checkpoint folder with links resolved; a CheckpointError when it is missing or not a folder. */
 function realDir(dir: string): string {

@@ -17,6 +17,14 @@ export const MAX_PATH_DEPTH = 32;
 /** The longest config path, in characters. */
 export const MAX_PATH_LENGTH = 1000;
 
+/** A value from untrusted input as shown in a message: one line, control and bidi characters as `?`, at most `max` characters. */
+export function shownValue(v: unknown, max: number): string {
+  const s = typeof v === 'string' ? v : JSON.stringify(v) ?? String(v);
+  // eslint-disable-next-line no-control-regex
+  const t = String(s).replace(/[\u0000-\u001f\u007f-\u009f\u2028\u2029\u202a-\u202e\u2066-\u2069]/g, '?');
+  return t.length > max ? t.slice(0, max - 3) + '...' : t;
+}
+
 /** Text from the command line as shown in a message: control characters escaped, at most `max` characters. */
 export function showArgument(text: string, max = 100): string {
   const cut = text.length > max ? text.slice(0, max - 3) + '...' : text;

@@ -2,6 +2,7 @@ import * as fs from 'fs';
 import * as path from 'path';
 import { builtinModules } from 'module';
 import { ConfigError, Plugin, PluginKind } from './types';
+import { shownValue } from '../config/paths';
 
 /**
  * Maps a config's `use:` to a plugin: a built-in name (`mlp`), or `package#name` for a plugin
@@ -97,10 +98,7 @@ export function isPackageName(name: string): boolean {
 }
 
 /** A value for a message: short, one line, without control characters. */
-function shown(s: string): string {
-  const t = String(s).replace(/[\u0000-\u001f\u007f-\u009f\u2028\u2029\u202a-\u202e\u2066-\u2069]/g, '?');
-  return t.length > 120 ? t.slice(0, 117) + '...' : t;
-}
+const shown = (s: string): string => shownValue(s, 120);
 
 function looksLikePath(pkg: string): boolean {
   return /^[./~]/.test(pkg) || pkg.includes('\\') || /^[a-z][a-z0-9+.-]*:/i.test(pkg) || pkg.includes('/..') || pkg.includes('/./');

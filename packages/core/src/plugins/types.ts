@@ -92,3 +92,5 @@ export interface Plugin<K extends PluginKind = PluginKind, O = any> {
 
 /** A mistake in what the user asked for: shown as one short paragraph, never a stack trace (exit code 2). */
 export { ConfigError } from '@vaekit/study';
+/** Untrusted text as printed in messages: control and bidi characters escaped (see @vaekit/study). */
+export { printable } from '@vaekit/study';

@@ -9,19 +9,8 @@ import { ConfigError, DataError } from '../errors';
  * refused before anything is read from it).
  */
 
-// eslint-disable-next-line no-control-regex
-const UNPRINTABLE = /[\u0000-\u001f\u007f-\u009f\u061c\u200b-\u200f\u2028-\u202e\u2060-\u2069\ufeff\ufff9-\ufffb]/g;
-
-/**
- * Text from a data file as it may be shown in a message on a terminal: control characters
- * (so every escape sequence), bidi controls and line separators appear as `\xNN` / `\uNNNN`.
- */
-export function printable(text: string): string {
-  return text.replace(UNPRINTABLE, (c) => {
-    const code = c.codePointAt(0)!;
-    return code < 0x100 ? `\\x${code.toString(16).padStart(2, '0')}` : `\\u${code.toString(16).padStart(4, '0')}`;
-  });
-}
+/** Text from a data file as shown in messages (control and bidi characters escaped). */
+export { printable } from '@vaekit/core';
 
 /** The most a deflate stream can expand: 258-byte matches coded in as little as 2 bits (~1032:1). */
 export const MAX_GZIP_RATIO = 1032;

@@ -24,7 +24,7 @@ export type { StorageExtras, VaekitStorage } from './common';
 export { BaseStorage } from './base';
 export type { StudyRows } from './base';
 export { bestTrial, rankTrials, staleError } from './rules';
-export { printable, REDACTED, redactSecrets, redactStorageUrl, redactUrlsIn, secretsOf } from './redact';
+export { REDACTED, redactSecrets, redactStorageUrl, redactUrlsIn, secretsOf } from './redact';
 export { SCHEMA_VERSION, schemaDdl, TABLES } from './schema';
 export type { Dialect } from './schema';
 

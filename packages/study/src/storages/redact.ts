@@ -141,22 +141,6 @@ function safeDecode(s: string): string {
   }
 }
 
-/**
- * Text from a storage (study names, parameter names and values, error messages) as it may be
- * printed on a terminal: control characters (C0, DEL, C1, so every escape sequence), bidi
- * overrides and isolates, and line or paragraph separators are shown as `\xNN` / `\uNNNN`
- * instead of acting on the terminal.
- */
-export function printable(text: string): string {
-  return String(text).replace(UNPRINTABLE, (c) => {
-    const code = c.codePointAt(0)!;
-    return code < 0x100 ? `\\x${code.toString(16).padStart(2, '0')}` : `\\u${code.toString(16).padStart(4, '0')}`;
-  });
-}
-
-// eslint-disable-next-line no-control-regex
-const UNPRINTABLE = /[\u0000-\u001f\u007f-\u009f\u061c\u200b-\u200f\u2028-\u202e\u2060-\u2069\ufeff\ufff9-\ufffb]/g;
-
 /** `text` with every PostgreSQL URL in it redacted (see redactStorageUrl): a last guard for messages of unknown origin. */
 export function redactUrlsIn(text: string): string {
   return String(text).replace(/postgres(?:ql)?:\/\/[^\s"'<>`]+/gi, (u) => redactStorageUrl(u));

@@ -6,12 +6,12 @@
  */
 import * as fs from 'fs';
 import * as path from 'path';
-import { openStorage, parseStorageUrl, printable, redactStorageUrl, UsageError } from '@vaekit/study';
+import { openStorage, parseStorageUrl, printable, redactStorageUrl, UNPRINTABLE, UsageError } from '@vaekit/study';
 
 /** JSON text whose strings show control characters, bidi controls and separators as \uNNNN escapes (JSON.stringify leaves C1 and bidi controls raw). */
 export function printableJson(value: unknown): string {
   // eslint-disable-next-line no-control-regex
-  return JSON.stringify(value).replace(/[\u007f-\u009f\u061c\u200b-\u200f\u2028-\u202e\u2060-\u2069\ufeff\ufff9-\ufffb]/g, (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`);
+  return JSON.stringify(value).replace(UNPRINTABLE, (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`);
 }
 
 export async function runListing(command: 'studies' | 'trials', flags: { storage?: unknown; study?: unknown; json?: unknown }): Promise<void> {
