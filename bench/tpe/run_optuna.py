@@ -60,7 +60,27 @@ def rosenbrock4(p):
     return sum(100 * (x[i + 1] - x[i] ** 2) ** 2 + (1 - x[i]) ** 2 for i in range(3))
 
 
-OBJECTIVES = {"branin": branin, "logscale": logscale, "int_cat": int_cat, "hartmann6": hartmann6, "rosenbrock4": rosenbrock4}
+MIXED5_ACT = {"relu": 0.0, "elu": 0.15, "tanh": 0.6, "sigmoid": 1.5}
+
+
+def mixed5(p):
+    return (
+        (math.log10(p["lr"]) + 3.2) ** 2
+        + 0.3 * (p["layers"] - 3) ** 2
+        + 0.8 * (math.log2(p["width"]) - 8.5) ** 2
+        + MIXED5_ACT[p["act"]]
+        + 0.5 * math.log(p["beta"]) ** 2
+    )
+
+
+OBJECTIVES = {
+    "branin": branin,
+    "logscale": logscale,
+    "int_cat": int_cat,
+    "hartmann6": hartmann6,
+    "rosenbrock4": rosenbrock4,
+    "mixed5": mixed5,
+}
 
 
 def suggest(trial, name, d):

@@ -29,6 +29,7 @@ const HARTMANN_P = [
 const HARTMANN_ALPHA = [1.0, 1.2, 3.0, 3.2];
 const HIDDEN_BEST = { relu: 192, tanh: 320, elu: 128 };
 const ACT_OFFSET = { relu: 0, tanh: 0.3, elu: 0.1 };
+const MIXED5_ACT = { relu: 0, elu: 0.15, tanh: 0.6, sigmoid: 1.5 };
 
 const OBJECTIVES = {
   branin({ x, y }) {
@@ -57,6 +58,15 @@ const OBJECTIVES = {
     let s = 0;
     for (let i = 0; i < 3; i++) s += 100 * (x[i + 1] - x[i] ** 2) ** 2 + (1 - x[i]) ** 2;
     return s;
+  },
+  mixed5({ lr, layers, width, act, beta }) {
+    return (
+      (Math.log10(lr) + 3.2) ** 2 +
+      0.3 * (layers - 3) ** 2 +
+      0.8 * (Math.log2(width) - 8.5) ** 2 +
+      MIXED5_ACT[act] +
+      0.5 * Math.log(beta) ** 2
+    );
   },
 };
 
