@@ -8,6 +8,7 @@ export * from './math/kl';
 export * from './math/schedules';
 export * from './model/vae';
 export * from './data/batches';
+export * from './sequence';
 export * from './eval/evaluate';
 export * from './train/optimizer';
 export * from './train/trainer';

@@ -1,4 +1,5 @@
 import type * as tf from '@tensorflow/tfjs-core';
+import type { DecodeContext, SequenceData, Vocabulary } from '../sequence/types';
 
 /**
  * What every model part needs to know about the data it is fitted to.
@@ -10,6 +11,11 @@ export interface DataInfo {
   /** Smallest and largest value seen in the training split. */
   min: number;
   max: number;
+  /**
+   * Token sequences instead of fixed-size vectors (see sequence/types.ts): `shape` is then [] and
+   * the batches are int32 token ids [batch, T]; `vocabSize` counts the 4 special tokens.
+   */
+  sequence?: { vocabSize: number };
 }
 
 /** A split of a dataset held in memory as one flat Float32Array, row-major [n, dim]. */
@@ -18,6 +24,8 @@ export interface DataSplit {
   n: number;
   dim: number;
   labels?: Int32Array;
+  /** Sequence data: the token ids (then `x` is empty and `dim` is 0). */
+  seq?: SequenceData;
 }
 
 /** The product of a dataset plugin. */
@@ -29,6 +37,8 @@ export interface Dataset {
   test: DataSplit;
   /** How a batch is turned into model input each time it is drawn. */
   binarize: 'none' | 'static' | 'dynamic';
+  /** Sequence data: the vocabulary built from the training split (or the checkpoint's). */
+  vocab?: Vocabulary;
 }
 
 /** Anything that owns trainable weights. Weight names are stable so checkpoints can find them. */
@@ -42,9 +52,12 @@ export interface Encoder extends HasWeights {
   encode(x: tf.Tensor2D): { mean: tf.Tensor2D; logVar: tf.Tensor2D };
 }
 
-/** z → the parameters of p(x|z), flat [batch, dim]. */
+/**
+ * z → the parameters of p(x|z), flat [batch, dim]. Autoregressive decoders also take the batch x
+ * (teacher forcing) and return [batch, (T−1)·V] logits; other decoders ignore x and ctx.
+ */
 export interface Decoder extends HasWeights {
-  decode(z: tf.Tensor2D): tf.Tensor2D;
+  decode(z: tf.Tensor2D, x?: tf.Tensor2D, ctx?: DecodeContext): tf.Tensor2D;
 }
 
 /** A likelihood p(x|z) parameterised by the decoder's output. */
@@ -68,6 +81,13 @@ export interface PluginContext {
   path: string;
   /** Folder that relative file paths in options are resolved against. */
   baseDir: string;
+  /** Sequence data: the vocabulary size (4 specials included). */
+  vocabSize?: number;
+  /**
+   * For a dataset plugin: a vocabulary to use as is (the checkpoint's, when scoring or
+   * generating later) instead of building one from the training split.
+   */
+  vocabulary?: Vocabulary;
 }
 
 export type PluginKind = 'encoder' | 'decoder' | 'loss' | 'dataset';
