@@ -3,8 +3,8 @@ import type { PluginContext } from '@vaekit/core';
 export type { DataInfo, DataSplit, Dataset, PluginContext } from '@vaekit/core';
 import type { Dataset } from '@vaekit/core';
 
-/** What dataset plugins read from their context (a PluginContext has all of it). */
-export type DatasetContext = Partial<Pick<PluginContext, 'path' | 'baseDir'>>;
+/** What dataset plugins read from their context (a PluginContext has all of it); `vocabulary` is for sequence datasets. */
+export type DatasetContext = Partial<Pick<PluginContext, 'path' | 'baseDir' | 'vocabulary'>>;
 
 /** A dataset plugin: assignable to core's `Plugin<'dataset', O>`. */
 export interface DatasetPlugin<O = any> {
