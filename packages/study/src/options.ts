@@ -31,7 +31,7 @@ export interface OptionSpec {
 
 export type OptionTable = Readonly<Record<string, OptionSpec>>;
 
-type SamplerName = 'tpe' | 'random' | 'grid';
+type SamplerName = 'tpe' | 'random' | 'grid' | 'qmc';
 type PrunerName = 'none' | 'median' | 'percentile' | 'asha' | 'successiveHalving';
 
 const int = (minimum: number, description: string, maximum?: number): OptionSpec => ({
@@ -82,6 +82,10 @@ export const SAMPLER_OPTIONS: Readonly<Record<SamplerName, OptionTable>> = {
       description: 'The values of every parameter (vaekit search takes them from the search: section).',
       apiOnly: true,
     },
+  },
+  qmc: {
+    seed: int(0, 'Seed of the scramble (default: a random seed; vaekit search: 0).', UINT32_MAX),
+    scramble: bool('Scramble the Sobol sequence (linear matrix scramble and digital shift, as SciPy). Default true.'),
   },
 };
 const MEDIAN_OPTIONS: OptionTable = {
@@ -263,7 +267,7 @@ function namedSchema(tables: Readonly<Record<string, OptionTable>>, description:
 
 /** The `sampler:` mapping of a config file as JSON Schema: `name` and that sampler's options. A fresh copy. */
 export function samplerSchema(): JsonSchema {
-  return namedSchema(SAMPLER_OPTIONS, 'The sampler: tpe, random or grid, and its options.');
+  return namedSchema(SAMPLER_OPTIONS, 'The sampler: tpe, random, grid or qmc, and its options.');
 }
 
 /** The `pruner:` mapping of a config file as JSON Schema: `name` and that pruner's options. A fresh copy. */

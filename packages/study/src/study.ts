@@ -8,7 +8,7 @@ import { Trial, TrialPruned } from './trial';
 import type { Direction, FrozenTrial, ParamValue, Storage } from './types';
 
 export interface SamplerSpec {
-  name: 'tpe' | 'random' | 'grid';
+  name: 'tpe' | 'random' | 'grid' | 'qmc' | 'gp';
   seed?: number;
   [option: string]: unknown;
 }

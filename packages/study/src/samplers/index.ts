@@ -1,7 +1,8 @@
 /**
- * Samplers: random, grid and TPE, and a factory building one from a config spec.
+ * Samplers: random, grid, TPE and quasi-random (Sobol), and a factory building one from a config spec.
  */
 import { GridSampler, type GridSearchSpace } from './grid';
+import { QMCSampler, type QMCSamplerOptions } from './qmc/qmc';
 import { RandomSampler } from './random';
 import type { Sampler } from './sampler';
 import { TPESampler, type TPESamplerOptions } from './tpe';
@@ -33,8 +34,10 @@ export { GridSampler, type GridSearchSpace } from './grid';
 export { TPESampler, defaultGamma, hyperoptGamma, type TPESamplerOptions } from './tpe';
 export { ParzenEstimator, defaultWeights, type ParzenOptions } from './parzen';
 export { KeyedStream, Rng, hash128, type RandomStream } from './rng';
+export { QMCSampler, type QMCSamplerOptions } from './qmc/qmc';
+export { SobolSequence, type SobolOptions } from './qmc/sobol';
 
-export type SamplerName = 'tpe' | 'random' | 'grid';
+export type SamplerName = 'tpe' | 'random' | 'grid' | 'qmc';
 
 /** Named SamplerConfig (not SamplerSpec) so it does not clash with the study module's own spec type. */
 export interface SamplerConfig {
@@ -45,7 +48,7 @@ export interface SamplerConfig {
 
 /**
  * Builds a sampler from a spec such as `{ name: 'tpe', seed: 0, nStartupTrials: 20 }`.
- * TPE takes the TPESamplerOptions; random and grid take only `seed` (grid: shuffles the order).
+ * TPE takes the TPESamplerOptions, qmc `seed` and `scramble`; random and grid take only `seed` (grid: shuffles the order).
  * The grid's values come from `gridSpace` (or, failing that, from `spec.searchSpace`).
  * The spec is checked against SAMPLER_OPTIONS first: a ConfigError names the option's path,
  * `where` followed by the option (`study.sampler.nStartupTrials`).
@@ -57,6 +60,8 @@ export function createSampler(spec: SamplerConfig, gridSpace?: GridSearchSpace, 
       return new TPESampler(options as TPESamplerOptions);
     case 'random':
       return new RandomSampler(options.seed as number | undefined);
+    case 'qmc':
+      return new QMCSampler(options as QMCSamplerOptions);
     case 'grid': {
       const space = gridSpace ?? (options.searchSpace as GridSearchSpace | undefined);
       if (space === undefined) {
