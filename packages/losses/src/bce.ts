@@ -14,6 +14,9 @@ export const bernoulliLoss: Loss = {
     return tf.sigmoid(logits);
   },
   checkData(info: DataInfo) {
+    if (info.sequence) {
+      throw new ConfigError('model.loss: bce models vectors; use loss: categorical for token sequences', 'model.loss');
+    }
     if (info.min < 0 || info.max > 1) {
       throw new ConfigError(
         `model.loss: the bce loss needs data in [0, 1], but the data ranges over [${info.min}, ${info.max}] (scale the data, e.g. data.scale: minmax, or use loss: mse)`,

@@ -1,5 +1,5 @@
 import * as tf from '@tensorflow/tfjs-core';
-import { Loss, Plugin } from '@vaekit/core';
+import { ConfigError, DataInfo, Loss, Plugin } from '@vaekit/core';
 
 export interface GaussianOptions {
   /** The fixed standard deviation σ of p(x|z) = N(μ(z), σ² I). */
@@ -27,6 +27,12 @@ export class GaussianLoss implements Loss {
 
   mean(mu: tf.Tensor2D): tf.Tensor2D {
     return tf.clone(mu);
+  }
+
+  checkData(info: DataInfo): void {
+    if (info.sequence) {
+      throw new ConfigError('model.loss: mse models vectors; use loss: categorical for token sequences', 'model.loss');
+    }
   }
 }
 
