@@ -7,3 +7,4 @@ export * from './samplers';
 export * from './pruners';
 export * from './options';
 export * from './storages';
+export * from './multiobjective';

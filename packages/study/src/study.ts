@@ -1,9 +1,11 @@
-import { ConfigError } from './errors';
-import { createPruner, Pruner } from './pruners';
+import { ConfigError, VaekitError } from './errors';
+import { hypervolume } from './multiobjective/hypervolume';
+import { toMinimize, trialValues } from './multiobjective/pareto';
+import { createPruner, NopPruner, Pruner } from './pruners';
 import { createSampler } from './samplers';
 import type { BeforeTrialContext, Sampler, TrialClaim } from './samplers/sampler';
 import { openStorage } from './storages';
-import { bestTrial } from './storages/rules';
+import { bestTrial, bestTrials } from './storages/rules';
 import { Trial, TrialPruned } from './trial';
 import type { Direction, FrozenTrial, ParamValue, Storage } from './types';
 
@@ -20,7 +22,13 @@ export interface PrunerSpec {
 
 export interface StudyOptions {
   name?: string;
-  direction: Direction;
+  /** A single-objective study's direction. */
+  direction?: Direction;
+  /**
+   * A multi-objective study: one direction per objective, and the objective returns one value
+   * per direction. Give `direction` or `directions`, not both.
+   */
+  directions?: Direction[];
   sampler?: SamplerSpec | Sampler;
   /** For the grid sampler: each parameter's values. */
   searchSpace?: Record<string, ParamValue[]>;
@@ -48,14 +56,16 @@ export interface OptimizeOptions {
   onTrialEnd?: (t: FrozenTrial, study: Study) => void | Promise<void>;
 }
 
-export type Objective = (trial: Trial) => number | Promise<number>;
+/** Returns the trial's value, or in a multi-objective study its values (one per direction). */
+export type Objective = (trial: Trial) => number | number[] | Promise<number | number[]>;
 
 let unnamed = 0;
 
 /** A study: its storage, sampler and pruner, and the loop that runs trials. */
 export class Study {
   readonly name: string;
-  readonly direction: Direction;
+  /** One direction per objective (one for a single-objective study). */
+  readonly directions: Direction[];
   readonly sampler: Sampler;
   readonly pruner: Pruner;
   private storage?: Storage;
@@ -64,19 +74,33 @@ export class Study {
 
   constructor(private readonly o: StudyOptions) {
     this.name = o.name ?? `study-${process.pid}-${++unnamed}`;
-    this.direction = o.direction;
-    if (o.direction !== 'minimize' && o.direction !== 'maximize') {
-      throw configError(`study.direction: expected minimize or maximize, found ${JSON.stringify(o.direction)}`);
-    }
+    this.directions = studyDirections(o);
     this.sampler = isSampler(o.sampler) ? o.sampler : createSampler(o.sampler ?? { name: 'tpe' }, o.searchSpace);
     this.pruner = isPruner(o.pruner) ? o.pruner : createPruner(o.pruner ?? { name: 'none' });
+    if (this.isMultiObjective && !(this.pruner instanceof NopPruner)) {
+      throw new ConfigError(
+        `study.pruner: pruning is not supported for multi-objective studies (this one has ${this.directions.length} directions); use the pruner none`,
+        'study.pruner',
+      );
+    }
+  }
+
+  /** Whether the study has several objectives. */
+  get isMultiObjective(): boolean {
+    return this.directions.length > 1;
+  }
+
+  /** The direction of a single-objective study (a multi-objective one has `directions` instead). */
+  get direction(): Direction {
+    if (this.isMultiObjective) throw multiObjectiveError('study.direction', 'study.directions');
+    return this.directions[0];
   }
 
   /** Opens the storage and creates or loads the study. */
   async open(): Promise<this> {
     if (this.storage) return this;
     this.storage = typeof this.o.storage === 'object' ? this.o.storage : await openStorage(this.o.storage ?? 'memory:', { defaultSqlitePath: 'studies.db' });
-    this.studyId = await this.storage.createStudy(this.name, this.direction, this.o.attrs);
+    this.studyId = await this.storage.createStudy(this.name, this.directions, this.o.attrs);
     await this.refresh();
     return this;
   }
@@ -98,7 +122,33 @@ export class Study {
 
   /** The best trial read so far (see `bestTrial` of the storages: COMPLETE, finite value, ties to the lowest number). */
   get bestTrial(): FrozenTrial | undefined {
-    return bestTrial(this.cache, this.direction);
+    if (this.isMultiObjective) throw multiObjectiveError('study.bestTrial', 'study.bestTrials');
+    return bestTrial(this.cache, this.directions[0]);
+  }
+
+  /**
+   * The Pareto-optimal COMPLETE trials read so far, by number (Optuna's `best_trials`); in a
+   * single-objective study, the best trial alone (none when there is none).
+   */
+  get bestTrials(): FrozenTrial[] {
+    return bestTrials(this.cache, this.directions);
+  }
+
+  /**
+   * The hypervolume of the Pareto front read so far against `reference` (one value per
+   * objective, worse than every point of interest in each direction): the size of the region
+   * that the front dominates and that dominates the reference. Points not strictly better than
+   * the reference in every objective add nothing.
+   */
+  hypervolume(reference: readonly number[]): number {
+    if (!Array.isArray(reference) || reference.length !== this.directions.length || reference.some((r) => typeof r !== 'number' || Number.isNaN(r))) {
+      throw new ConfigError(`study.hypervolume: the reference point needs ${this.directions.length} numbers, one per direction, found ${JSON.stringify(reference)}`);
+    }
+    const ref = toMinimize(reference, this.directions);
+    return hypervolume(
+      this.bestTrials.map((t) => toMinimize(trialValues(t)!, this.directions)),
+      ref,
+    );
   }
 
   get bestValue(): number | undefined {
@@ -157,7 +207,8 @@ export class Study {
       if (finished >= nTrials) return 'done';
       let created = false;
       const ctx: BeforeTrialContext = {
-        direction: this.direction,
+        direction: this.directions[0],
+        directions: [...this.directions],
         trials,
         createTrial: async (opts = {}) => {
           if (created) throw new Error(`sampler ${this.sampler.name}: beforeTrial called createTrial twice; it creates one trial`);
@@ -181,23 +232,23 @@ export class Study {
     if (this.sampler.afterTrial) {
       const trials = await this.storage!.getTrials(this.studyId);
       const final = trials.find((t) => t.number === frozen.number);
-      if (final) await this.sampler.afterTrial({ direction: this.direction, trials, trialNumber: frozen.number }, final);
+      if (final) await this.sampler.afterTrial({ direction: this.directions[0], directions: [...this.directions], trials, trialNumber: frozen.number }, final);
     }
     return state;
   }
 
   private async evaluate(frozen: FrozenTrial, objective: Objective, heartbeatSeconds: number): Promise<'COMPLETE' | 'PRUNED' | 'FAIL'> {
     const storage = this.storage!;
-    const trial = new Trial(storage, this.studyId, frozen, this.sampler, this.pruner, this.direction);
+    const trial = new Trial(storage, this.studyId, frozen, this.sampler, this.pruner, this.directions);
     const beat = setInterval(() => void storage.heartbeat(this.studyId, frozen.number).catch(() => undefined), heartbeatSeconds * 1000);
     beat.unref?.();
     try {
-      const value = await objective(trial);
-      if (typeof value !== 'number' || !Number.isFinite(value)) {
-        await storage.finishTrial(this.studyId, frozen.number, 'FAIL', undefined, `the objective returned ${value}, not a finite number`);
+      const result = checkResult(await objective(trial), this.directions.length);
+      if (typeof result === 'string') {
+        await storage.finishTrial(this.studyId, frozen.number, 'FAIL', undefined, result);
         return 'FAIL';
       }
-      await storage.finishTrial(this.studyId, frozen.number, 'COMPLETE', value);
+      await storage.finishTrial(this.studyId, frozen.number, 'COMPLETE', result);
       return 'COMPLETE';
     } catch (e) {
       if (e instanceof TrialPruned) {
@@ -210,6 +261,54 @@ export class Study {
       clearInterval(beat);
     }
   }
+}
+
+/**
+ * What the objective returned, as the storage keeps it: a number (single-objective; a list of
+ * one number is accepted too, as in Optuna) or a vector of one finite number per direction;
+ * otherwise why the trial fails.
+ */
+function checkResult(result: unknown, nObjectives: number): number | number[] | string {
+  const shown = (v: unknown) => (Array.isArray(v) ? `[${v.map(String).join(', ')}]` : String(v));
+  if (nObjectives === 1) {
+    const v = Array.isArray(result) && result.length === 1 ? result[0] : result;
+    if (typeof v !== 'number' || !Number.isFinite(v)) return `the objective returned ${shown(result)}, not a finite number`;
+    return v;
+  }
+  if (!Array.isArray(result)) {
+    return `the objective returned ${shown(result)}, not a list of ${nObjectives} numbers (the study has ${nObjectives} directions)`;
+  }
+  if (result.length !== nObjectives) {
+    return `the objective returned ${result.length} value${result.length === 1 ? '' : 's'} (${shown(result)}), but the study has ${nObjectives} directions: one value per direction`;
+  }
+  const bad = result.findIndex((v) => typeof v !== 'number' || !Number.isFinite(v));
+  if (bad >= 0) return `the objective returned ${shown(result)}: value ${bad + 1} is not a finite number`;
+  return result as number[];
+}
+
+/** The directions of a study's options: `direction` or `directions`, exactly one of them. */
+function studyDirections(o: StudyOptions): Direction[] {
+  if (o.direction !== undefined && o.directions !== undefined) {
+    throw new ConfigError('study: give direction (one objective) or directions (one per objective), not both', 'study.directions');
+  }
+  if (o.directions !== undefined) {
+    if (!Array.isArray(o.directions) || o.directions.length === 0) {
+      throw new ConfigError(`study.directions: expected a non-empty list of minimize / maximize, found ${JSON.stringify(o.directions)}`, 'study.directions');
+    }
+    o.directions.forEach((d, i) => {
+      if (d !== 'minimize' && d !== 'maximize') throw new ConfigError(`study.directions[${i}]: expected minimize or maximize, found ${JSON.stringify(d)}`, 'study.directions');
+    });
+    return [...o.directions];
+  }
+  if (o.direction !== 'minimize' && o.direction !== 'maximize') {
+    throw configError(`study.direction: expected minimize or maximize, found ${JSON.stringify(o.direction)}`);
+  }
+  return [o.direction];
+}
+
+/** Asking a multi-objective study for what only a single-objective one has (Optuna raises the same). */
+function multiObjectiveError(what: string, instead: string): VaekitError {
+  return new VaekitError(`${what} is not defined for a multi-objective study; use ${instead}`, { exitCode: 2 });
 }
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));

@@ -29,7 +29,7 @@ export class Trial {
     private readonly frozen: FrozenTrial,
     private readonly sampler: Sampler,
     private readonly pruner: Pruner,
-    private readonly direction: Direction,
+    private readonly directions: Direction[],
   ) {}
 
   get number(): number {
@@ -71,8 +71,9 @@ export class Trial {
     return value;
   }
 
-  /** Records the objective's value at a step (an epoch), for pruning and for plots. */
+  /** Records the objective's value at a step (an epoch), for pruning and for plots. Single-objective studies only. */
   async report(value: number, step: number): Promise<void> {
+    this.refuseMultiObjective('Trial.report');
     if (!Number.isFinite(value)) return;
     this.intermediate[step] = value;
     this.frozen.intermediate[step] = value;
@@ -81,10 +82,11 @@ export class Trial {
 
   /** Whether the pruner would stop this trial now, given every trial of the study. */
   async shouldPrune(): Promise<boolean> {
+    this.refuseMultiObjective('Trial.shouldPrune');
     const steps = Object.keys(this.intermediate).map(Number);
     if (steps.length === 0) return false;
     const trials = await this.storage.getTrials(this.studyId);
-    return this.pruner.shouldPrune({ direction: this.direction, trials, trial: this.frozen, step: Math.max(...steps) });
+    return this.pruner.shouldPrune({ direction: this.directions[0], trials, trial: this.frozen, step: Math.max(...steps) });
   }
 
   async setUserAttr(key: string, value: unknown): Promise<void> {
@@ -98,10 +100,19 @@ export class Trial {
     return steps.length ? this.intermediate[Math.max(...steps)] : undefined;
   }
 
+  /** Reports and pruning work on one value per step: as in Optuna, a multi-objective study has neither. */
+  private refuseMultiObjective(what: string): void {
+    if (this.directions.length > 1) {
+      throw new VaekitError(`${what} is not supported for multi-objective optimization (this study has ${this.directions.length} directions): pruning needs one value per step`, {
+        exitCode: 2,
+      });
+    }
+  }
+
   /** The sampler's context (the study's trials as of now) and the trial's relative draw. */
   private async startSampling(): Promise<{ ctx: SamplerContext; relative: RelativeSample }> {
     const trials = await this.storage.getTrials(this.studyId);
-    const ctx: SamplerContext = { direction: this.direction, trials, trialNumber: this.frozen.number };
+    const ctx: SamplerContext = { direction: this.directions[0], directions: [...this.directions], trials, trialNumber: this.frozen.number };
     const space = (await this.sampler.inferRelativeSearchSpace?.(ctx)) ?? {};
     const params = this.sampler.sampleRelative ? await this.sampler.sampleRelative(ctx, space) : {};
     return { ctx, relative: { space, params } };

@@ -1,6 +1,7 @@
 /**
  * The study engine's data model, after Optuna's: a study holds trials; a trial has a number,
- * a state, the parameters it was given, its final value and the values it reported per step.
+ * a state, the parameters it was given, its final value (a vector of values, one per direction,
+ * in a multi-objective study) and the values it reported per step.
  * Samplers and pruners read frozen trials; storages persist them. Nothing here knows about VAEs.
  */
 
@@ -21,8 +22,13 @@ export interface FrozenTrial {
   state: TrialState;
   params: Record<string, ParamValue>;
   distributions: Record<string, Distribution>;
-  /** The objective's final value (COMPLETE), or the last reported one (PRUNED). */
+  /** The objective's final value (COMPLETE), or the last reported one (PRUNED). In a multi-objective study, `values[0]`. */
   value?: number;
+  /**
+   * Multi-objective studies only: the objective's values, one per direction of the study (a
+   * single-objective trial has none; read either kind with `trialValues`).
+   */
+  values?: number[];
   /** step → value reported with trial.report. */
   intermediate: Record<number, number>;
   userAttrs: Record<string, unknown>;
@@ -36,11 +42,34 @@ export interface FrozenTrial {
   error?: string;
 }
 
+/** A Pareto-optimal trial of a multi-objective study, as listings show it. */
+export interface FrontTrial {
+  number: number;
+  values: number[];
+  params: Record<string, ParamValue>;
+}
+
 export interface StudySummary {
   name: string;
+  /** The first (single-objective: the only) direction. */
   direction: Direction;
+  /** One direction per objective. */
+  directions: Direction[];
   counts: Record<TrialState, number>;
+  /** Single-objective studies: the best trial. */
   best?: { number: number; value: number; params: Record<string, ParamValue> };
+  /** Multi-objective studies: the Pareto-optimal COMPLETE trials, by number. */
+  front?: FrontTrial[];
+}
+
+/** A study as a storage keeps it. */
+export interface StoredStudy {
+  id: number;
+  name: string;
+  /** `directions[0]`. */
+  direction: Direction;
+  directions: Direction[];
+  attrs: Record<string, unknown>;
 }
 
 /**
@@ -49,9 +78,12 @@ export interface StudySummary {
  * grid point when both claim through `createTrial` with a `claimKey`.
  */
 export interface Storage {
-  /** Creates the study if missing (same direction required), returns its id. */
-  createStudy(name: string, direction: Direction, attrs?: Record<string, unknown>): Promise<number>;
-  getStudy(name: string): Promise<{ id: number; name: string; direction: Direction; attrs: Record<string, unknown> } | undefined>;
+  /**
+   * Creates the study if missing, returns its id. `direction` is one direction, or one per
+   * objective (a multi-objective study); an existing study must have the same ones (ConfigError).
+   */
+  createStudy(name: string, direction: Direction | readonly Direction[], attrs?: Record<string, unknown>): Promise<number>;
+  getStudy(name: string): Promise<StoredStudy | undefined>;
   listStudies(): Promise<StudySummary[]>;
   /**
    * Creates a RUNNING trial with the next number. With `maxTrials`, refuses (returns undefined)
@@ -66,8 +98,11 @@ export interface Storage {
   setParam(studyId: number, trialNumber: number, name: string, value: ParamValue, dist: Distribution): Promise<void>;
   reportIntermediate(studyId: number, trialNumber: number, step: number, value: number): Promise<void>;
   setUserAttr(studyId: number, trialNumber: number, key: string, value: unknown): Promise<void>;
-  /** Moves a RUNNING trial to a final state; a no-op returning false if it is no longer RUNNING. */
-  finishTrial(studyId: number, trialNumber: number, state: 'COMPLETE' | 'PRUNED' | 'FAIL', value?: number, error?: string): Promise<boolean>;
+  /**
+   * Moves a RUNNING trial to a final state; a no-op returning false if it is no longer RUNNING.
+   * `value` is a vector (one per direction) in a multi-objective study.
+   */
+  finishTrial(studyId: number, trialNumber: number, state: 'COMPLETE' | 'PRUNED' | 'FAIL', value?: number | readonly number[], error?: string): Promise<boolean>;
   heartbeat(studyId: number, trialNumber: number): Promise<void>;
   /** Marks RUNNING trials whose heartbeat is older than `seconds` as FAIL; returns their numbers. */
   failStaleTrials(studyId: number, seconds: number): Promise<number[]>;

@@ -96,12 +96,17 @@ describe('schema', () => {
 
     const s = new SqliteStorage(file);
     const id = await s.createStudy('old', 'minimize');
-    expect(await s.getStudy('old')).toEqual({ id, name: 'old', direction: 'minimize', attrs: { metric: 'loss' } });
+    expect(await s.getStudy('old')).toEqual({ id, name: 'old', direction: 'minimize', directions: ['minimize'], attrs: { metric: 'loss' } });
+    await expect(s.createStudy('old', ['minimize', 'minimize'])).rejects.toMatchObject({ name: 'ConfigError', message: expect.stringContaining('study "old" already exists with direction minimize') });
+    const mo = await s.createStudy('two', ['minimize', 'maximize']);
+    const m0 = (await s.createTrial(mo))!;
+    await s.finishTrial(mo, m0.number, 'COMPLETE', [0.5, 7]);
+    expect(await s.getTrial(mo, m0.number)).toMatchObject({ value: 0.5, values: [0.5, 7] });
     expect(await s.getTrial(id, 0)).toMatchObject({ state: 'COMPLETE', value: 0.5, params: { x: 3 }, distributions: { x: I }, intermediate: { 0: 2, 1: NaN, 2: Infinity } });
     const t = (await s.createTrial(id))!;
     await s.reportIntermediate(id, t.number, 0, NaN);
     await s.finishTrial(id, t.number, 'COMPLETE', 0.25);
-    expect((await s.listStudies())[0]).toMatchObject({ name: 'old', counts: { COMPLETE: 2 }, best: { number: 1, value: 0.25 } });
+    expect((await s.listStudies())[0]).toMatchObject({ name: 'old', directions: ['minimize'], counts: { COMPLETE: 2 }, best: { number: 1, value: 0.25 } });
     await s.close();
     const check = new Database(file, { readonly: true });
     expect(check.prepare("SELECT value FROM vaekit_meta WHERE key = 'schema_version'").get()).toEqual({ value: String(SCHEMA_VERSION) });
@@ -134,10 +139,25 @@ describe('schema', () => {
       await admin.query("INSERT INTO vaekit_trial_intermediate (trial_id, step, value) VALUES ($1, 0, 1.5), ($1, 1, 'NaN')", [t.id]);
 
       const url = `${PG_URL}${PG_URL!.includes('?') ? '&' : '?'}options=${encodeURIComponent(`-c search_path=${schema}`)}`;
+      // Read-only, the old database is read as it is (no directions column yet, no migration).
+      const ro = await new PostgresStorage(url, { readOnly: true }).open();
+      try {
+        expect(await ro.getStudy('old')).toMatchObject({ id, direction: 'maximize', directions: ['maximize'] });
+        expect((await ro.getTrials(id)).map((t) => t.number)).toEqual([0]);
+        expect((await ro.listStudies())[0]).toMatchObject({ name: 'old', directions: ['maximize'] });
+      } finally {
+        await ro.close();
+      }
       const s = await new PostgresStorage(url).open();
       try {
         const sid = await s.createStudy('old', 'maximize');
         expect(sid).toBe(id);
+        await expect(s.createStudy('old', ['maximize', 'minimize'])).rejects.toMatchObject({ name: 'ConfigError', message: expect.stringContaining('study "old" already exists with direction maximize') });
+        expect((await s.getStudy('old'))!.directions).toEqual(['maximize']);
+        const mo = await s.createStudy('new', ['minimize', 'maximize']);
+        const t1 = (await s.createTrial(mo))!;
+        await s.finishTrial(mo, t1.number, 'COMPLETE', [0.5, 7]);
+        expect(await s.getTrial(mo, t1.number)).toMatchObject({ value: 0.5, values: [0.5, 7] });
         await s.reportIntermediate(sid, 0, 2, NaN);
         await s.reportIntermediate(sid, 0, 3, -Infinity);
         expect((await s.getTrial(sid, 0))!.intermediate).toEqual({ 0: 1.5, 1: NaN, 2: NaN, 3: -Infinity });

@@ -50,14 +50,58 @@ function storageSuite(kind: string, open: () => Promise<VaekitStorage>): void {
       const id = await s.createStudy(name, 'maximize', { metric: 'elbo', nested: { a: [1, 2] } });
       expect(Number.isInteger(id)).toBe(true);
       expect(await s.createStudy(name, 'maximize')).toBe(id);
-      expect(await s.getStudy(name)).toEqual({ id, name, direction: 'maximize', attrs: { metric: 'elbo', nested: { a: [1, 2] } } });
+      expect(await s.getStudy(name)).toEqual({ id, name, direction: 'maximize', directions: ['maximize'], attrs: { metric: 'elbo', nested: { a: [1, 2] } } });
       expect(await s.getStudy(`${RUN}-${kind}-nope`)).toBeUndefined();
       await expect(s.createStudy(name, 'minimize')).rejects.toMatchObject({ name: 'ConfigError', message: expect.stringContaining('maximize') });
       await expect(s.createStudy(`${RUN}-${kind}-bad`, 'up' as never)).rejects.toMatchObject({ name: 'ConfigError' });
       const other = await s.createStudy(`${RUN}-${kind}-other`, 'minimize');
       expect(other).not.toBe(id);
       const listed = (await s.listStudies()).find((x) => x.name === name);
-      expect(listed).toEqual({ name, direction: 'maximize', counts: { RUNNING: 0, COMPLETE: 0, PRUNED: 0, FAIL: 0, WAITING: 0 } });
+      expect(listed).toEqual({ name, direction: 'maximize', directions: ['maximize'], counts: { RUNNING: 0, COMPLETE: 0, PRUNED: 0, FAIL: 0, WAITING: 0 } });
+    });
+
+    test('multi-objective: the directions and each trial\'s vector of values round-trip; listStudies shows the front', async () => {
+      const name = `${RUN}-${kind}-mo`;
+      const id = await s.createStudy(name, ['minimize', 'maximize'], { metrics: ['recon', 'kl'] });
+      expect(await s.createStudy(name, ['minimize', 'maximize'])).toBe(id);
+      expect(await s.getStudy(name)).toEqual({ id, name, direction: 'minimize', directions: ['minimize', 'maximize'], attrs: { metrics: ['recon', 'kl'] } });
+      const vectors = [[1.5, 2], [1, 1], [2, 3], [1.5, 2], [0.1, -Infinity], [3, Infinity], [2, 1], [1, 0.5]];
+      for (const v of vectors) {
+        const t = (await s.createTrial(id))!;
+        await s.setParam(id, t.number, 'x', v[0], F);
+        expect(await s.finishTrial(id, t.number, 'COMPLETE', v)).toBe(true);
+      }
+      const failed = (await s.createTrial(id))!;
+      await s.finishTrial(id, failed.number, 'FAIL', undefined, 'boom');
+      const nan = (await s.createTrial(id))!;
+      await s.finishTrial(id, nan.number, 'COMPLETE', [1, NaN]);
+      const trials = await s.getTrials(id);
+      expect(trials.slice(0, vectors.length).map((t) => [t.value, t.values])).toEqual(vectors.map((v) => [v[0], v]));
+      expect(trials[vectors.length]).not.toHaveProperty('values');
+      expect(trials[vectors.length + 1]).not.toHaveProperty('values'); // a NaN in the vector: no values, as a NaN value
+      expect(trials[vectors.length + 1]).not.toHaveProperty('value');
+      expect((await s.getTrial(id, 2))!.values).toEqual([2, 3]);
+      // (minimize, maximize): 6 [2, 1] is dominated by 0 [1.5, 2], 7 [1, 0.5] by 1 [1, 1]; the equal 0 and 3 are both kept.
+      const listed = (await s.listStudies()).find((x) => x.name === name)!;
+      expect(listed.directions).toEqual(['minimize', 'maximize']);
+      expect(listed.best).toBeUndefined();
+      expect(listed.front!.map((f) => f.number)).toEqual([0, 1, 2, 3, 4, 5]);
+      expect(listed.front!.find((f) => f.number === 2)).toEqual({ number: 2, values: [2, 3], params: { x: 2 } });
+    });
+
+    test('a study created with one direction cannot be resumed with two, nor with other directions', async () => {
+      const one = `${RUN}-${kind}-one`;
+      await s.createStudy(one, 'minimize');
+      await expect(s.createStudy(one, ['minimize', 'minimize'])).rejects.toMatchObject({
+        name: 'ConfigError',
+        message: expect.stringMatching(new RegExp(`study "${one}" already exists with direction minimize, not 2 directions \\[minimize, minimize\\]`)),
+      });
+      const two = `${RUN}-${kind}-two`;
+      await s.createStudy(two, ['minimize', 'maximize']);
+      await expect(s.createStudy(two, 'minimize')).rejects.toMatchObject({ name: 'ConfigError', message: expect.stringContaining(`study "${two}" already exists with 2 directions [minimize, maximize]`) });
+      await expect(s.createStudy(two, ['maximize', 'minimize'])).rejects.toMatchObject({ name: 'ConfigError', message: expect.stringContaining('not 2 directions [maximize, minimize]') });
+      await expect(s.createStudy(two, [])).rejects.toMatchObject({ name: 'ConfigError' });
+      expect(await s.createStudy(two, ['minimize', 'maximize'])).toBeGreaterThan(0);
     });
 
     test('trials are numbered 0, 1, 2… per study, RUNNING with a start time', async () => {

@@ -27,7 +27,10 @@ export type SearchSpace = Record<string, Distribution>;
 
 /** What a sampler sees when it samples for a running trial. */
 export interface SamplerContext {
+  /** The study's first (single-objective: only) direction. */
   direction: Direction;
+  /** One direction per objective: more than one in a multi-objective study, whose trials carry `values`. */
+  directions: Direction[];
   /**
    * All trials of the study, in any state, as read at the trial's first suggestion: one
    * consistent picture for the whole trial. The current trial is among them (with what it had
@@ -41,6 +44,8 @@ export interface SamplerContext {
 /** What `beforeTrial` gets: the study's trials and the one way to create the new trial. */
 export interface BeforeTrialContext {
   direction: Direction;
+  /** One direction per objective (see SamplerContext). */
+  directions: Direction[];
   /** All trials of the study, just read from the storage. */
   trials: FrozenTrial[];
   /**

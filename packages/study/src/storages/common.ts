@@ -53,8 +53,28 @@ export function checkDirection(direction: Direction): void {
   }
 }
 
-export function directionMismatch(name: string, stored: Direction, asked: Direction): Error {
-  return configError(`study "${name}" already exists with direction ${stored}, not ${asked} (use another study name, or the same direction)`);
+/** One direction, or one per objective, as a non-empty list of checked directions. */
+export function checkDirections(direction: Direction | readonly Direction[]): Direction[] {
+  const list = Array.isArray(direction) ? [...direction] : [direction as Direction];
+  if (list.length === 0) throw configError('study directions: expected at least one direction (minimize or maximize), found none');
+  list.forEach(checkDirection);
+  return list;
+}
+
+export function sameDirections(a: readonly Direction[], b: readonly Direction[]): boolean {
+  return a.length === b.length && a.every((d, i) => d === b[i]);
+}
+
+/** "minimize" for one direction, "[minimize, maximize]" for several. */
+export function showDirections(d: readonly Direction[]): string {
+  return d.length === 1 ? d[0] : `[${d.join(', ')}]`;
+}
+
+export function directionMismatch(name: string, stored: readonly Direction[], asked: readonly Direction[]): Error {
+  const what = (d: readonly Direction[]) => (d.length === 1 ? `direction ${d[0]}` : `${d.length} directions ${showDirections(d)}`);
+  return configError(
+    `study "${name}" already exists with ${what(stored)}, not ${what(asked)} (use another study name, or the same ${stored.length === 1 ? 'direction' : 'directions'})`,
+  );
 }
 
 export function checkStep(step: number): void {
@@ -82,6 +102,43 @@ export function finalValue(value: number | undefined): number | undefined {
   return value === undefined || value === null || Number.isNaN(value) ? undefined : value;
 }
 
+/**
+ * A final vector of values as stored: undefined when any is NaN (no values, like a NaN value),
+ * the numbers otherwise.
+ */
+export function finalValues(values: readonly number[] | undefined): number[] | undefined {
+  if (!values || values.length === 0 || values.some((v) => typeof v !== 'number' || Number.isNaN(v))) return undefined;
+  return [...values];
+}
+
+/** A vector of values as JSON text (±Infinity as the strings "Infinity" / "-Infinity", JSON having no such numbers). */
+export function encodeValues(values: readonly number[] | undefined): string | null {
+  return values ? JSON.stringify(values.map((v) => (Number.isFinite(v) ? v : String(v)))) : null;
+}
+
+/** A stored vector of values (JSON text, or already parsed by the driver) back as numbers; undefined when absent or malformed. */
+export function decodeValues(stored: unknown): number[] | undefined {
+  const a = typeof stored === 'string' ? safeParse(stored) : stored;
+  if (!Array.isArray(a) || a.length === 0) return undefined;
+  const out = a.map((v) => (typeof v === 'number' ? v : v === 'Infinity' ? Infinity : v === '-Infinity' ? -Infinity : NaN));
+  return out.some(Number.isNaN) ? undefined : out;
+}
+
+/** A stored list of directions (JSON text or parsed), falling back on the single `direction` column (databases before multi-objective studies). */
+export function decodeDirections(stored: unknown, direction: Direction): Direction[] {
+  const a = typeof stored === 'string' ? safeParse(stored) : stored;
+  if (Array.isArray(a) && a.length > 0 && a.every((d) => d === 'minimize' || d === 'maximize')) return a as Direction[];
+  return [direction];
+}
+
+function safeParse(text: string): unknown {
+  try {
+    return JSON.parse(text);
+  } catch {
+    return undefined;
+  }
+}
+
 /** JSON-normalises an attribute value the way a database round trip would (undefined → null). */
 export function jsonValue(value: unknown): unknown {
   const s = JSON.stringify(value);
@@ -98,6 +155,8 @@ export function frozenTrial(t: {
   number: number;
   state: TrialState;
   value?: number | null;
+  /** The stored vector of values (multi-objective), as JSON text or parsed. */
+  values?: unknown;
   params?: Record<string, ParamValue>;
   distributions?: FrozenTrial['distributions'];
   intermediate?: Record<number, number>;
@@ -119,6 +178,11 @@ export function frozenTrial(t: {
   };
   const value = finalValue(t.value ?? undefined);
   if (value !== undefined) out.value = value;
+  const values = decodeValues(t.values);
+  if (values !== undefined) {
+    out.values = values;
+    out.value = values[0];
+  }
   if (t.startedAt) out.startedAt = t.startedAt;
   if (t.finishedAt) out.finishedAt = t.finishedAt;
   if (t.heartbeat) out.heartbeat = t.heartbeat;

@@ -5,7 +5,7 @@
  * Values are copied in and out (attributes JSON-normalised, as a database would), so callers
  * never share objects with the store.
  */
-import type { Direction, Distribution, FrozenTrial, ParamValue, TrialState } from '../types';
+import type { Direction, Distribution, FrozenTrial, ParamValue, StoredStudy, TrialState } from '../types';
 import { BaseStorage, type FinalState, type StudyRows } from './base';
 import { type CreateTrialOptions, finalValue, jsonValue, StorageError, TrialNotRunningError } from './common';
 import { holdsClaim, isLive, isStale, refusesTrial } from './rules';
@@ -13,7 +13,7 @@ import { holdsClaim, isLive, isStale, refusesTrial } from './rules';
 interface MemStudy {
   id: number;
   name: string;
-  direction: Direction;
+  directions: Direction[];
   attrs: Record<string, unknown>;
   trials: FrozenTrial[];
 }
@@ -23,26 +23,27 @@ export class InMemoryStorage extends BaseStorage {
   private nextId = 1;
   private closed = false;
 
-  protected async findOrCreateStudy(name: string, direction: Direction, attrs: Record<string, unknown>): Promise<{ id: number; direction: Direction }> {
+  protected async findOrCreateStudy(name: string, directions: Direction[], attrs: Record<string, unknown>): Promise<{ id: number; directions: Direction[] }> {
     this.open();
     const found = this.byName(name);
-    if (found) return found;
+    if (found) return { id: found.id, directions: [...found.directions] };
     const id = this.nextId++;
-    this.studies.set(id, { id, name, direction, attrs, trials: [] });
-    return { id, direction };
+    this.studies.set(id, { id, name, directions: [...directions], attrs, trials: [] });
+    return { id, directions };
   }
 
-  async getStudy(name: string): Promise<{ id: number; name: string; direction: Direction; attrs: Record<string, unknown> } | undefined> {
+  async getStudy(name: string): Promise<StoredStudy | undefined> {
     this.open();
     const s = this.byName(name);
-    return s && { id: s.id, name: s.name, direction: s.direction, attrs: structuredClone(s.attrs) };
+    return s && { id: s.id, name: s.name, direction: s.directions[0], directions: [...s.directions], attrs: structuredClone(s.attrs) };
   }
 
   protected async studyRows(): Promise<StudyRows[]> {
     this.open();
     return [...this.studies.values()].map((s) => ({
       name: s.name,
-      direction: s.direction,
+      direction: s.directions[0],
+      directions: [...s.directions],
       counts: s.trials.map((t) => ({ state: t.state, n: 1 })),
       complete: s.trials.filter((t) => t.state === 'COMPLETE'),
     }));
@@ -91,13 +92,22 @@ export class InMemoryStorage extends BaseStorage {
     this.trial(studyId, trialNumber).systemAttrs[key] = value;
   }
 
-  protected async finish(studyId: number, trialNumber: number, state: FinalState, value: number | undefined, useLastReported: boolean, error: string | undefined): Promise<boolean> {
+  protected async finish(
+    studyId: number,
+    trialNumber: number,
+    state: FinalState,
+    value: number | undefined,
+    useLastReported: boolean,
+    error: string | undefined,
+    values?: number[],
+  ): Promise<boolean> {
     this.open();
     const t = this.trial(studyId, trialNumber);
     if (t.state !== 'RUNNING') return false;
     const v = useLastReported ? lastReported(t) : value;
     t.state = state;
     if (v !== undefined) t.value = v;
+    if (values !== undefined) t.values = [...values];
     if (error !== undefined) t.error = error;
     t.finishedAt = new Date().toISOString();
     return true;

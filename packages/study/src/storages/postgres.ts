@@ -13,9 +13,9 @@
  */
 import * as fs from 'fs';
 import type * as PG from 'pg';
-import type { Direction, Distribution, FrozenTrial, ParamValue, TrialState } from '../types';
+import type { Direction, Distribution, FrozenTrial, ParamValue, StoredStudy, TrialState } from '../types';
 import { BaseStorage, type FinalState, type StudyRows } from './base';
-import { type CreateTrialOptions, frozenTrial, jsonText, loadDriver, StorageError, TrialNotRunningError } from './common';
+import { type CreateTrialOptions, decodeDirections, encodeValues, frozenTrial, jsonText, loadDriver, StorageError, TrialNotRunningError } from './common';
 import { CLAIM_HOLDING_SQL, LIVE_SQL, refusesTrial, staleSql } from './rules';
 import { decodeIntermediate, encodeIntermediate, migrationsFrom, schemaDdl, SCHEMA_VERSION, secondsAgo } from './schema';
 import { redactSecrets, redactStorageUrl } from './redact';
@@ -25,9 +25,13 @@ const SCHEMA_LOCK = 727_330_115;
 
 const SCHEMA = schemaDdl('postgres');
 
-/** One trial with its params, intermediate values and user attrs, in one statement (one snapshot). */
+/**
+ * One trial with its params, intermediate values and user attrs, in one statement (one snapshot).
+ * Columns added after the first schema are read through to_jsonb(row), which yields NULL where the
+ * column is missing: a read-only connection to an older database reads it as it is.
+ */
 const TRIAL_SELECT = `
-SELECT t.id, t.study_id, t.number, t.state, t.value, t.system_attrs, t.started_at, t.finished_at, t.heartbeat, t.error,
+SELECT t.id, t.study_id, t.number, t.state, t.value, to_jsonb(t) -> 'objective_values' AS objective_values, t.system_attrs, t.started_at, t.finished_at, t.heartbeat, t.error,
   ARRAY(SELECT p.name FROM vaekit_trial_params p WHERE p.trial_id = t.id ORDER BY p.name) AS param_names,
   ARRAY(SELECT p.value FROM vaekit_trial_params p WHERE p.trial_id = t.id ORDER BY p.name) AS param_values,
   ARRAY(SELECT p.distribution FROM vaekit_trial_params p WHERE p.trial_id = t.id ORDER BY p.name) AS param_dists,
@@ -36,11 +40,21 @@ SELECT t.id, t.study_id, t.number, t.state, t.value, t.system_attrs, t.started_a
   COALESCE((SELECT jsonb_object_agg(a.key, a.value) FROM vaekit_trial_user_attrs a WHERE a.trial_id = t.id), '{}'::jsonb) AS user_attrs
 FROM vaekit_trials t`;
 
+/** A study's directions (NULL in a database older than schema version 3: see TRIAL_SELECT). */
+const DIRECTIONS = "to_jsonb(s) -> 'directions' AS directions";
+
+interface StudyRow {
+  id: number;
+  direction: Direction;
+  directions: unknown;
+}
+
 interface TrialRow {
   id: number;
   number: number;
   state: TrialState;
   value: number | null;
+  objective_values: unknown;
   system_attrs: Record<string, unknown>;
   started_at: Date | null;
   finished_at: Date | null;
@@ -99,38 +113,40 @@ export class PostgresStorage extends BaseStorage {
     return this;
   }
 
-  protected async findOrCreateStudy(name: string, direction: Direction, attrs: Record<string, unknown>): Promise<{ id: number; direction: Direction }> {
+  protected async findOrCreateStudy(name: string, directions: Direction[], attrs: Record<string, unknown>): Promise<{ id: number; directions: Direction[] }> {
     await this.ready();
     for (;;) {
-      const ins = await this.pool!.query<{ id: number; direction: Direction }>(
-        'INSERT INTO vaekit_studies (name, direction, attrs) VALUES ($1, $2, $3::jsonb) ON CONFLICT (name) DO NOTHING RETURNING id, direction',
-        [name, direction, jsonText(attrs)],
+      const ins = await this.pool!.query<StudyRow>(
+        'INSERT INTO vaekit_studies (name, direction, directions, attrs) VALUES ($1, $2, $3::jsonb, $4::jsonb) ON CONFLICT (name) DO NOTHING RETURNING id, direction, directions',
+        [name, directions[0], JSON.stringify(directions), jsonText(attrs)],
       );
-      const found = ins.rows[0] ?? (await this.pool!.query<{ id: number; direction: Direction }>('SELECT id, direction FROM vaekit_studies WHERE name = $1', [name])).rows[0];
-      if (found) return found; // else deleted in between: try again
+      const found = ins.rows[0] ?? (await this.pool!.query<StudyRow>(`SELECT id, direction, ${DIRECTIONS} FROM vaekit_studies s WHERE name = $1`, [name])).rows[0];
+      if (found) return { id: found.id, directions: decodeDirections(found.directions, found.direction) }; // else deleted in between: try again
     }
   }
 
-  async getStudy(name: string): Promise<{ id: number; name: string; direction: Direction; attrs: Record<string, unknown> } | undefined> {
+  async getStudy(name: string): Promise<StoredStudy | undefined> {
     await this.ready();
     if (this.empty) return undefined;
-    const r = await this.pool!.query<{ id: number; name: string; direction: Direction; attrs: Record<string, unknown> }>(
-      'SELECT id, name, direction, attrs FROM vaekit_studies WHERE name = $1',
+    const r = await this.pool!.query<StudyRow & { name: string; attrs: Record<string, unknown> }>(
+      `SELECT id, name, direction, ${DIRECTIONS}, attrs FROM vaekit_studies s WHERE name = $1`,
       [name],
     );
-    return r.rows[0];
+    const row = r.rows[0];
+    return row && { id: row.id, name: row.name, direction: row.direction, directions: decodeDirections(row.directions, row.direction), attrs: row.attrs };
   }
 
   protected async studyRows(): Promise<StudyRows[]> {
     await this.ready();
     if (this.empty) return [];
     return this.tx(async (c) => {
-      const studies = (await c.query<{ id: number; name: string; direction: Direction }>('SELECT id, name, direction FROM vaekit_studies ORDER BY id')).rows;
+      const studies = (await c.query<StudyRow & { name: string }>(`SELECT id, name, direction, ${DIRECTIONS} FROM vaekit_studies s ORDER BY id`)).rows;
       const counts = (await c.query<{ study_id: number; state: TrialState; n: string }>('SELECT study_id, state, COUNT(*) AS n FROM vaekit_trials GROUP BY study_id, state')).rows;
       const complete = (await c.query<TrialRow & { study_id: number }>(`${TRIAL_SELECT} WHERE t.state = 'COMPLETE' ORDER BY t.study_id, t.number`)).rows;
       return studies.map((s) => ({
         name: s.name,
         direction: s.direction,
+        directions: decodeDirections(s.directions, s.direction),
         counts: counts.filter((r) => r.study_id === s.id).map((r) => ({ state: r.state, n: Number(r.n) })),
         complete: complete.filter((r) => r.study_id === s.id).map(toTrial),
       }));
@@ -223,16 +239,24 @@ export class PostgresStorage extends BaseStorage {
     if (r.rowCount === 0) throw new StorageError(`study ${studyId} has no trial ${trialNumber}`);
   }
 
-  protected async finish(studyId: number, trialNumber: number, state: FinalState, value: number | undefined, useLastReported: boolean, error: string | undefined): Promise<boolean> {
+  protected async finish(
+    studyId: number,
+    trialNumber: number,
+    state: FinalState,
+    value: number | undefined,
+    useLastReported: boolean,
+    error: string | undefined,
+    values?: number[],
+  ): Promise<boolean> {
     await this.ready();
     const r = await this.pool!.query<{ number: number }>(
-      `UPDATE vaekit_trials t SET state = $3, error = $5, finished_at = now(),
+      `UPDATE vaekit_trials t SET state = $3, error = $5, finished_at = now(), objective_values = $7::jsonb,
          value = CASE WHEN $6::boolean
                       THEN (SELECT i.value FROM vaekit_trial_intermediate i WHERE i.trial_id = t.id ORDER BY i.step DESC LIMIT 1)
                       ELSE $4::float8 END
        WHERE t.study_id = $1 AND t.number = $2 AND t.state = 'RUNNING'
        RETURNING t.number`,
-      [studyId, trialNumber, state, value ?? null, error ?? null, useLastReported],
+      [studyId, trialNumber, state, value ?? null, error ?? null, useLastReported, encodeValues(values)],
     );
     if (r.rows.length) return true;
     const exists = await this.pool!.query('SELECT 1 FROM vaekit_trials WHERE study_id = $1 AND number = $2', [studyId, trialNumber]);
@@ -374,6 +398,7 @@ function toTrial(r: TrialRow): FrozenTrial {
     number: r.number,
     state: r.state,
     value: r.value,
+    values: r.objective_values,
     params,
     distributions,
     intermediate,

@@ -1,10 +1,12 @@
 /**
- * The rules every storage follows, written once: which trial is best, which trials count
+ * The rules every storage follows, written once: which trial is best (single-objective) or
+ * Pareto-optimal (multi-objective), which trials count
  * towards `maxTrials`, which hold a claim key, when a RUNNING trial is stale and what its error
  * says. The memory storage applies them to trial objects; the SQL storages use the SQL
  * fragments below, built from the same constants.
  */
-import type { Direction, FrozenTrial, StudySummary, TrialState } from '../types';
+import type { Direction, FrontTrial, FrozenTrial, StudySummary, TrialState } from '../types';
+import { paretoFront, trialValues } from '../multiobjective/pareto';
 import { LIVE_STATES, TRIAL_STATES } from './common';
 
 /**
@@ -32,6 +34,21 @@ function compareTrials(a: FrozenTrial, b: FrozenTrial, direction: Direction): nu
   return d !== 0 ? d : a.number - b.number;
 }
 
+/**
+ * The best trials of a study with these directions: the Pareto-optimal COMPLETE trials (by
+ * number) when it has several objectives, the best trial (if any) when it has one.
+ */
+export function bestTrials<T extends FrozenTrial>(trials: readonly T[], directions: readonly Direction[]): T[] {
+  if (directions.length > 1) return paretoFront(trials, directions);
+  const best = bestTrial(trials, directions[0]);
+  return best ? [best] : [];
+}
+
+/** The front as listings and summaries show it: number, values and parameters of each Pareto-optimal trial. */
+export function frontOf(trials: readonly FrozenTrial[], directions: readonly Direction[]): FrontTrial[] {
+  return paretoFront(trials, directions).map((t) => ({ number: t.number, values: [...trialValues(t)!], params: structuredClone(t.params) }));
+}
+
 /** Trials per state, every state present. */
 export function countStates(rows: Iterable<{ state: TrialState; n: number }>): Record<TrialState, number> {
   const counts = Object.fromEntries(TRIAL_STATES.map((s) => [s, 0])) as Record<TrialState, number>;
@@ -41,11 +58,16 @@ export function countStates(rows: Iterable<{ state: TrialState; n: number }>): R
 
 /** A study's summary from its trial counts and its COMPLETE trials. */
 export function studySummary(
-  study: { name: string; direction: Direction },
+  study: { name: string; direction: Direction; directions?: Direction[] },
   counts: Iterable<{ state: TrialState; n: number }>,
   complete: readonly FrozenTrial[],
 ): StudySummary {
-  const summary: StudySummary = { name: study.name, direction: study.direction, counts: countStates(counts) };
+  const directions = study.directions ?? [study.direction];
+  const summary: StudySummary = { name: study.name, direction: directions[0], directions: [...directions], counts: countStates(counts) };
+  if (directions.length > 1) {
+    summary.front = frontOf(complete, directions);
+    return summary;
+  }
   const best = bestTrial(complete, study.direction);
   if (best) summary.best = { number: best.number, value: best.value!, params: structuredClone(best.params) };
   return summary;

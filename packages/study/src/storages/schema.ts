@@ -5,12 +5,19 @@
  *
  * Tables (prefixed vaekit_ so they can share a database with other software, e.g. Optuna):
  *   vaekit_meta(key, value)                            schema_version
- *   vaekit_studies(id, name UNIQUE, direction, attrs JSON, created_at)
- *   vaekit_trials(id, study_id, number, state, value, claim_key, system_attrs JSON,
- *                 started_at, finished_at, heartbeat, error)      UNIQUE(study_id, number)
+ *   vaekit_studies(id, name UNIQUE, direction, directions JSON, attrs JSON, created_at)
+ *   vaekit_trials(id, study_id, number, state, value, objective_values JSON, claim_key,
+ *                 system_attrs JSON, started_at, finished_at, heartbeat, error)
+ *                                                                   UNIQUE(study_id, number)
  *   vaekit_trial_params(trial_id, name, value JSON, distribution JSON)
  *   vaekit_trial_intermediate(trial_id, step, value)
  *   vaekit_trial_user_attrs(trial_id, key, value JSON)
+ *
+ * Directions: `directions` is the JSON list of a study's directions, one per objective;
+ * `direction` is its first (NULL `directions`, in a database older than version 3, means
+ * [direction]). A multi-objective trial keeps its vector in `objective_values` (a JSON list,
+ * ±Infinity as the strings "Infinity" / "-Infinity") and its first element in `value`; a
+ * single-objective trial's `objective_values` is NULL.
  *
  * Numbers: a trial's value is NULL when it has none (a failed trial, or a NaN result). An
  * intermediate value is kept whatever it is: ±Infinity as such, NaN as NULL (SQLite cannot
@@ -25,9 +32,10 @@ export type Dialect = 'sqlite' | 'postgres';
 
 /**
  * The schema version this code writes. 1: the first schema (PostgreSQL refused NULL
- * intermediate values); 2: NULL intermediate values (NaN) in both databases.
+ * intermediate values); 2: NULL intermediate values (NaN) in both databases; 3: multi-objective
+ * studies (a study's `directions`, a trial's `objective_values`).
  */
-export const SCHEMA_VERSION = 2;
+export const SCHEMA_VERSION = 3;
 
 type ColumnType = 'id' | 'int' | 'float' | 'text' | 'json' | 'time';
 
@@ -74,6 +82,7 @@ export const TABLES: readonly Table[] = [
       { name: 'id', type: 'id' },
       { name: 'name', type: 'text', notNull: true, unique: true },
       { name: 'direction', type: 'text', notNull: true, oneOf: ['minimize', 'maximize'] },
+      { name: 'directions', type: 'json' },
       { name: 'attrs', type: 'json', notNull: true, default: 'emptyObject' },
       { name: 'created_at', type: 'time', notNull: true, default: 'now' },
     ],
@@ -86,6 +95,7 @@ export const TABLES: readonly Table[] = [
       { name: 'number', type: 'int', notNull: true },
       { name: 'state', type: 'text', notNull: true, oneOf: TRIAL_STATES },
       { name: 'value', type: 'float' },
+      { name: 'objective_values', type: 'json' },
       { name: 'claim_key', type: 'text' },
       { name: 'system_attrs', type: 'json', notNull: true, default: 'emptyObject' },
       { name: 'started_at', type: 'time' },
@@ -187,6 +197,18 @@ export const MIGRATIONS: Record<number, Record<Dialect, string[]>> = {
   1: {
     sqlite: [], // the intermediate value was nullable already
     postgres: ['ALTER TABLE vaekit_trial_intermediate ALTER COLUMN value DROP NOT NULL'],
+  },
+  2: {
+    sqlite: [
+      'ALTER TABLE vaekit_studies ADD COLUMN directions TEXT',
+      'UPDATE vaekit_studies SET directions = json_array(direction) WHERE directions IS NULL',
+      'ALTER TABLE vaekit_trials ADD COLUMN objective_values TEXT',
+    ],
+    postgres: [
+      'ALTER TABLE vaekit_studies ADD COLUMN IF NOT EXISTS directions JSONB',
+      'UPDATE vaekit_studies SET directions = jsonb_build_array(direction) WHERE directions IS NULL',
+      'ALTER TABLE vaekit_trials ADD COLUMN IF NOT EXISTS objective_values JSONB',
+    ],
   },
 };
 

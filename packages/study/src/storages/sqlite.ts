@@ -15,9 +15,9 @@
 import * as fs from 'fs';
 import * as path from 'path';
 import type BetterSqlite3 from 'better-sqlite3';
-import type { Direction, Distribution, FrozenTrial, ParamValue, TrialState } from '../types';
+import type { Direction, Distribution, FrozenTrial, ParamValue, StoredStudy, TrialState } from '../types';
 import { BaseStorage, type FinalState, type StudyRows } from './base';
-import { type CreateTrialOptions, frozenTrial, jsonText, loadDriver, StorageError, TrialNotRunningError } from './common';
+import { type CreateTrialOptions, decodeDirections, encodeValues, frozenTrial, jsonText, loadDriver, StorageError, TrialNotRunningError } from './common';
 import { CLAIM_HOLDING_SQL, LIVE_SQL, refusesTrial, staleSql } from './rules';
 import { decodeIntermediate, encodeIntermediate, migrationsFrom, NOW, schemaDdl, SCHEMA_VERSION, secondsAgo } from './schema';
 
@@ -28,11 +28,18 @@ interface TrialRow {
   number: number;
   state: TrialState;
   value: number | null;
+  objective_values: string | null;
   system_attrs: string;
   started_at: string | null;
   finished_at: string | null;
   heartbeat: string | null;
   error: string | null;
+}
+
+interface StudyRow {
+  id: number;
+  direction: Direction;
+  directions: string | null;
 }
 
 type SqliteDb = BetterSqlite3.Database;
@@ -147,31 +154,36 @@ export class SqliteStorage extends BaseStorage {
     }
   }
 
-  protected async findOrCreateStudy(name: string, direction: Direction, attrs: Record<string, unknown>): Promise<{ id: number; direction: Direction }> {
-    return this.write(
+  protected async findOrCreateStudy(name: string, directions: Direction[], attrs: Record<string, unknown>): Promise<{ id: number; directions: Direction[] }> {
+    const row = this.write(
       () =>
-        (this.q('SELECT id, direction FROM vaekit_studies WHERE name = ?').get(name) as { id: number; direction: Direction } | undefined) ??
-        (this.q('INSERT INTO vaekit_studies (name, direction, attrs) VALUES (?, ?, ?) RETURNING id, direction').get(name, direction, jsonText(attrs)) as {
-          id: number;
-          direction: Direction;
-        }),
+        (this.q('SELECT id, direction, directions FROM vaekit_studies WHERE name = ?').get(name) as StudyRow | undefined) ??
+        // created_at explicitly: a database made by schema version 1 has no default for it.
+        (this.q(`INSERT INTO vaekit_studies (name, direction, directions, attrs, created_at) VALUES (?, ?, ?, ?, ${NOW.sqlite}) RETURNING id, direction, directions`).get(
+          name,
+          directions[0],
+          JSON.stringify(directions),
+          jsonText(attrs),
+        ) as StudyRow),
     );
+    return { id: row.id, directions: decodeDirections(row.directions, row.direction) };
   }
 
-  async getStudy(name: string): Promise<{ id: number; name: string; direction: Direction; attrs: Record<string, unknown> } | undefined> {
-    const row = this.read(() => this.q('SELECT id, name, direction, attrs FROM vaekit_studies WHERE name = ?').get(name)) as
-      | { id: number; name: string; direction: Direction; attrs: string }
+  async getStudy(name: string): Promise<StoredStudy | undefined> {
+    const row = this.read(() => this.q('SELECT id, name, direction, directions, attrs FROM vaekit_studies WHERE name = ?').get(name)) as
+      | (StudyRow & { name: string; attrs: string })
       | undefined;
-    return row && { id: row.id, name: row.name, direction: row.direction, attrs: JSON.parse(row.attrs) };
+    return row && { id: row.id, name: row.name, direction: row.direction, directions: decodeDirections(row.directions, row.direction), attrs: JSON.parse(row.attrs) };
   }
 
   protected async studyRows(): Promise<StudyRows[]> {
     return this.read(() => {
-      const studies = this.q('SELECT id, name, direction FROM vaekit_studies ORDER BY id').all() as Array<{ id: number; name: string; direction: Direction }>;
+      const studies = this.q('SELECT id, name, direction, directions FROM vaekit_studies ORDER BY id').all() as Array<StudyRow & { name: string }>;
       const counts = this.q('SELECT study_id, state, COUNT(*) AS n FROM vaekit_trials GROUP BY study_id, state').all() as Array<{ study_id: number; state: TrialState; n: number }>;
       return studies.map((s) => ({
         name: s.name,
         direction: s.direction,
+        directions: decodeDirections(s.directions, s.direction),
         counts: counts.filter((r) => r.study_id === s.id),
         complete: this.readTrials(s.id, ['COMPLETE']),
       }));
@@ -246,14 +258,28 @@ export class SqliteStorage extends BaseStorage {
     });
   }
 
-  protected async finish(studyId: number, trialNumber: number, state: FinalState, value: number | undefined, useLastReported: boolean, error: string | undefined): Promise<boolean> {
+  protected async finish(
+    studyId: number,
+    trialNumber: number,
+    state: FinalState,
+    value: number | undefined,
+    useLastReported: boolean,
+    error: string | undefined,
+    values?: number[],
+  ): Promise<boolean> {
     return this.write(() => {
       const t = this.trialRef(studyId, trialNumber);
       if (t.state !== 'RUNNING') return false;
       const v = useLastReported
         ? ((this.q('SELECT value FROM vaekit_trial_intermediate WHERE trial_id = ? ORDER BY step DESC LIMIT 1').get(t.id) as { value: number | null } | undefined)?.value ?? null)
         : (value ?? null);
-      const r = this.q(`UPDATE vaekit_trials SET state = ?, value = ?, error = ?, finished_at = ${NOW.sqlite} WHERE id = ? AND state = 'RUNNING'`).run(state, v, error ?? null, t.id);
+      const r = this.q(`UPDATE vaekit_trials SET state = ?, value = ?, objective_values = ?, error = ?, finished_at = ${NOW.sqlite} WHERE id = ? AND state = 'RUNNING'`).run(
+        state,
+        v,
+        encodeValues(values),
+        error ?? null,
+        t.id,
+      );
       return r.changes === 1;
     });
   }
@@ -425,6 +451,7 @@ export class SqliteStorage extends BaseStorage {
       number: r.number,
       state: r.state,
       value: r.value,
+      values: r.objective_values,
       systemAttrs: JSON.parse(r.system_attrs),
       startedAt: r.started_at,
       finishedAt: r.finished_at,
