@@ -20,6 +20,8 @@ export { installWasmKernels, wasmKernelsInstalled, loadNative, registerGenericKe
 export type { NativeKernels, AdamKernelAttrs, Conv2DFilterGradAttrs } from './kernels';
 export { VaekitAdam, VaekitConv2DFilterGrad, VaekitDenseInputGrad, VaekitDenseFilterGrad, VaekitBiasGrad } from './kernels';
 export * from './layers/layers';
+export * from './layers/embedding';
+export * from './layers/recurrent';
 export * as ops from './nn';
 export * from './config';
 export * from "./build/build";
