@@ -56,31 +56,39 @@ function hv2(front: readonly (readonly number[])[], ref: readonly number[]): num
   return volume;
 }
 
-/** Three objectives: slices between consecutive values of the third, each the 2-D hypervolume of the points below it. */
+/**
+ * Three objectives: slices between consecutive values of the third, each the 2-D hypervolume of
+ * the points below it, whose 2-D front is kept sorted as points are added.
+ */
 function hv3(front: readonly (readonly number[])[], ref: readonly number[]): number {
   const s = front.slice().sort((a, b) => a[2] - b[2]);
   let volume = 0;
-  const below: (readonly number[])[] = [];
+  const below: number[][] = []; // 2-D front: x increasing, y decreasing
   for (let i = 0; i < s.length; i++) {
-    below.push(s[i]);
+    insert2d(below, s[i]);
     const top = i + 1 < s.length ? s[i + 1][2] : ref[2];
-    if (top > s[i][2]) volume += hv2(nondominated2(below), ref) * (top - s[i][2]);
+    if (top > s[i][2]) volume += hv2(below, ref) * (top - s[i][2]);
   }
   return volume;
 }
 
-/** The 2-D non-dominated points (first two objectives) of a set, for hv2. */
-function nondominated2(points: readonly (readonly number[])[]): number[][] {
-  const s = points.slice().sort((a, b) => a[0] - b[0] || a[1] - b[1]);
-  const out: number[][] = [];
-  let best = Infinity;
-  for (const p of s) {
-    if (p[1] < best) {
-      out.push([p[0], p[1]]);
-      best = p[1];
-    }
+/** Adds p's first two values to a sorted 2-D front unless a point of it dominates p, dropping those p dominates. */
+function insert2d(front: number[][], p: readonly number[]): void {
+  let lo = 0;
+  let hi = front.length;
+  while (lo < hi) {
+    const mid = (lo + hi) >> 1;
+    if (front[mid][0] <= p[0]) lo = mid + 1;
+    else hi = mid;
   }
-  return out;
+  // front[lo - 1] is the last point with x <= p.x: it dominates p (or equals it) when its y <= p.y.
+  if (lo > 0 && front[lo - 1][1] <= p[1]) return;
+  let end = lo;
+  while (end < front.length && front[end][1] >= p[1]) end++;
+  // A point with equal x before lo and larger y is dominated by p too.
+  let start = lo;
+  while (start > 0 && front[start - 1][0] === p[0]) start--;
+  front.splice(start, end - start, [p[0], p[1]]);
 }
 
 /**
