@@ -31,7 +31,7 @@ export interface OptionSpec {
 
 export type OptionTable = Readonly<Record<string, OptionSpec>>;
 
-type SamplerName = 'tpe' | 'random' | 'grid' | 'qmc';
+type SamplerName = 'tpe' | 'random' | 'grid' | 'qmc' | 'gp';
 type PrunerName = 'none' | 'median' | 'percentile' | 'asha' | 'successiveHalving';
 
 const int = (minimum: number, description: string, maximum?: number): OptionSpec => ({
@@ -86,6 +86,13 @@ export const SAMPLER_OPTIONS: Readonly<Record<SamplerName, OptionTable>> = {
   qmc: {
     seed: int(0, 'Seed of the scramble (default: a random seed; vaekit search: 0).', UINT32_MAX),
     scramble: bool('Scramble the Sobol sequence (linear matrix scramble and digital shift, as SciPy). Default true.'),
+  },
+  gp: {
+    seed: int(0, 'Seed of the start-up Sobol points and of the candidates (default: a random seed; vaekit search: 0).', UINT32_MAX),
+    nStartupTrials: int(0, 'Trials drawn from the scrambled Sobol sequence until this many are COMPLETE. Default 10.'),
+    nCandidates: int(1, 'Quasi-random candidates scored per suggestion before the best are refined. Default 2048.', 1048576),
+    nRefine: int(0, 'Candidates refined by gradient ascent and local search. Default 10.', 1000),
+    deterministicObjective: bool('The objective has no noise: hold the noise variance at 1e-6 instead of fitting it. Default false.'),
   },
 };
 const MEDIAN_OPTIONS: OptionTable = {
@@ -267,7 +274,7 @@ function namedSchema(tables: Readonly<Record<string, OptionTable>>, description:
 
 /** The `sampler:` mapping of a config file as JSON Schema: `name` and that sampler's options. A fresh copy. */
 export function samplerSchema(): JsonSchema {
-  return namedSchema(SAMPLER_OPTIONS, 'The sampler: tpe, random, grid or qmc, and its options.');
+  return namedSchema(SAMPLER_OPTIONS, 'The sampler: tpe, random, grid, qmc or gp, and its options.');
 }
 
 /** The `pruner:` mapping of a config file as JSON Schema: `name` and that pruner's options. A fresh copy. */

@@ -1,8 +1,10 @@
 /**
- * Samplers: random, grid, TPE and quasi-random (Sobol), and a factory building one from a config spec.
+ * Samplers: random, grid, TPE, quasi-random (Sobol) and Gaussian-process Bayesian optimisation, and a
+ * factory building one from a config spec.
  */
 import { GridSampler, type GridSearchSpace } from './grid';
 import { QMCSampler, type QMCSamplerOptions } from './qmc/qmc';
+import { GPSampler, type GPSamplerOptions } from './gp/gp';
 import { RandomSampler } from './random';
 import type { Sampler } from './sampler';
 import { TPESampler, type TPESamplerOptions } from './tpe';
@@ -36,8 +38,9 @@ export { ParzenEstimator, defaultWeights, type ParzenOptions } from './parzen';
 export { KeyedStream, Rng, hash128, type RandomStream } from './rng';
 export { QMCSampler, type QMCSamplerOptions } from './qmc/qmc';
 export { SobolSequence, type SobolOptions } from './qmc/sobol';
+export { GPSampler, type GPSamplerOptions } from './gp/gp';
 
-export type SamplerName = 'tpe' | 'random' | 'grid' | 'qmc';
+export type SamplerName = 'tpe' | 'random' | 'grid' | 'qmc' | 'gp';
 
 /** Named SamplerConfig (not SamplerSpec) so it does not clash with the study module's own spec type. */
 export interface SamplerConfig {
@@ -48,7 +51,7 @@ export interface SamplerConfig {
 
 /**
  * Builds a sampler from a spec such as `{ name: 'tpe', seed: 0, nStartupTrials: 20 }`.
- * TPE takes the TPESamplerOptions, qmc `seed` and `scramble`; random and grid take only `seed` (grid: shuffles the order).
+ * TPE takes the TPESamplerOptions, gp the GPSamplerOptions, qmc `seed` and `scramble`; random and grid take only `seed` (grid: shuffles the order).
  * The grid's values come from `gridSpace` (or, failing that, from `spec.searchSpace`).
  * The spec is checked against SAMPLER_OPTIONS first: a ConfigError names the option's path,
  * `where` followed by the option (`study.sampler.nStartupTrials`).
@@ -62,6 +65,8 @@ export function createSampler(spec: SamplerConfig, gridSpace?: GridSearchSpace, 
       return new RandomSampler(options.seed as number | undefined);
     case 'qmc':
       return new QMCSampler(options as QMCSamplerOptions);
+    case 'gp':
+      return new GPSampler(options as GPSamplerOptions);
     case 'grid': {
       const space = gridSpace ?? (options.searchSpace as GridSearchSpace | undefined);
       if (space === undefined) {
