@@ -42,7 +42,7 @@ const PLUGIN_DOCS = {
  * config-docs.test.ts checks that every key of the reference has a description.
  */
 const FALLBACK = {
-  'study.sampler.name': '`grid` tries every combination of the grids once; `random` draws each parameter uniformly; `tpe` is the tree-structured Parzen estimator.',
+  'study.sampler.name': '`grid` tries every combination of the grids once; `random` draws each parameter uniformly; `tpe` is the tree-structured Parzen estimator; `qmc` takes the points of a scrambled Sobol sequence; `gp` is Gaussian-process Bayesian optimisation.',
   'study.sampler.seed': 'Seed of the sampler\'s random numbers (grid: the order of the points is shuffled with it).',
   'study.pruner': 'Stops unpromising trials early, fed by the metric each trial reports after every epoch.',
   'study.pruner.name': '`none`; `median` (prune a trial whose best value so far is worse than the median of finished trials at the same epoch); `asha` or `successiveHalving` (asynchronous successive halving).',

@@ -27,7 +27,7 @@ export const studySchema = {
     direction: { enum: ['minimize', 'maximize'], description: 'Default: minimize for nats, maximize for activeUnits and mutualInfo.' },
     sampler: {
       ...samplerSchema(),
-      description: 'grid, random or tpe and its options (default: grid when every searched path is a grid, else tpe; seed 0).',
+      description: 'grid, random, tpe, qmc or gp and its options (default: grid when every searched path is a grid, else tpe; seed 0).',
     },
     pruner: { ...prunerSchema(), default: { name: 'none' } },
     trials: { type: 'integer', minimum: 1, maximum: 1000000, description: 'Finished trials the whole study should hold (default: the grid size, or 20). At most 1000000.' },
