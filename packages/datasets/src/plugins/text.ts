@@ -48,13 +48,13 @@ export const vocabularySchemas: Record<string, Schema> = {
     type: 'integer',
     minimum: 1,
     description:
-      'Keep at most this many words, the most frequent in the training split (the 4 special tokens <pad> <bos> <eos> <unk> not counted); the rest read as <unk>. Default: every training word',
+      'Keep at most this many words, the most frequent in the training split (the 4 special tokens `<pad> <bos> <eos> <unk>` not counted); the rest read as `<unk>`. Default: every training word',
   },
   minCount: {
     type: 'integer',
     minimum: 1,
     default: 1,
-    description: 'Keep only words seen at least this many times in the training split; rarer ones read as <unk>',
+    description: 'Keep only words seen at least this many times in the training split; rarer ones read as `<unk>`',
   },
   maxLength: {
     type: 'integer',
