@@ -73,6 +73,48 @@ def mixed5(p):
     )
 
 
+HARTMANN3_A = [[3, 10, 30], [0.1, 10, 35], [3, 10, 30], [0.1, 10, 35]]
+HARTMANN3_P = [[0.3689, 0.117, 0.2673], [0.4699, 0.4387, 0.747], [0.1091, 0.8732, 0.5547], [0.0381, 0.5743, 0.8828]]
+INTQUAD_CENTRE = [3, -4, 7, 0, -1]
+
+
+def hartmann3(p):
+    x = [p["x0"], p["x1"], p["x2"]]
+    total = 0.0
+    for i in range(4):
+        total += HARTMANN_ALPHA[i] * math.exp(-sum(HARTMANN3_A[i][j] * (x[j] - HARTMANN3_P[i][j]) ** 2 for j in range(3)))
+    return -total
+
+
+def camel6(p):
+    x, y = p["x"], p["y"]
+    return (4 - 2.1 * x**2 + x**4 / 3) * x**2 + x * y + (-4 + 4 * y**2) * y**2
+
+
+def ackley5(p):
+    x = [p["x%d" % i] for i in range(5)]
+    sq = sum(v * v for v in x) / len(x)
+    cs = sum(math.cos(2 * math.pi * v) for v in x) / len(x)
+    return -20 * math.exp(-0.2 * math.sqrt(sq)) - math.exp(cs) + 20 + math.e
+
+
+def levy6(p):
+    w = [1 + (p["x%d" % i] - 1) / 4 for i in range(6)]
+    s = math.sin(math.pi * w[0]) ** 2
+    for i in range(5):
+        s += (w[i] - 1) ** 2 * (1 + 10 * math.sin(math.pi * w[i] + 1) ** 2)
+    return s + (w[5] - 1) ** 2 * (1 + math.sin(2 * math.pi * w[5]) ** 2)
+
+
+def styblinski10(p):
+    return sum(p["x%d" % i] ** 4 - 16 * p["x%d" % i] ** 2 + 5 * p["x%d" % i] for i in range(10)) / 2
+
+
+def intquad5(p):
+    d = [p["n%d" % i] - INTQUAD_CENTRE[i] for i in range(5)]
+    return sum(d[i] ** 2 + (0.5 * d[i] * d[i + 1] if i < 4 else 0) for i in range(5))
+
+
 OBJECTIVES = {
     "branin": branin,
     "logscale": logscale,
@@ -80,6 +122,12 @@ OBJECTIVES = {
     "hartmann6": hartmann6,
     "rosenbrock4": rosenbrock4,
     "mixed5": mixed5,
+    "hartmann3": hartmann3,
+    "camel6": camel6,
+    "ackley5": ackley5,
+    "levy6": levy6,
+    "styblinski10": styblinski10,
+    "intquad5": intquad5,
 }
 
 

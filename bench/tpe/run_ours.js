@@ -16,7 +16,7 @@ const path = require('path');
 const samplersDir = process.env.VAEKIT_SAMPLERS
   ? path.resolve(process.env.VAEKIT_SAMPLERS)
   : path.join(__dirname, '../../packages/study/dist/samplers');
-const { TPESampler, RandomSampler, sameDistribution } = require(samplersDir);
+const { TPESampler, RandomSampler, GPSampler, QMCSampler, sameDistribution } = require(samplersDir);
 const PROBLEMS = require('./problems.json');
 
 const HARTMANN_A = [[10, 3, 17, 3.5, 1.7, 8], [0.05, 10, 17, 0.1, 8, 14], [3, 3.5, 1.7, 10, 17, 8], [17, 8, 0.05, 10, 0.1, 14]];
@@ -27,6 +27,9 @@ const HARTMANN_P = [
   [0.4047, 0.8828, 0.8732, 0.5743, 0.1091, 0.0381],
 ];
 const HARTMANN_ALPHA = [1.0, 1.2, 3.0, 3.2];
+const HARTMANN3_A = [[3, 10, 30], [0.1, 10, 35], [3, 10, 30], [0.1, 10, 35]];
+const HARTMANN3_P = [[0.3689, 0.117, 0.2673], [0.4699, 0.4387, 0.747], [0.1091, 0.8732, 0.5547], [0.0381, 0.5743, 0.8828]];
+const INTQUAD_CENTRE = [3, -4, 7, 0, -1];
 const HIDDEN_BEST = { relu: 192, tanh: 320, elu: 128 };
 const ACT_OFFSET = { relu: 0, tanh: 0.3, elu: 0.1 };
 const MIXED5_ACT = { relu: 0, elu: 0.15, tanh: 0.6, sigmoid: 1.5 };
@@ -68,6 +71,46 @@ const OBJECTIVES = {
       0.5 * Math.log(beta) ** 2
     );
   },
+  hartmann3(p) {
+    const x = [p.x0, p.x1, p.x2];
+    let total = 0;
+    for (let i = 0; i < 4; i++) {
+      let e = 0;
+      for (let j = 0; j < 3; j++) e += HARTMANN3_A[i][j] * (x[j] - HARTMANN3_P[i][j]) ** 2;
+      total += HARTMANN_ALPHA[i] * Math.exp(-e);
+    }
+    return -total;
+  },
+  camel6({ x, y }) {
+    return (4 - 2.1 * x ** 2 + x ** 4 / 3) * x ** 2 + x * y + (-4 + 4 * y ** 2) * y ** 2;
+  },
+  ackley5(p) {
+    const x = [0, 1, 2, 3, 4].map((i) => p[`x${i}`]);
+    const sq = x.reduce((s, v) => s + v * v, 0) / x.length;
+    const cs = x.reduce((s, v) => s + Math.cos(2 * Math.PI * v), 0) / x.length;
+    return -20 * Math.exp(-0.2 * Math.sqrt(sq)) - Math.exp(cs) + 20 + Math.E;
+  },
+  levy6(p) {
+    const w = [0, 1, 2, 3, 4, 5].map((i) => 1 + (p[`x${i}`] - 1) / 4);
+    const d = w.length;
+    let s = Math.sin(Math.PI * w[0]) ** 2;
+    for (let i = 0; i < d - 1; i++) s += (w[i] - 1) ** 2 * (1 + 10 * Math.sin(Math.PI * w[i] + 1) ** 2);
+    return s + (w[d - 1] - 1) ** 2 * (1 + Math.sin(2 * Math.PI * w[d - 1]) ** 2);
+  },
+  styblinski10(p) {
+    let s = 0;
+    for (let i = 0; i < 10; i++) {
+      const v = p[`x${i}`];
+      s += v ** 4 - 16 * v ** 2 + 5 * v;
+    }
+    return s / 2;
+  },
+  intquad5(p) {
+    const d = [0, 1, 2, 3, 4].map((i) => p[`n${i}`] - INTQUAD_CENTRE[i]);
+    let s = 0;
+    for (let i = 0; i < 5; i++) s += d[i] ** 2 + (i < 4 ? 0.5 * d[i] * d[i + 1] : 0);
+    return s;
+  },
 };
 
 function run(problem, samplerName, seed, nTrials) {
@@ -76,7 +119,11 @@ function run(problem, samplerName, seed, nTrials) {
   // tpe: the default (numpy stream, Optuna's draws); tpe-keyed: keyed streams, as vaekit search's
   // worker processes use; tpe-mv: multivariate.
   const sampler =
-    samplerName === 'tpe'
+    samplerName === 'gp'
+      ? new GPSampler({ seed })
+      : samplerName === 'qmc'
+      ? new QMCSampler({ seed })
+      : samplerName === 'tpe'
       ? new TPESampler({ seed })
       : samplerName === 'tpe-keyed'
         ? new TPESampler({ seed, stream: 'keyed' })
