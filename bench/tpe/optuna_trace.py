@@ -1,7 +1,8 @@
 #!/usr/bin/env python3
 """Records Optuna's TPE trials (params and values, in order) for the replay test of vaekit's
 numpy-compatible stream (packages/study/test/fixtures/optuna-3.1-tpe-traces.json), and a few
-numpy RandomState draws. Run with Debian's python: /usr/bin/python3 bench/tpe/optuna_trace.py > FILE
+numpy RandomState draws, inner products and logarithms (whose last bits decide Optuna's ties between
+categorical choices). Run with Debian's python: /usr/bin/python3 bench/tpe/optuna_trace.py > FILE
 """
 import json
 import math
@@ -12,7 +13,17 @@ import optuna
 
 import run_optuna  # the benchmark's objectives and search spaces
 
-CASES = [("branin", 0, 40), ("branin", 7, 40), ("logscale", 1, 30), ("int_cat", 2, 40), ("int_cat", 8, 60), ("hartmann6", 3, 30)]
+CASES = [
+    ("branin", 0, 40),
+    ("branin", 7, 40),
+    ("logscale", 1, 30),
+    ("int_cat", 2, 40),
+    ("int_cat", 8, 60),
+    ("hartmann6", 3, 30),
+    ("mixed5", 13, 40),
+    ("mixed5", 4, 60),
+    ("mixed5", 17, 40),
+]
 
 
 def trace(problem, seed, n):
@@ -28,6 +39,29 @@ def trace(problem, seed, n):
     }
 
 
+def inner_products():
+    """np.inner(P.T, w) as Optuna's categorical log_pdf computes it, for TPE-like P (rows: a component's
+    probabilities over k choices) and w (mixture weights), k = 2..6 (each OpenBLAS code path)."""
+    rs = np.random.RandomState(3)
+    out = []
+    for k, n in [(2, 13), (3, 9), (4, 30), (4, 7), (5, 21), (6, 18), (7, 40)]:
+        obs = rs.randint(0, k, size=n)
+        w = np.append(rs.rand(n), 1.0)
+        w /= w.sum()
+        p = np.full((n + 1, k), 1.0 / (n + 1))
+        p[np.arange(n), obs] += 1
+        p /= p.sum(axis=1, keepdims=True)
+        out.append({"rows": p.tolist(), "weights": w.tolist(), "inner": np.inner(p.T, w).tolist()})
+    return out
+
+
+def logs():
+    """numpy.log of a float64 array (SVML's log8 on AVX-512 machines: not always Math.log's last bit)."""
+    rs = np.random.RandomState(9)
+    x = np.concatenate([rs.rand(30), rs.rand(10) * 1e-4, np.exp(rs.randn(10) * 5), np.arange(1.0, 11.0)])
+    return {"x": x.tolist(), "log": np.log(x).tolist()}
+
+
 def main():
     optuna.logging.set_verbosity(optuna.logging.ERROR)
     warnings.filterwarnings("ignore")
@@ -40,6 +74,8 @@ def main():
     out = {
         "optuna": optuna.__version__,
         "numpy": {"seed0_first3": first, "seed0_after703": later, "seed5_choice": choice, "seedMax_first2": big},
+        "inner": inner_products(),
+        "log": logs(),
         "traces": [trace(*c) for c in CASES],
     }
     print(json.dumps(out))

@@ -269,6 +269,8 @@ describe("stream: 'numpy' reproduces Optuna 3.1", () => {
   // eslint-disable-next-line @typescript-eslint/no-var-requires
   const fixture = require('./fixtures/optuna-3.1-tpe-traces.json') as {
     numpy: { seed0_first3: number[]; seed0_after703: number[]; seed5_choice: number[]; seedMax_first2: number[] };
+    inner: Array<{ rows: number[][]; weights: number[]; inner: number[] }>;
+    log: { x: number[]; log: number[] };
     traces: Array<{ problem: string; seed: number; space: Record<string, Distribution>; trials: Array<{ params: Record<string, ParamValue>; value: number }> }>;
   };
 
@@ -283,6 +285,28 @@ describe("stream: 'numpy' reproduces Optuna 3.1", () => {
     const m = new NumpyRandomState(4294967295);
     expect([m.uniform(), m.uniform()]).toEqual(fixture.numpy.seedMax_first2);
     expect(() => new NumpyRandomState(-1)).toThrow(/integer in \[0, 2\^32\)/);
+  });
+
+  it("adds as numpy and OpenBLAS do: inner products bit for bit, FMA with one rounding", () => {
+    const { fma, numpySum, openblasInner } = require('../src/samplers/numpyStream') as typeof import('../src/samplers/numpyStream');
+    // Optuna's categorical density is np.inner(P.T, w); equal choices tie or not by its summation order.
+    for (const c of fixture.inner) expect(Array.from(openblasInner(c.rows, c.weights))).toEqual(c.inner);
+    expect(0.1 * 10 - 1).toBe(0);
+    expect(fma(0.1, 10, -1)).toBe(2 ** -54); // 0.1 is 3602879701896397·2^-55: the product is 1 + 2^-54
+    expect(fma(1 + 2 ** -52, 1 - 2 ** -52, -1)).toBe(-(2 ** -104));
+    // numpy's pairwise sum: eight accumulators from eight terms on, not the left-to-right sum.
+    const xs = [1e16, 1, 1, 1, 1, 1, 1, 1, -1e16, 1];
+    expect(xs.reduce((a, b) => a + b, 0)).not.toBe(7);
+    expect(numpySum(xs)).toBe(7); // numpy.sum of this array
+  });
+
+  it('takes logarithms as numpy does on this machine (SVML), not as Math.log', () => {
+    const { numpyLog } = require('../src/samplers/numpyStream') as typeof import('../src/samplers/numpyStream');
+    const { x, log } = fixture.log;
+    expect(x.map(numpyLog)).toEqual(log);
+    // The recorded values include ones where the two differ in the last bit.
+    expect(x.filter((v, i) => Math.log(v) !== log[i]).length).toBeGreaterThan(5);
+    expect([0, -1, Infinity].map(numpyLog)).toEqual([-Infinity, NaN, Infinity]);
   });
 
   for (const tr of fixture.traces) {

@@ -14,6 +14,7 @@ import { effectiveHigh, roundToStep, stepOf, type CategoricalDistribution, type 
 import type { RandomStream } from './rng';
 import { logGaussMass, truncnormLogPdf, truncnormPpf } from './truncnorm';
 import { roundHalfEven, snapToStepNumpy } from './round';
+import { numpyLog, numpySum, openblasInner } from './numpyStream';
 
 const EPS = 1e-12;
 /** Scott's-rule factor for the multivariate bandwidth (as in BOHB / Optuna). */
@@ -42,11 +43,15 @@ export interface ParzenOptions {
    */
   argsort?: (values: number[]) => number[];
   /**
-   * Map stepped draws back as numpy does, round((t − low)/step)·step + low with halves to even, which
-   * leaves float noise (0.15000000000000002) that Optuna's later sorting sees. Default: snap to the
-   * grid cleanly.
+   * Compute as Optuna 3.1 does with numpy, where it decides a suggestion: stepped draws map back as
+   * round((t − low)/step)·step + low with halves to even (leaving float noise such as
+   * 0.15000000000000002 that Optuna's later sorting sees); sums are numpy's pairwise sums; a
+   * categorical draw counts the cumulative probabilities below the uniform; and a lone categorical
+   * parameter's density is numpy's inner product of the components' probabilities with the weights,
+   * in OpenBLAS's order, so choices with mathematically equal scores tie (or not) as in Optuna and
+   * argmax picks the same one. Default: snap to the grid cleanly, plain sums and log-sum-exp.
    */
-  numpyRounding?: boolean;
+  numpy?: boolean;
 }
 
 /**
@@ -93,23 +98,30 @@ export class ParzenEstimator {
   readonly weights: Float64Array;
   private readonly logWeights: Float64Array;
   private readonly kernels: Kernel[];
-  private readonly numpyRounding: boolean;
+  private readonly numpy: boolean;
 
   /**
    * @param space the parameters, in a fixed order
    * @param observations observations[p][i]: internal value of parameter p in observation i
-   *   (number, or index of the choice), observations in chronological order
+   *   (number, or index of the choice), observations in the order their weights apply
+   * @param observationWeights the observations' weights instead of `opts.weights(n)` (multi-objective
+   *   TPE weighs the "below" group by hypervolume contribution)
    */
-  constructor(space: ReadonlyArray<Distribution>, observations: ReadonlyArray<ReadonlyArray<number>>, opts: ParzenOptions) {
+  constructor(
+    space: ReadonlyArray<Distribution>,
+    observations: ReadonlyArray<ReadonlyArray<number>>,
+    opts: ParzenOptions,
+    observationWeights?: ArrayLike<number>,
+  ) {
     if (space.length === 0) throw new Error('ParzenEstimator: empty search space');
     const n = observations[0]?.length ?? 0;
     const considerPrior = opts.considerPrior || n === 0;
-    this.weights = mixtureWeights(n, considerPrior, opts);
+    this.numpy = !!opts.numpy;
+    this.weights = mixtureWeights(n, considerPrior, opts, observationWeights);
     this.logWeights = this.weights.map(Math.log);
-    this.numpyRounding = !!opts.numpyRounding;
     this.kernels = space.map((dist, p) =>
       dist.type === 'categorical'
-        ? categoricalKernel(dist, observations[p], considerPrior, opts.priorWeight)
+        ? categoricalKernel(dist, observations[p], considerPrior, opts.priorWeight, this.numpy)
         : numericKernel(dist, observations[p], considerPrior, opts, space.length),
     );
   }
@@ -126,12 +138,12 @@ export class ParzenEstimator {
       const out: number[] = [];
       for (const c of active) {
         if (k.kind === 'categorical') {
-          out.push(rng.weighted(k.probs[c]));
+          out.push(this.numpy ? cumulativeCount(k.probs[c], rng.uniform()) : rng.weighted(k.probs[c]));
         } else {
           const mu = k.mus[c];
           const sigma = k.sigmas[c];
           const z = truncnormPpf(rng.uniformOpen(), (k.low - mu) / sigma, (k.high - mu) / sigma);
-          out.push(fromKernelSpace(k, z * sigma + mu, this.numpyRounding));
+          out.push(fromKernelSpace(k, z * sigma + mu, this.numpy));
         }
       }
       return out;
@@ -143,6 +155,13 @@ export class ParzenEstimator {
     const nSamples = samples[0]?.length ?? 0;
     const nComp = this.weights.length;
     const out = new Float64Array(nSamples);
+    const lone = this.kernels.length === 1 ? this.kernels[0] : undefined;
+    if (this.numpy && lone?.kind === 'categorical') {
+      // Optuna's shortcut for a lone categorical: log(Σ_c w_c·p_c(x)) as one inner product.
+      const logMix = openblasInner(lone.probs, this.weights).map(numpyLog);
+      for (let i = 0; i < nSamples; i++) out[i] = logMix[samples[0][i]];
+      return out;
+    }
     const acc = new Float64Array(nComp);
     for (let i = 0; i < nSamples; i++) {
       acc.set(this.logWeights);
@@ -152,7 +171,7 @@ export class ParzenEstimator {
           for (let c = 0; c < nComp; c++) acc[c] += Math.log(k.probs[c][x]);
           return;
         }
-        const t = k.dist.log ? Math.log(x) : x;
+        const t = k.dist.log ? (this.numpy ? numpyLog : Math.log)(x) : x;
         for (let c = 0; c < nComp; c++) {
           const mu = k.mus[c];
           const sigma = k.sigmas[c];
@@ -179,9 +198,12 @@ export class ParzenEstimator {
   }
 }
 
-function mixtureWeights(n: number, considerPrior: boolean, opts: ParzenOptions): Float64Array {
+function mixtureWeights(n: number, considerPrior: boolean, opts: ParzenOptions, given?: ArrayLike<number>): Float64Array {
   let w: number[] = [];
-  if (n > 0) {
+  if (given !== undefined) {
+    if (given.length !== n) throw new Error(`ParzenEstimator: ${given.length} weights for ${n} observations`);
+    w = Array.from(given);
+  } else if (n > 0) {
     const raw = opts.weights(n);
     if (!Array.isArray(raw) || raw.length < n) throw new Error(`TPE weights(${n}) must return an array of at least ${n} numbers`);
     w = raw.slice(0, n);
@@ -190,16 +212,14 @@ function mixtureWeights(n: number, considerPrior: boolean, opts: ParzenOptions):
     if (w.reduce((a, b) => a + b, 0) <= 0) throw new Error(`TPE weights(${n}) returned all zeros`);
   }
   if (considerPrior) w.push(opts.priorWeight);
-  const total = w.reduce((a, b) => a + b, 0);
+  const total = opts.numpy ? numpySum(w) : w.reduce((a, b) => a + b, 0);
   return Float64Array.from(w, (x) => x / total);
 }
 
 /** Bounds and grid step of a numeric distribution in the estimator's space. */
-function kernelBounds(dist: NumericDistribution): { low: number; high: number; q?: number } {
+function kernelBounds(dist: NumericDistribution, ln: (x: number) => number): { low: number; high: number; q?: number } {
   if (dist.log) {
-    return dist.type === 'int'
-      ? { low: Math.log(dist.low - 0.5), high: Math.log(dist.high + 0.5) }
-      : { low: Math.log(dist.low), high: Math.log(dist.high) };
+    return dist.type === 'int' ? { low: ln(dist.low - 0.5), high: ln(dist.high + 0.5) } : { low: ln(dist.low), high: ln(dist.high) };
   }
   const q = stepOf(dist);
   if (q === undefined) return { low: dist.low, high: dist.high };
@@ -207,13 +227,13 @@ function kernelBounds(dist: NumericDistribution): { low: number; high: number; q
 }
 
 /** Maps a draw in the estimator's space back to a value of the distribution. */
-function fromKernelSpace(k: NumericKernel, t: number, numpyRounding = false): number {
+function fromKernelSpace(k: NumericKernel, t: number, numpy = false): number {
   const d = k.dist;
   if (d.log) {
-    const v = d.type === 'int' ? (numpyRounding ? roundHalfEven : Math.round)(Math.exp(t)) : Math.exp(t);
+    const v = d.type === 'int' ? (numpy ? roundHalfEven : Math.round)(Math.exp(t)) : Math.exp(t);
     return Math.min(Math.max(v, d.low), d.high);
   }
-  if (k.q !== undefined && numpyRounding) return snapToStepNumpy(t, d.low, d.high, k.q);
+  if (k.q !== undefined && numpy) return snapToStepNumpy(t, d.low, d.high, k.q);
   if (k.q !== undefined) return roundToStep(t, d.low, d.high, k.q);
   return Math.min(Math.max(t, d.low), d.high);
 }
@@ -225,9 +245,11 @@ function numericKernel(
   opts: ParzenOptions,
   nParams: number,
 ): NumericKernel {
-  const { low, high, q } = kernelBounds(dist);
+  // Log space as numpy computes it when reproducing Optuna (its log differs from Math.log in the last bit).
+  const ln = opts.numpy ? numpyLog : Math.log;
+  const { low, high, q } = kernelBounds(dist, ln);
   const n = observed.length;
-  const mus = Array.from(observed, (x) => (dist.log ? Math.log(x) : x));
+  const mus = Array.from(observed, (x) => (dist.log ? ln(x) : x));
   if (considerPrior) mus.push(0.5 * (low + high));
   const m = mus.length;
   const range = high - low;
@@ -267,6 +289,7 @@ function categoricalKernel(
   observed: ReadonlyArray<number>,
   considerPrior: boolean,
   priorWeight: number,
+  numpy: boolean,
 ): CategoricalKernel {
   const k = dist.choices.length;
   const n = observed.length;
@@ -276,8 +299,19 @@ function categoricalKernel(
   for (let r = 0; r < rows; r++) {
     const row = new Float64Array(k).fill(floor);
     if (r < n) row[observed[r]] += 1;
-    const total = row.reduce((a, b) => a + b, 0);
+    const total = numpy ? numpySum(row) : row.reduce((a, b) => a + b, 0);
     probs.push(row.map((x) => x / total));
   }
   return { kind: 'categorical', dist, probs };
+}
+
+/**
+ * Optuna's categorical draw: the number of cumulative probabilities (summed in order, not
+ * renormalised) below u; a u above a total that fell short of 1 by rounding takes the last choice.
+ */
+function cumulativeCount(probs: ArrayLike<number>, u: number): number {
+  let c = 0;
+  let count = 0;
+  for (let i = 0; i < probs.length; i++) if ((c += probs[i]) < u) count++;
+  return Math.min(count, probs.length - 1);
 }

@@ -151,7 +151,7 @@ export class TPESampler implements Sampler {
     if (this.stream === 'numpy') {
       this.numpy = { tpe: new NumpyRandomState(this.seed), startup: new NumpyRandomState(this.seed) };
       this.parzen.argsort = (values) => numpyArgsort(values, (a, b) => a < b);
-      this.parzen.numpyRounding = true;
+      this.parzen.numpy = true;
     }
   }
 
