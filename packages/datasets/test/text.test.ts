@@ -297,6 +297,17 @@ describe('text dataset: bad input', () => {
     expect(bad({ train: 'nonewline.bin' }).message).toMatch(/^data\.train: nonewline\.bin line 1: a line longer than 65536 bytes/);
   });
 
+  it('a regex tokenizer reads lines of at most 4 KiB by default, which bounds the time of a slow pattern', () => {
+    // '\\w+x' scans from every start position to the end of a line of letters: quadratic time.
+    write('letters.txt', 'a'.repeat(4000) + '\n' + 'b'.repeat(5000) + '\n');
+    const e = bad({ train: 'letters.txt', tokenizer: 'regex', pattern: '\\w+x|\\d' });
+    expect(e.message).toMatch(/^data\.train: letters\.txt line 2: a line longer than 4096 bytes/);
+    const t0 = Date.now();
+    const one = write('letters1.txt', 'a'.repeat(4000) + ' 7\n');
+    expect(text.create({ train: one, tokenizer: 'regex', pattern: '\\w+x|\\d', test: 0 }, ctx).train.seq!.tokens.length).toBe(1);
+    expect(Date.now() - t0).toBeLessThan(2000);
+  });
+
   it('a SMILES line with a character the tokenizer cannot cut, naming the file and line', () => {
     write('bad.smi', 'CCO\nCC(=O)O\nCC§C\n');
     const e = bad({ train: 'bad.smi', tokenizer: 'smiles' });

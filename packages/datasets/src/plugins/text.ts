@@ -2,7 +2,7 @@ import * as path from 'path';
 import type { SequenceData, TokenizerSpec } from '@vaekit/core';
 import { DataError, fail } from '../errors';
 import { at, resolveOptions, Schema } from '../options';
-import { DEFAULT_MAX_TEXT_LINE_BYTES, forEachLine } from '../text/lines';
+import { DEFAULT_MAX_REGEX_LINE_BYTES, DEFAULT_MAX_TEXT_LINE_BYTES, forEachLine } from '../text/lines';
 import { givenVocabulary, reportCut, SequenceCollector, shuffleSequences, sliceSequences, Splits, TokenIds, sequenceDataset } from '../text/corpus';
 import { makeTokenizer, patternProblem } from '../text/tokenizers';
 import { tokenizeAt } from '../text/vocabulary';
@@ -38,7 +38,7 @@ export interface TextOptions {
   /** Shuffle the training file's lines (with seed) before holding out validation and test lines. */
   shuffle?: boolean;
   seed?: number;
-  /** Longest line accepted, in bytes; default 64 KiB. */
+  /** Longest line accepted, in bytes; default 64 KiB (4 KiB with the 'regex' tokenizer). */
   maxLineBytes?: number;
 }
 
@@ -101,8 +101,8 @@ const schema: Schema = {
     maxLineBytes: {
       type: 'integer',
       minimum: 1,
-      default: DEFAULT_MAX_TEXT_LINE_BYTES,
-      description: 'Longest line accepted, in bytes (default 64 KiB): a longer one, such as in a file without newlines, is an error',
+      description:
+        "Longest line accepted, in bytes: a longer one, such as in a file without newlines, is an error. Default 64 KiB; 4 KiB with the 'regex' tokenizer, since a pattern may take time quadratic in a line's length",
     },
   },
 };
@@ -115,7 +115,6 @@ type Resolved = TextOptions & {
   minCount: number;
   shuffle: boolean;
   seed: number;
-  maxLineBytes: number;
 };
 
 /** The TokenizerSpec the options describe; a ConfigError naming the option when they contradict each other. */
@@ -151,8 +150,9 @@ function readFile(
   where: string,
 ): SequenceData {
   const w = at(where, key);
+  const maxLineBytes = o.maxLineBytes ?? (o.tokenizer === 'regex' ? DEFAULT_MAX_REGEX_LINE_BYTES : DEFAULT_MAX_TEXT_LINE_BYTES);
   atOption(w, () =>
-    forEachLine(file, { name: given, maxLineBytes: o.maxLineBytes }, (text, line) => {
+    forEachLine(file, { name: given, maxLineBytes }, (text, line) => {
       if (text.trim() === '') return true;
       collector.add(tokenizeAt(cut, text, given, line));
       return o.limit === undefined || collector.n < o.limit;

@@ -5,6 +5,12 @@ import { openRegular } from '../readers/io';
 
 /** Default cap on one line of a text dataset: far above a sentence or a molecule, and it bounds a user pattern's time per line. */
 export const DEFAULT_MAX_TEXT_LINE_BYTES = 64 * 1024;
+/**
+ * The default cap with a user's regex tokenizer: scanning a line for matches may take time
+ * quadratic in its length (each start position can scan to the end: 0.1 s for 4 KiB of a bad
+ * pattern, 20–40 s for 64 KiB), so lines are kept short unless the user raises maxLineBytes.
+ */
+export const DEFAULT_MAX_REGEX_LINE_BYTES = 4 * 1024;
 /** Bytes read from the file at a time. */
 const CHUNK = 1 << 20;
 
