@@ -36,14 +36,14 @@ export function forEachLine(
     return fn(bytes.toString('utf8'), lineNo) !== false;
   };
   try {
-    const chunk = Buffer.allocUnsafe(CHUNK);
+    const chunk = Buffer.allocUnsafe(Math.max(1, Math.min(CHUNK, size)));
     let pending: Buffer[] = [];
     let pendingBytes = 0;
     let pos = 0;
     const tooLong = () =>
       new DataError(`${name} line ${lineNo + 1}: a line longer than ${max} bytes; expected one sequence per line (raise maxLineBytes for longer lines)`);
     while (pos < size) {
-      const got = fs.readSync(fd, chunk, 0, Math.min(CHUNK, size - pos), pos);
+      const got = fs.readSync(fd, chunk, 0, Math.min(chunk.length, size - pos), pos);
       if (got <= 0) break;
       pos += got;
       let start = 0;
