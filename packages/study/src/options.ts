@@ -31,7 +31,7 @@ export interface OptionSpec {
 
 export type OptionTable = Readonly<Record<string, OptionSpec>>;
 
-type SamplerName = 'tpe' | 'random' | 'grid' | 'qmc' | 'gp';
+type SamplerName = 'tpe' | 'random' | 'grid' | 'qmc' | 'gp' | 'nsga2';
 type PrunerName = 'none' | 'median' | 'percentile' | 'asha' | 'successiveHalving';
 
 const int = (minimum: number, description: string, maximum?: number): OptionSpec => ({
@@ -93,6 +93,32 @@ export const SAMPLER_OPTIONS: Readonly<Record<SamplerName, OptionTable>> = {
     nCandidates: int(1, 'Quasi-random candidates scored per suggestion before the best are refined. Default 2048.', 1048576),
     nRefine: int(0, 'Candidates refined by gradient ascent and local search. Default 10.', 1000),
     deterministicObjective: bool('The objective has no noise: hold the noise variance at 1e-6 instead of fitting it. Default false.'),
+  },
+  nsga2: {
+    seed: int(0, 'Seed of the random numbers (default: a random seed; vaekit search: 0).', UINT32_MAX),
+    populationSize: int(2, 'Trials per generation. Default 50.'),
+    mutationProb: {
+      schema: { type: 'number', minimum: 0, maximum: 1 },
+      expected: 'a number from 0 to 1',
+      description: "Probability that a child's parameter is drawn at random instead of inherited. Default 1 / (number of parameters).",
+    },
+    crossoverProb: {
+      schema: { type: 'number', minimum: 0, maximum: 1 },
+      expected: 'a number from 0 to 1',
+      description: 'Probability that a child is a uniform crossover of two parents (else a copy of one). Default 0.9.',
+    },
+    swappingProb: {
+      schema: { type: 'number', minimum: 0, maximum: 1 },
+      expected: 'a number from 0 to 1',
+      description: "Uniform crossover: probability that a parameter keeps the first parent's value. Default 0.5.",
+    },
+    constraints: fn('Constraint values of a COMPLETE trial (a value > 0 violates); ranks trials by constrained dominance. Default none.'),
+    stream: {
+      schema: { enum: ['keyed', 'numpy'] },
+      expected: "'keyed' or 'numpy'",
+      description:
+        "Where random numbers come from: 'numpy' (two sequences per sampler, as Optuna draws: a sequential study suggests Optuna 3.1's trials) or 'keyed' (one per seed and trial). Default numpy; vaekit search picks keyed for worker processes and PostgreSQL storages.",
+    },
   },
 };
 const MEDIAN_OPTIONS: OptionTable = {

@@ -10,7 +10,7 @@ import { Trial, TrialPruned } from './trial';
 import type { Direction, FrozenTrial, ParamValue, Storage } from './types';
 
 export interface SamplerSpec {
-  name: 'tpe' | 'random' | 'grid' | 'qmc' | 'gp';
+  name: 'tpe' | 'random' | 'grid' | 'qmc' | 'gp' | 'nsga2';
   seed?: number;
   [option: string]: unknown;
 }

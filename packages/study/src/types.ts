@@ -90,10 +90,17 @@ export interface Storage {
    * when the study already has that many trials that are COMPLETE, PRUNED or RUNNING... i.e. the
    * count of non-FAIL trials reached the target — so `trials` counts for the whole study.
    * With `claimKey` (e.g. a grid point's index), refuses when a non-FAIL trial already holds that key.
+   * `systemAttrs` are stored with the trial (a sampler's bookkeeping, e.g. NSGA-II's generation).
    */
   createTrial(
     studyId: number,
-    opts?: { maxTrials?: number; claimKey?: string; params?: Record<string, ParamValue>; distributions?: Record<string, Distribution> },
+    opts?: {
+      maxTrials?: number;
+      claimKey?: string;
+      params?: Record<string, ParamValue>;
+      distributions?: Record<string, Distribution>;
+      systemAttrs?: Record<string, unknown>;
+    },
   ): Promise<FrozenTrial | undefined>;
   setParam(studyId: number, trialNumber: number, name: string, value: ParamValue, dist: Distribution): Promise<void>;
   reportIntermediate(studyId: number, trialNumber: number, step: number, value: number): Promise<void>;

@@ -5,6 +5,7 @@
 import { GridSampler, type GridSearchSpace } from './grid';
 import { QMCSampler, type QMCSamplerOptions } from './qmc/qmc';
 import { GPSampler, type GPSamplerOptions } from './gp/gp';
+import { NSGAIISampler, type NSGAIISamplerOptions } from './nsga2';
 import { RandomSampler } from './random';
 import type { Sampler } from './sampler';
 import { TPESampler, type TPESamplerOptions } from './tpe';
@@ -39,8 +40,9 @@ export { KeyedStream, Rng, hash128, type RandomStream } from './rng';
 export { QMCSampler, type QMCSamplerOptions } from './qmc/qmc';
 export { SobolSequence, type SobolOptions } from './qmc/sobol';
 export { GPSampler, type GPSamplerOptions } from './gp/gp';
+export { NSGAIISampler, type NSGAIISamplerOptions, type ConstraintsFunc } from './nsga2';
 
-export type SamplerName = 'tpe' | 'random' | 'grid' | 'qmc' | 'gp';
+export type SamplerName = 'tpe' | 'random' | 'grid' | 'qmc' | 'gp' | 'nsga2';
 
 /** Named SamplerConfig (not SamplerSpec) so it does not clash with the study module's own spec type. */
 export interface SamplerConfig {
@@ -51,7 +53,7 @@ export interface SamplerConfig {
 
 /**
  * Builds a sampler from a spec such as `{ name: 'tpe', seed: 0, nStartupTrials: 20 }`.
- * TPE takes the TPESamplerOptions, gp the GPSamplerOptions, qmc `seed` and `scramble`; random and grid take only `seed` (grid: shuffles the order).
+ * TPE takes the TPESamplerOptions, gp the GPSamplerOptions, nsga2 the NSGAIISamplerOptions, qmc `seed` and `scramble`; random and grid take only `seed` (grid: shuffles the order).
  * The grid's values come from `gridSpace` (or, failing that, from `spec.searchSpace`).
  * The spec is checked against SAMPLER_OPTIONS first: a ConfigError names the option's path,
  * `where` followed by the option (`study.sampler.nStartupTrials`).
@@ -67,6 +69,8 @@ export function createSampler(spec: SamplerConfig, gridSpace?: GridSearchSpace, 
       return new QMCSampler(options as QMCSamplerOptions);
     case 'gp':
       return new GPSampler(options as GPSamplerOptions);
+    case 'nsga2':
+      return new NSGAIISampler(options as NSGAIISamplerOptions);
     case 'grid': {
       const space = gridSpace ?? (options.searchSpace as GridSearchSpace | undefined);
       if (space === undefined) {

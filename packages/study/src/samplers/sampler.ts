@@ -53,12 +53,14 @@ export interface BeforeTrialContext {
    * `beforeTrial`), within the study's target number of trials. With `claimKey` it is refused
    * when a trial that has not failed holds that key, so two workers never claim the same unit of
    * work; `params` (with their `distributions`) are fixed in advance: the trial's suggestions of
-   * those names return them without asking the sampler. Resolves to undefined when refused.
+   * those names return them without asking the sampler; `systemAttrs` are stored with the trial
+   * (the sampler's bookkeeping). Resolves to undefined when refused.
    */
   createTrial(opts?: {
     claimKey?: string;
     params?: Record<string, ParamValue>;
     distributions?: Record<string, Distribution>;
+    systemAttrs?: Record<string, unknown>;
   }): Promise<FrozenTrial | undefined>;
 }
 

@@ -47,6 +47,15 @@ export type VaekitStorage = Storage & StorageExtras;
 
 export type CreateTrialOptions = NonNullable<Parameters<Storage['createTrial']>[1]>;
 
+/** A new trial's system attributes: the caller's (JSON-normalised), and its claim key (which they cannot set). */
+export function initialSystemAttrs(opts: CreateTrialOptions): Record<string, unknown> {
+  const attrs = opts.systemAttrs ? (jsonValue(opts.systemAttrs) as Record<string, unknown>) : {};
+  if (attrs === null || typeof attrs !== 'object' || Array.isArray(attrs)) throw new StorageError('createTrial: systemAttrs must be an object');
+  delete attrs.claimKey;
+  if (opts.claimKey !== undefined) attrs.claimKey = opts.claimKey;
+  return attrs;
+}
+
 export function checkDirection(direction: Direction): void {
   if (direction !== 'minimize' && direction !== 'maximize') {
     throw configError(`study direction: expected minimize or maximize, found ${JSON.stringify(direction)}`);

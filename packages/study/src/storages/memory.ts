@@ -7,7 +7,7 @@
  */
 import type { Direction, Distribution, FrozenTrial, ParamValue, StoredStudy, TrialState } from '../types';
 import { BaseStorage, type FinalState, type StudyRows } from './base';
-import { type CreateTrialOptions, finalValue, jsonValue, StorageError, TrialNotRunningError } from './common';
+import { type CreateTrialOptions, initialSystemAttrs, finalValue, jsonValue, StorageError, TrialNotRunningError } from './common';
 import { holdsClaim, isLive, isStale, refusesTrial } from './rules';
 
 interface MemStudy {
@@ -63,7 +63,7 @@ export class InMemoryStorage extends BaseStorage {
       distributions: structuredClone(Object.fromEntries(Object.keys(opts.params ?? {}).filter((k) => opts.distributions?.[k]).map((k) => [k, opts.distributions![k]]))),
       intermediate: {},
       userAttrs: {},
-      systemAttrs: opts.claimKey !== undefined ? { claimKey: opts.claimKey } : {},
+      systemAttrs: initialSystemAttrs(opts),
       startedAt: now,
     };
     s.trials.push(t);

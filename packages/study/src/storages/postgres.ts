@@ -15,7 +15,7 @@ import * as fs from 'fs';
 import type * as PG from 'pg';
 import type { Direction, Distribution, FrozenTrial, ParamValue, StoredStudy, TrialState } from '../types';
 import { BaseStorage, type FinalState, type StudyRows } from './base';
-import { type CreateTrialOptions, decodeDirections, encodeValues, frozenTrial, jsonText, loadDriver, StorageError, TrialNotRunningError } from './common';
+import { type CreateTrialOptions, initialSystemAttrs, decodeDirections, encodeValues, frozenTrial, jsonText, loadDriver, StorageError, TrialNotRunningError } from './common';
 import { CLAIM_HOLDING_SQL, LIVE_SQL, refusesTrial, staleSql } from './rules';
 import { decodeIntermediate, encodeIntermediate, migrationsFrom, schemaDdl, SCHEMA_VERSION, secondsAgo } from './schema';
 import { redactSecrets, redactStorageUrl } from './redact';
@@ -164,7 +164,7 @@ export class PostgresStorage extends BaseStorage {
           opts.claimKey !== undefined &&
           (await c.query(`SELECT 1 FROM vaekit_trials WHERE study_id = $1 AND claim_key = $2 AND ${CLAIM_HOLDING_SQL} LIMIT 1`, [studyId, opts.claimKey])).rows.length > 0;
         if (refusesTrial(opts, live, claimHeld)) return undefined;
-        const systemAttrs: Record<string, unknown> = opts.claimKey !== undefined ? { claimKey: opts.claimKey } : {};
+        const systemAttrs = initialSystemAttrs(opts);
         const ins = await c.query<{ id: number; number: number; started_at: Date }>(
           `INSERT INTO vaekit_trials (study_id, number, state, claim_key, system_attrs, started_at)
            VALUES ($1, (SELECT COALESCE(MAX(number) + 1, 0) FROM vaekit_trials WHERE study_id = $1), 'RUNNING', $2, $3::jsonb, now())

@@ -17,7 +17,7 @@ import * as path from 'path';
 import type BetterSqlite3 from 'better-sqlite3';
 import type { Direction, Distribution, FrozenTrial, ParamValue, StoredStudy, TrialState } from '../types';
 import { BaseStorage, type FinalState, type StudyRows } from './base';
-import { type CreateTrialOptions, decodeDirections, encodeValues, frozenTrial, jsonText, loadDriver, StorageError, TrialNotRunningError } from './common';
+import { type CreateTrialOptions, initialSystemAttrs, decodeDirections, encodeValues, frozenTrial, jsonText, loadDriver, StorageError, TrialNotRunningError } from './common';
 import { CLAIM_HOLDING_SQL, LIVE_SQL, refusesTrial, staleSql } from './rules';
 import { decodeIntermediate, encodeIntermediate, migrationsFrom, NOW, schemaDdl, SCHEMA_VERSION, secondsAgo } from './schema';
 
@@ -196,7 +196,7 @@ export class SqliteStorage extends BaseStorage {
       const { live } = this.q(`SELECT COUNT(*) AS live FROM vaekit_trials WHERE study_id = ? AND ${LIVE_SQL}`).get(studyId) as { live: number };
       const claimHeld = opts.claimKey !== undefined && !!this.q(`SELECT 1 FROM vaekit_trials WHERE study_id = ? AND claim_key = ? AND ${CLAIM_HOLDING_SQL}`).get(studyId, opts.claimKey);
       if (refusesTrial(opts, live, claimHeld)) return undefined;
-      const systemAttrs: Record<string, unknown> = opts.claimKey !== undefined ? { claimKey: opts.claimKey } : {};
+      const systemAttrs = initialSystemAttrs(opts);
       const { id: trialId, number: next, started_at: started } = this.q(
         `INSERT INTO vaekit_trials (study_id, number, state, claim_key, system_attrs, started_at)
          VALUES (?, (SELECT COALESCE(MAX(number) + 1, 0) FROM vaekit_trials WHERE study_id = ?), 'RUNNING', ?, ?, ${NOW.sqlite})
@@ -314,7 +314,8 @@ export class SqliteStorage extends BaseStorage {
       byId.set(r.id, t);
       return t;
     });
-    const params = this.q('SELECT p.trial_id, p.name, p.value, p.distribution FROM vaekit_trial_params p JOIN vaekit_trials t ON t.id = p.trial_id WHERE t.study_id = ?').all(
+    // In the order they were suggested (rowid order), which samplers such as NSGA-II follow.
+    const params = this.q('SELECT p.trial_id, p.name, p.value, p.distribution FROM vaekit_trial_params p JOIN vaekit_trials t ON t.id = p.trial_id WHERE t.study_id = ? ORDER BY p.rowid').all(
       studyId,
     ) as Array<{ trial_id: number; name: string; value: string; distribution: string | null }>;
     for (const p of params) {
@@ -435,7 +436,7 @@ export class SqliteStorage extends BaseStorage {
   private paramsOf(trialId: number): { params: Record<string, ParamValue>; distributions: Record<string, Distribution> } {
     const params: Record<string, ParamValue> = {};
     const distributions: Record<string, Distribution> = {};
-    for (const p of this.q('SELECT name, value, distribution FROM vaekit_trial_params WHERE trial_id = ?').all(trialId) as Array<{
+    for (const p of this.q('SELECT name, value, distribution FROM vaekit_trial_params WHERE trial_id = ? ORDER BY rowid').all(trialId) as Array<{
       name: string;
       value: string;
       distribution: string | null;
