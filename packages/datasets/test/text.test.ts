@@ -58,6 +58,8 @@ describe('tokenizers', () => {
     expect(t).toEqual(['a', '😀', 'é', ' ', '𝄞']);
     expect('a😀é 𝄞'.length).toBe(7); // 7 UTF-16 units, 5 characters
     expect(tokenize('AbC', { kind: 'chars', lowercase: true })).toEqual(['a', 'b', 'c']);
+    // Whitespace around a line is not part of it (Penn Treebank lines start with a space).
+    expect(tokenize(' a b\t', { kind: 'chars', lowercase: false })).toEqual(['a', ' ', 'b']);
   });
 
   // Tokens from Python's re.findall with the published SMILES pattern (Schwaller et al. 2018),

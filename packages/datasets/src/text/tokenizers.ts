@@ -104,13 +104,16 @@ function nestedQuantifier(p: string): string | null {
   return null;
 }
 
-/** A function cutting lines into tokens as `spec` says (lowercasing first when it says so). */
+/**
+ * A function cutting lines into tokens as `spec` says. Whitespace around a line is ignored by
+ * every kind (a line of `chars` does not start with a space token); `lowercase` applies first.
+ */
 export function makeTokenizer(spec: TokenizerSpec): Tokenizer {
-  const lower = spec.lowercase ? (s: string) => s.toLowerCase() : (s: string) => s;
+  const lower = spec.lowercase ? (s: string) => s.toLowerCase().trim() : (s: string) => s.trim();
   switch (spec.kind) {
     case 'words':
       return (line) => {
-        const t = lower(line).trim();
+        const t = lower(line);
         return t ? t.split(/\s+/u) : [];
       };
     case 'chars':
@@ -124,9 +127,10 @@ export function makeTokenizer(spec: TokenizerSpec): Tokenizer {
       return (line) => {
         const out: string[] = [];
         re.lastIndex = 0;
-        for (const m of lower(line).matchAll(re)) {
+        const t = lower(line);
+        for (const m of t.matchAll(re)) {
           // Cannot happen after patternProblem's probes, unless the empty match needs rarer context.
-          if (m[0].length === 0) throw new TokenizeError(`the pattern matched the empty string`, codePointColumn(line, m.index ?? 0));
+          if (m[0].length === 0) throw new TokenizeError(`the pattern matched the empty string`, codePointColumn(t, m.index ?? 0));
           out.push(m[0]);
         }
         return out;
