@@ -3,9 +3,14 @@
 numpy-compatible stream (packages/study/test/fixtures/optuna-3.1-tpe-traces.json), and a few
 numpy RandomState draws, inner products and logarithms (whose last bits decide Optuna's ties between
 categorical choices). Run with Debian's python: /usr/bin/python3 bench/tpe/optuna_trace.py > FILE
+
+With --multiobjective it records multi-objective TPE instead (two-objective studies, and Optuna's
+below/above split and below weights on random losses) for
+packages/study/test/fixtures/optuna-3.1-motpe-traces.json.
 """
 import json
 import math
+import sys
 import warnings
 
 import numpy as np
@@ -62,9 +67,65 @@ def logs():
     return {"x": x.tolist(), "log": np.log(x).tolist()}
 
 
+def zdt1(x):
+    g = 1 + 9 * sum(x[1:]) / (len(x) - 1)
+    return [x[0], g * (1 - math.sqrt(x[0] / g))]
+
+
+MO_SPACES = {
+    "zdt1_3": {"x%d" % i: {"type": "float", "low": 0, "high": 1} for i in range(3)},
+    "mixed2": {
+        "lr": {"type": "float", "low": 1e-4, "high": 1e-1, "log": True},
+        "width": {"type": "int", "low": 8, "high": 256, "log": True},
+        "act": {"type": "categorical", "choices": ["relu", "tanh", "elu"]},
+        "layers": {"type": "int", "low": 1, "high": 4},
+    },
+}
+
+
+def mixed2(p):
+    err = (math.log10(p["lr"]) + 2) ** 2 + {"relu": 0, "tanh": 0.2, "elu": 0.1}[p["act"]] + 1 / (1 + math.log2(p["width"])) + 0.1 * p["layers"]
+    return [err, math.log2(p["width"]) * p["layers"] / 8]
+
+
+MO_OBJECTIVES = {"zdt1_3": lambda p: zdt1([p["x%d" % i] for i in range(3)]), "mixed2": mixed2}
+MO_CASES = [("zdt1_3", 0, 60), ("zdt1_3", 5, 40), ("mixed2", 1, 60)]
+
+
+def mo_trace(problem, seed, n):
+    spec = MO_SPACES[problem]
+    f = MO_OBJECTIVES[problem]
+    sampler = optuna.samplers.TPESampler(seed=seed)
+    study = optuna.create_study(directions=["minimize", "minimize"], sampler=sampler)
+    study.optimize(lambda t: f({k: run_optuna.suggest(t, k, d) for k, d in spec.items()}), n_trials=n)
+    return {"problem": problem, "seed": seed, "space": spec, "trials": [{"params": t.params, "values": t.values} for t in study.trials]}
+
+
+def mo_splits():
+    """Optuna's below/above split (non-domination ranks, then greedy hypervolume subset selection) and
+    its hypervolume-contribution weights of the below group, on random two- and three-objective losses
+    (some repeated)."""
+    from optuna.samplers._tpe.sampler import _calculate_weights_below_for_multi_objective
+    from optuna.samplers._tpe.sampler import _split_observation_pairs
+
+    rs = np.random.RandomState(21)
+    out = []
+    for n, d, n_below in [(12, 2, 3), (30, 2, 5), (25, 3, 4), (8, 2, 8), (20, 2, 0), (40, 2, 7)]:
+        losses = rs.rand(n, d)
+        losses[n // 2] = losses[1]  # a repeated point
+        scores = [(-float("inf"), list(v)) for v in losses]
+        below, above = _split_observation_pairs(scores, n_below, None)
+        weights = _calculate_weights_below_for_multi_objective(scores, below, None)
+        out.append({"losses": losses.tolist(), "nBelow": n_below, "below": below.tolist(), "above": above.tolist(), "weights": weights.tolist()})
+    return out
+
+
 def main():
     optuna.logging.set_verbosity(optuna.logging.ERROR)
     warnings.filterwarnings("ignore")
+    if "--multiobjective" in sys.argv[1:]:
+        print(json.dumps({"optuna": optuna.__version__, "splits": mo_splits(), "traces": [mo_trace(*c) for c in MO_CASES]}))
+        return
     rs = np.random.RandomState(0)
     first = rs.random_sample(3).tolist()
     rs.random_sample(700)  # past the first regeneration of the 624-word state

@@ -9,6 +9,9 @@
  * - l(x) and g(x) are Parzen estimators of the two groups (see parzen.ts): truncated normals with
  *   the neighbour-gap bandwidth, the "magic clip" floor, a prior component and recency weights.
  * - nEiCandidates draws from l(x); the one maximising log l(x) − log g(x) is suggested.
+ * - With several directions (multi-objective TPE, see motpe.ts) only COMPLETE trials take part;
+ *   "below" is chosen by non-domination rank and hypervolume, and weighted by hypervolume
+ *   contribution.
  * - Until nStartupTrials trials have finished, parameters are drawn uniformly (as Optuna's
  *   RandomSampler does with the numpy stream, from the RandomSampler's stream with keyed streams).
  * - Univariate (the default), every parameter is drawn on its own by `sampleIndependent`. With
@@ -33,6 +36,7 @@ import { defaultWeights, ParzenEstimator, type ParzenOptions } from './parzen';
 import { RandomSampler } from './random';
 import { NumpyRandomState, numpyArgsort, sampleUniformNumpy } from './numpyStream';
 import { KeyedStream, randomSeed, type RandomStream } from './rng';
+import { belowWeights, splitByDominance } from './motpe';
 
 /** Optuna's default: the best 10% of finished trials, at most 25. */
 export function defaultGamma(n: number): number {
@@ -103,6 +107,15 @@ interface Observation {
   trial: FrozenTrial;
   score: Score;
   running: boolean;
+  /** Multi-objective studies: the values as losses to minimise. */
+  losses?: number[];
+}
+
+/** The two groups, and the below group's kernel weights when they are not the recency weights. */
+interface Split {
+  below: FrozenTrial[];
+  above: FrozenTrial[];
+  belowWeights?: number[];
 }
 
 export class TPESampler implements Sampler {
@@ -175,10 +188,10 @@ export class TPESampler implements Sampler {
     const history = this.observations(ctx);
     const nFinished = history.filter((h) => !h.running).length;
     if (nFinished < this.nStartupTrials) return {};
-    const [below, above] = splitObservations(history, this.nBelow(nFinished));
+    const split = this.split(history, nFinished);
     const dists = names.map((n) => space[n]);
     const rng = this.numpy?.tpe ?? KeyedStream.fromKey('tpe-relative', this.seed, ctx.trialNumber);
-    const values = this.propose(dists, below, above, names, rng, { ...this.parzen, multivariate: true });
+    const values = this.propose(dists, split, names, rng, { ...this.parzen, multivariate: true });
     const out: Record<string, ParamValue> = {};
     names.forEach((n, i) => (out[n] = values[i]));
     return out;
@@ -193,16 +206,44 @@ export class TPESampler implements Sampler {
     if (nFinished < this.nStartupTrials) {
       return this.numpy ? sampleUniformNumpy(dist, this.numpy.startup) : this.random.sampleIndependent(ctx, name, dist);
     }
-    const [below, above] = splitObservations(history, this.nBelow(nFinished));
+    const split = this.split(history, nFinished);
     const rng = this.numpy?.tpe ?? KeyedStream.fromKey('tpe', this.seed, ctx.trialNumber, name);
-    return this.propose([dist], below, above, [name], rng, this.parzen)[0];
+    return this.propose([dist], split, [name], rng, this.parzen)[0];
+  }
+
+  /** Below and above: by rank key (one objective), or by dominance and hypervolume (several). */
+  private split(history: Observation[], nFinished: number): Split {
+    const nBelow = this.nBelow(nFinished);
+    if (!history.some((h) => h.losses)) {
+      const [below, above] = splitObservations(history, nBelow);
+      return { below, above };
+    }
+    const losses = history.map((h) => h.losses as number[]);
+    const { below, above } = splitByDominance(losses, nBelow);
+    return {
+      below: below.map((i) => history[i].trial),
+      above: above.map((i) => history[i].trial),
+      belowWeights: belowWeights(below.map((i) => losses[i])),
+    };
   }
 
   /** Finished trials (and, with the constant liar, other RUNNING trials), oldest first, with their rank keys. */
   private observations(ctx: SamplerContext): Observation[] {
-    const sign = directionSign(ctx.direction);
+    const directions = ctx.directions ?? [ctx.direction];
     const out: Observation[] = [];
     const trials = [...ctx.trials].sort((a, b) => a.number - b.number);
+    if (directions.length > 1) {
+      // Multi-objective: COMPLETE trials with a value per direction only (as Optuna 3.1).
+      const signs = directions.map(directionSign);
+      for (const trial of trials) {
+        if (trial.number === ctx.trialNumber || trial.state !== 'COMPLETE') continue;
+        const values = trial.values;
+        if (!values || values.length !== signs.length || values.some((v) => typeof v !== 'number' || Number.isNaN(v))) continue;
+        out.push({ trial, score: [-Infinity, 0], running: false, losses: values.map((v, k) => signs[k] * v) });
+      }
+      return out;
+    }
+    const sign = directionSign(directions[0]);
     for (const trial of trials) {
       if (trial.number === ctx.trialNumber) continue;
       const score = scoreOf(trial, sign, this.constantLiar);
@@ -220,16 +261,11 @@ export class TPESampler implements Sampler {
   }
 
   /** Fits l and g on the groups, draws candidates from l and returns the best by log l − log g. */
-  private propose(
-    dists: Distribution[],
-    below: FrozenTrial[],
-    above: FrozenTrial[],
-    names: string[],
-    rng: RandomStream,
-    parzen: ParzenOptions,
-  ): ParamValue[] {
-    const l = new ParzenEstimator(dists, internalValues(below, names, dists), parzen);
-    const g = new ParzenEstimator(dists, internalValues(above, names, dists), parzen);
+  private propose(dists: Distribution[], split: Split, names: string[], rng: RandomStream, parzen: ParzenOptions): ParamValue[] {
+    const below = internalValues(split.below, names, dists);
+    const weights = split.belowWeights && below.kept.map((i) => split.belowWeights![i]);
+    const l = new ParzenEstimator(dists, below.values, parzen, weights);
+    const g = new ParzenEstimator(dists, internalValues(split.above, names, dists).values, parzen);
     const candidates = l.sample(rng, this.nEiCandidates);
     const logL = l.logPdf(candidates);
     const logG = g.logPdf(candidates);
@@ -300,15 +336,17 @@ function splitObservations(history: Observation[], nBelow: number): [FrozenTrial
   return [below, above];
 }
 
-/** values[p][i] for the trials that have every parameter with a value its distribution contains. */
-function internalValues(trials: FrozenTrial[], names: string[], dists: Distribution[]): number[][] {
-  const out: number[][] = names.map(() => []);
-  for (const t of trials) {
+/** values[p][i] for the trials that have every parameter with a value its distribution contains, and those trials' positions. */
+function internalValues(trials: FrozenTrial[], names: string[], dists: Distribution[]): { values: number[][]; kept: number[] } {
+  const values: number[][] = names.map(() => []);
+  const kept: number[] = [];
+  trials.forEach((t, i) => {
     const row = names.map((n, p) => toInternal(dists[p], t.params?.[n]));
-    if (row.some((v) => v === undefined)) continue;
-    row.forEach((v, p) => out[p].push(v as number));
-  }
-  return out;
+    if (row.some((v) => v === undefined)) return;
+    row.forEach((v, p) => values[p].push(v as number));
+    kept.push(i);
+  });
+  return { values, kept };
 }
 
 /** Parameters present in every trial with one same distribution, excluding single-valued ones. */
