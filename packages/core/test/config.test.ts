@@ -232,10 +232,14 @@ describe('validateConfig: messages', () => {
 
   it('additionalProperties in a KL schedule lists the keys of that kind', () => {
     expect(message({ model: { klSchedule: { kind: 'linear', cycles: 2 } } })).toBe(
-      'configs/x.yaml: model.klSchedule: unknown key "cycles" (expected one of: kind, warmupEpochs, start)',
+      'configs/x.yaml: model.klSchedule: unknown key "cycles" (expected one of: kind, warmupEpochs, warmupSteps, start)',
     );
+    expect(message({ model: { klSchedule: { kind: 'linear', warmupEpoch: 2 } } })).toBe(
+      'configs/x.yaml: model.klSchedule: unknown key "warmupEpoch" (expected one of: kind, warmupEpochs, warmupSteps, start); did you mean "warmupEpochs"?',
+    );
+    // A prefix of two keys suggests neither.
     expect(message({ model: { klSchedule: { kind: 'linear', warmup: 2 } } })).toBe(
-      'configs/x.yaml: model.klSchedule: unknown key "warmup" (expected one of: kind, warmupEpochs, start); did you mean "warmupEpochs"?',
+      'configs/x.yaml: model.klSchedule: unknown key "warmup" (expected one of: kind, warmupEpochs, warmupSteps, start)',
     );
     expect(message({ model: { klSchedule: { kind: 'constant', ratio: 0.5 } } })).toBe(
       'configs/x.yaml: model.klSchedule: unknown key "ratio" (expected one of: kind)',

@@ -2,7 +2,8 @@ import * as tf from '@tensorflow/tfjs-core';
 import type { Dataset, Plugin, PluginContext, PluginKind, PluginProducts } from '../plugins/types';
 import { ConfigError } from '../plugins/types';
 import { PluginRegistry } from '../plugins/registry';
-import { VAE } from '../model/vae';
+import { isAutoregressive, VAE } from '../model/vae';
+import { BOS_ID, EOS_ID, PAD_ID } from '../sequence/types';
 import { hasWeightBudget, MAX_MODEL_WEIGHTS, withWeightBudget } from './budget';
 import type { PluginBlock } from '../config/types';
 import { CheckpointError } from '../checkpoint/fileHandler';
@@ -68,14 +69,15 @@ export async function buildModel(spec: ModelSpec, data: Dataset['info'], ctx: Bu
 }
 
 async function buildWithinBudget(spec: ModelSpec, data: Dataset['info'], ctx: BuildContext): Promise<VAE> {
-  const base = { dataShape: data.shape, latentDim: spec.latentDim };
+  const base = { dataShape: data.shape, latentDim: spec.latentDim, ...(data.sequence ? { vocabSize: data.sequence.vocabSize } : {}) };
   const encoder = await createFromBlock('encoder', spec.encoder, 'model.encoder', { ...ctx, seed: ctx.seed * 3 + 1 }, base);
   const decoder = await createFromBlock('decoder', spec.decoder, 'model.decoder', { ...ctx, seed: ctx.seed * 3 + 2 }, base);
   const loss = await createFromBlock('loss', spec.loss, 'model.loss', ctx, base);
   const model = new VAE(encoder, decoder, loss, spec.latentDim, data.shape);
   try {
     loss.checkData?.(data);
-    checkShapes(model);
+    if (data.sequence) checkSequenceShapes(model, data.sequence.vocabSize);
+    else checkShapes(model);
   } catch (e) {
     tf.dispose(model.weights());
     throw e;
@@ -83,7 +85,52 @@ async function buildWithinBudget(spec: ModelSpec, data: Dataset['info'], ctx: Bu
   return model;
 }
 
+/**
+ * For token sequences: the decoder must be autoregressive (it generates token by token) and, for
+ * a batch of 2 rows of T = 4 ids, give [2, 3·V] logits; the encoder [2, latentDim].
+ */
+function checkSequenceShapes(model: VAE, vocabSize: number): void {
+  if (!isAutoregressive(model.decoder)) {
+    throw new ConfigError(
+      'model.decoder: the data are token sequences, but this decoder does not generate token by token (use decoder: gru or lstm)',
+      'model.decoder',
+    );
+  }
+  const x = tf.tensor2d([BOS_ID, 4 % vocabSize, EOS_ID, PAD_ID, BOS_ID, 4 % vocabSize, 5 % vocabSize, EOS_ID], [2, 4], 'int32');
+  let shapes: number[][];
+  try {
+    shapes = tf.tidy(() => {
+      const e = model.encoder.encode(x);
+      return [e.mean.shape, e.logVar.shape, model.decoder.decode(tf.zeros([2, model.latentDim]), x).shape];
+    });
+  } catch (e) {
+    throw new ConfigError(
+      `model: the encoder or decoder cannot read token sequences (${(e as Error).message.split('\n')[0]}); use encoder: gru or lstm and decoder: gru or lstm`,
+      'model',
+    );
+  } finally {
+    x.dispose();
+  }
+  const [mean, logVar, out] = shapes;
+  const want = `[2, ${model.latentDim}]`;
+  if (`[${mean.join(', ')}]` !== want || `[${logVar.join(', ')}]` !== want) {
+    throw new ConfigError(`model.encoder: the encoder yields means of shape [${mean.join(', ')}] for 2 sequences, expected ${want} (use encoder: gru or lstm for token sequences)`, 'model.encoder');
+  }
+  if (out.length !== 2 || out[1] !== 3 * vocabSize) {
+    throw new ConfigError(
+      `model.decoder: for 2 sequences of 3 predicted tokens the decoder yields [${out.join(', ')}] values, expected [2, ${3 * vocabSize}] (3 × a vocabulary of ${vocabSize})`,
+      'model.decoder',
+    );
+  }
+}
+
 function checkShapes(model: VAE): void {
+  if (isAutoregressive(model.decoder)) {
+    throw new ConfigError(
+      'model.decoder: this decoder generates token sequences, but the data are vectors or images (use a text dataset, or decoder: mlp or conv)',
+      'model.decoder',
+    );
+  }
   const dim = model.dataDim;
   const [mean, logVar, out] = tf.tidy(() => {
     const e = model.encoder.encode(tf.zeros([2, dim]));

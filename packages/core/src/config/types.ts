@@ -15,8 +15,8 @@ export interface PluginBlock {
 /** KL weight annealing (see math/schedules.ts for the formulas). */
 export type KlScheduleConfig =
   | { kind: 'constant' }
-  | { kind: 'linear'; warmupEpochs: number; start: number }
-  | { kind: 'cyclical'; cycles: number; ratio: number };
+  | { kind: 'linear'; warmupEpochs: number; warmupSteps?: number; start: number }
+  | { kind: 'cyclical'; cycles: number; cycleSteps?: number; ratio: number };
 
 export interface ModelSection {
   /** Size of the latent code z; integer >= 1. */

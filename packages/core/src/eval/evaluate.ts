@@ -1,7 +1,9 @@
 import * as tf from '@tensorflow/tfjs-core';
 import type { DataSplit } from '../plugins/types';
 import type { VAE } from '../model/vae';
-import { batchRanges, gatherRows } from '../data/batches';
+import { batchRanges, batchTensor } from '../data/batches';
+import { longestSequence, predictedTokens } from '../sequence/batches';
+import { isAutoregressive } from '../model/vae';
 import { logDiagNormal, logStandardNormal } from '../math/kl';
 import { Rng } from '../math/rng';
 import { eventLoopYielder } from '../train/yield';
@@ -30,6 +32,14 @@ export interface EvalMetrics {
   iwaeNll?: number;
   /** I(x; z) in nats, estimated per batch as in He et al. 2019. */
   mutualInfo: number;
+  /** Sequence data: tokens predicted over the split (each sequence's <eos> included). */
+  tokens?: number;
+  /**
+   * Sequence data: perplexity, exp(total NLL / tokens), with the NLL bounded by the IWAE bound
+   * when importance samples were drawn, else by the ELBO (`pplBound` says which).
+   */
+  ppl?: number;
+  pplBound?: 'iwae' | 'elbo';
 }
 
 /** Evaluates the ELBO terms and the latent-usage diagnostics of a model on a split. */
@@ -56,7 +66,10 @@ export async function evaluateAsync(model: VAE, split: DataSplit, opts: EvalOpti
 
 /** The evaluation, one batch (or IWAE chunk) per step; returns the metrics. */
 function* evaluationSteps(model: VAE, split: DataSplit, opts: EvalOptions): Generator<void, EvalMetrics> {
-  const batchSize = opts.batchSize ?? 500;
+  // Sequence models decode [rows, T, V] logits at once: rows are capped so a batch stays near
+  // LOGITS_BUDGET values whatever the vocabulary and the longest sentence.
+  const rowCost = decodedValuesPerRow(model, split);
+  const batchSize = Math.max(1, Math.min(opts.batchSize ?? 500, Math.floor(LOGITS_BUDGET / rowCost)));
   const rng = new Rng(opts.seed ?? 7);
   const L = model.latentDim;
   let recon = 0;
@@ -68,7 +81,7 @@ function* evaluationSteps(model: VAE, split: DataSplit, opts: EvalOptions): Gene
   let iwae = 0;
   const k = opts.iwaeSamples ?? 0;
   for (const [from, to] of batchRanges(split.n, batchSize)) {
-    const x = tf.tensor2d(gatherRows(split, null, from, to), [to - from, split.dim]);
+    const x = batchTensor(split, null, from, to).x;
     const [r, klSum, mean, mi] = tf.tidy(() => {
       const t = model.terms(x, rng.nextSeed());
       return [tf.sum(t.recon), tf.sum(t.klDims, 0), t.mean, mutualInfoBatch(t.mean, t.logVar, t.z)];
@@ -92,9 +105,9 @@ function* evaluationSteps(model: VAE, split: DataSplit, opts: EvalOptions): Gene
     yield;
     if (k > 0) {
       // In the chunks iwaeNllPerExample would use, so the values do not depend on the stepping.
-      for (const [a, b] of batchRanges(to - from, iwaeChunk(k))) {
-        const xs = a === 0 && b === to - from ? x : tf.slice(x, [a, 0], [b - a, split.dim]);
-        iwae += iwaeNllSum(model, xs, k, rng);
+      for (const [a, b] of batchRanges(to - from, iwaeChunk(k, rowCost))) {
+        const xs = a === 0 && b === to - from ? x : tf.slice(x, [a, 0], [b - a, x.shape[1]]);
+        iwae += iwaeNllSum(model, xs, k, rng, rowCost);
         if (xs !== x) xs.dispose();
         yield;
       }
@@ -116,6 +129,12 @@ function* evaluationSteps(model: VAE, split: DataSplit, opts: EvalOptions): Gene
     mutualInfo: miBatches ? miSum / miBatches : 0,
   };
   if (k > 0) out.iwaeNll = iwae / n;
+  if (split.seq) {
+    const tokens = predictedTokens(split.seq);
+    out.tokens = tokens;
+    out.ppl = Math.exp((k > 0 ? iwae : recon + klTotal * n) / tokens);
+    out.pplBound = k > 0 ? 'iwae' : 'elbo';
+  }
   return out;
 }
 
@@ -123,9 +142,9 @@ function* evaluationSteps(model: VAE, split: DataSplit, opts: EvalOptions): Gene
  * −log p̂(x) per example, p̂(x) = (1/k) Σ_i p(x|z_i) p(z_i) / q(z_i|x), z_i ~ q(z|x), computed with
  * log-sum-exp. Processed in chunks of examples so k·chunk rows fit in memory.
  */
-export function iwaeNllPerExample(model: VAE, x: tf.Tensor2D, k: number, rng: Rng): Float32Array {
+export function iwaeNllPerExample(model: VAE, x: tf.Tensor2D, k: number, rng: Rng, rowCost = 1): Float32Array {
   const [b, dim] = x.shape;
-  const chunk = iwaeChunk(k);
+  const chunk = iwaeChunk(k, rowCost);
   const out = new Float32Array(b);
   for (let s = 0; s < b; s += chunk) {
     const e = Math.min(b, s + chunk);
@@ -137,7 +156,7 @@ export function iwaeNllPerExample(model: VAE, x: tf.Tensor2D, k: number, rng: Rn
       const z = tf.add(mean, tf.mul(tf.exp(tf.mul(logVar, 0.5)), eps)); // [k, b, L]
       const zFlat = tf.reshape(z, [k * (e - s), L]) as tf.Tensor2D;
       const xRep = tf.reshape(tf.tile(tf.expandDims(xb, 0), [k, 1, 1]), [k * (e - s), dim]) as tf.Tensor2D;
-      const logPxz = tf.reshape(tf.neg(model.loss.nll(xRep, model.decoder.decode(zFlat))), [k, e - s]);
+      const logPxz = tf.reshape(tf.neg(model.loss.nll(xRep, model.decoder.decode(zFlat, xRep))), [k, e - s]);
       const logW = tf.sub(tf.add(logPxz, logStandardNormal(z)), logDiagNormal(z, mean, logVar));
       return tf.neg(tf.sub(tf.logSumExp(logW, 0), Math.log(k)));
     });
@@ -147,14 +166,26 @@ export function iwaeNllPerExample(model: VAE, x: tf.Tensor2D, k: number, rng: Rn
   return out;
 }
 
-/** Examples per IWAE chunk: k samples each, about 20,000 decoded rows at a time. */
-function iwaeChunk(k: number): number {
-  return Math.max(1, Math.floor(20000 / k));
+/**
+ * Examples per IWAE chunk: k samples each, about 20,000 decoded rows at a time, or for sequence
+ * models (rowCost = decoded values per row) about LOGITS_BUDGET decoded values.
+ */
+function iwaeChunk(k: number, rowCost = 1): number {
+  return Math.max(1, Math.floor(rowCost > 1 ? LOGITS_BUDGET / (k * rowCost) : 20000 / k));
+}
+
+/** Logits a sequence model may decode at once when evaluating (64 MiB of float32). */
+const LOGITS_BUDGET = 2 ** 24;
+
+/** Values a decoder outputs per row: T·V for a sequence model (its split's longest row), else 1 (rows are cheap). */
+function decodedValuesPerRow(model: VAE, split: DataSplit): number {
+  if (!split.seq || !isAutoregressive(model.decoder)) return 1;
+  return (longestSequence(split.seq) + 1) * model.decoder.vocabSize;
 }
 
 /** Sum over the batch of the IWAE NLL. */
-export function iwaeNllSum(model: VAE, x: tf.Tensor2D, k: number, rng: Rng): number {
-  return iwaeNllPerExample(model, x, k, rng).reduce((a, v) => a + v, 0);
+export function iwaeNllSum(model: VAE, x: tf.Tensor2D, k: number, rng: Rng, rowCost = 1): number {
+  return iwaeNllPerExample(model, x, k, rng, rowCost).reduce((a, v) => a + v, 0);
 }
 
 /**

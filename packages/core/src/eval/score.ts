@@ -15,7 +15,7 @@ export type ScoreMethod = 'elbo' | 'iwae' | 'recon';
 export function scoreBatch(model: VAE, x: tf.Tensor2D, method: ScoreMethod, samples: number, rng: Rng): Float32Array {
   if (method === 'iwae') return iwaeNllPerExample(model, x, Math.max(1, samples), rng);
   if (method === 'recon') {
-    return tf.tidy(() => model.loss.nll(x, model.decoder.decode(model.encoder.encode(x).mean)).dataSync() as Float32Array);
+    return tf.tidy(() => model.loss.nll(x, model.decoder.decode(model.encoder.encode(x).mean, x)).dataSync() as Float32Array);
   }
   const n = Math.max(1, samples);
   const total = new Float32Array(x.shape[0]);

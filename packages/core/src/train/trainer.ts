@@ -4,7 +4,7 @@ import type { Dataset } from '../plugins/types';
 import type { VAE } from '../model/vae';
 import { Rng } from '../math/rng';
 import { klWeight, KlSchedule } from '../math/schedules';
-import { batchRanges, evaluationView, gatherRows } from '../data/batches';
+import { batchRanges, batchTensor, evaluationView } from '../data/batches';
 import { evaluateAsync, EvalMetrics } from '../eval/evaluate';
 import { eventLoopYielder } from './yield';
 import { clipByGlobalNorm, createOptimizer, OptimizerOptions } from './optimizer';
@@ -35,6 +35,8 @@ export interface EpochMetrics {
   train: { loss: number; recon: number; kl: number; negElbo: number };
   klWeight: number;
   samplesPerSec: number;
+  /** Sequence data: predicted tokens (each <eos> included) per second of training. */
+  tokensPerSec?: number;
   seconds: number;
   validation?: EvalMetrics;
   /** Live tensors after the epoch: constant when nothing leaks. */
@@ -48,6 +50,10 @@ export interface TrainResult {
   stoppedEarly: boolean;
   /** Samples per second over all training steps. */
   samplesPerSec: number;
+  /** Sequence data: predicted tokens per second over all training steps. */
+  tokensPerSec?: number;
+  /** Optimiser steps taken. */
+  steps: number;
   seconds: number;
 }
 
@@ -72,6 +78,8 @@ export async function trainModel(model: VAE, data: Dataset, o: TrainOptions): Pr
   let stoppedEarly = false;
   let trainSeconds = 0;
   let trainSamples = 0;
+  let trainTokens = 0;
+  let globalStep = 0;
   const t0 = Date.now();
   // Steps are synchronous: let timers and I/O (heartbeats, signals) run now and then, across
   // epochs too (an epoch of a small split is shorter than the interval).
@@ -82,11 +90,13 @@ export async function trainModel(model: VAE, data: Dataset, o: TrainOptions): Pr
     let weight = 1;
     const start = process.hrtime.bigint();
     let step = 0;
+    let epochTokens = 0;
     for (const [from, to] of batchRanges(split.n, o.batchSize)) {
       step++;
-      weight = klWeight(o.klSchedule, epoch - 1 + (step - 1) / steps, o.epochs);
-      const xs = gatherRows(split, perm, from, to, data.binarize === 'dynamic' ? rng : undefined);
-      const x = tf.tensor2d(xs, [to - from, split.dim]);
+      weight = klWeight(o.klSchedule, epoch - 1 + (step - 1) / steps, o.epochs, globalStep++);
+      const batch = batchTensor(split, perm, from, to, data.binarize === 'dynamic' ? rng : undefined);
+      const x = batch.x;
+      epochTokens += batch.tokens;
       const seed = rng.nextSeed();
       let parts: tf.Scalar[] = [];
       const { value, grads } = tf.variableGrads(() => {
@@ -112,11 +122,13 @@ export async function trainModel(model: VAE, data: Dataset, o: TrainOptions): Pr
     const seconds = Number(process.hrtime.bigint() - start) / 1e9;
     trainSeconds += seconds;
     trainSamples += split.n;
+    trainTokens += epochTokens;
     const m: EpochMetrics = {
       epoch,
       train: { loss: sums[0] / split.n, recon: sums[1] / split.n, kl: sums[2] / split.n, negElbo: (sums[1] + sums[2]) / split.n },
       klWeight: weight,
       samplesPerSec: split.n / seconds,
+      ...(split.seq ? { tokensPerSec: epochTokens / seconds } : {}),
       seconds,
       numTensors: 0,
       rssMiB: 0,
@@ -150,6 +162,8 @@ export async function trainModel(model: VAE, data: Dataset, o: TrainOptions): Pr
     epochs: history,
     stoppedEarly,
     samplesPerSec: trainSamples / Math.max(trainSeconds, 1e-9),
+    ...(split.seq ? { tokensPerSec: trainTokens / Math.max(trainSeconds, 1e-9) } : {}),
+    steps: globalStep,
     seconds: (Date.now() - t0) / 1000,
   };
 }
