@@ -321,7 +321,7 @@ describe('text dataset: bad input', () => {
     const e = bad({ path: 'ok.txt' }, { vocabulary: { tokens: ['<pad>', '<unk>', 'a'], tokenizer: { kind: 'words', lowercase: false } } });
     expect(e).toBeInstanceOf(DataError);
     expect(e.message).toBe(
-      'data: the vocabulary given (from the checkpoint): the vocabulary must start with the special tokens <pad> <bos> <eos> <unk> at ids 0..3, found ["<pad>","<unk>","a"]',
+      `data: the checkpoint's vocabulary must start with the special tokens <pad> <bos> <eos> <unk> at ids 0..3, found ["<pad>","<unk>","a"]`,
     );
     const twice = { tokens: [...SPECIAL_TOKENS, 'a', 'a'], tokenizer: { kind: 'words', lowercase: false } };
     expect(bad({ path: 'ok.txt' }, { vocabulary: twice }).message).toMatch(/lists "a" twice \(ids 4 and 5\)/);

@@ -108,7 +108,7 @@ export function shuffleSequences(seq: SequenceData, seed: number): SequenceData 
  * options ask; returns the tokenizer to read with.
  */
 export function givenVocabulary(v: unknown, tokenizer: TokenizerSpec, where: string): Vocabulary {
-  checkVocabulary(v, `${where || 'data'}: the vocabulary given (from the checkpoint)`);
+  checkVocabulary(v, where || 'data', "the checkpoint's vocabulary");
   if (!sameTokenizer(v.tokenizer, tokenizer)) {
     throw new DataError(
       `${where || 'data'}: the checkpoint's vocabulary was built with the ${describeTokenizer(v.tokenizer)} tokenizer, ` +

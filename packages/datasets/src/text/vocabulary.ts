@@ -113,11 +113,11 @@ export function vocabularyIndex(vocabulary: Vocabulary): Map<string, number> {
 /**
  * Checks a vocabulary from an untrusted place (a checkpoint, a file): a list of distinct non-empty
  * strings starting with <pad> <bos> <eos> <unk>, and a valid tokenizer. Throws a DataError naming
- * `where` and what is wrong.
+ * `where` (and the vocabulary as `name`) and what is wrong.
  */
-export function checkVocabulary(v: unknown, where: string): asserts v is Vocabulary {
+export function checkVocabulary(v: unknown, where: string, name = 'the vocabulary'): asserts v is Vocabulary {
   const bad = (what: string): never => {
-    throw new DataError(`${where}: the vocabulary ${what}`);
+    throw new DataError(`${where}: ${name} ${what}`);
   };
   if (typeof v !== 'object' || v === null) bad('is not an object with tokens and tokenizer');
   const { tokens, tokenizer } = v as { tokens?: unknown; tokenizer?: unknown };
