@@ -167,11 +167,15 @@ function main() {
     args[key] = argv[i + 1];
   }
   const start = Date.now();
-  const out = { runner: `vaekit (${samplersDir})`, trials: Number(args.trials), results: {} };
+  // secondsBy: wall time per problem and sampler, all seeds together (objective included).
+  const out = { runner: `vaekit (${samplersDir})`, trials: Number(args.trials), results: {}, secondsBy: {} };
   for (const problem of args.problems.split(',')) {
     for (const samplerName of args.samplers.split(',')) {
       out.results[problem] = out.results[problem] || {};
+      out.secondsBy[problem] = out.secondsBy[problem] || {};
+      const t0 = Date.now();
       out.results[problem][samplerName] = parseSeeds(args.seeds).map((seed) => run(problem, samplerName, seed, Number(args.trials)));
+      out.secondsBy[problem][samplerName] = (Date.now() - t0) / 1000;
     }
   }
   out.seconds = Math.round((Date.now() - start) / 100) / 10;

@@ -5,6 +5,7 @@ import { fitKernelParams, fromLog, logMarginalLikelihood, logPrior, toLog } from
 import { erfcx, logExpectedImprovement, logH, normalCdf, normalPdf } from '../src/samplers/gp/acquisition';
 import { GaussianProcess } from '../src/samplers/gp/model';
 import { minimizeBox } from '../src/samplers/gp/lbfgsb';
+import { EncodedSpace } from '../src/samplers/gp/space';
 
 /** A small deterministic generator for test data. */
 function lcg(seed: number): () => number {
@@ -233,6 +234,41 @@ describe('GP posterior', () => {
       expect((pr.dVar as Float64Array)[0]).toBeCloseTo((at(x + h).variance - at(x - h).variance) / (2 * h), 6);
     }
     expect(at(0.5).mean).toBeCloseTo(0, 14);
+  });
+});
+
+describe('GP input space', () => {
+  const enc = new EncodedSpace({
+    lr: { type: 'float', low: 1e-4, high: 1, log: true },
+    n: { type: 'int', low: 1, high: 4 },
+    w: { type: 'int', low: 16, high: 1024, log: true },
+    c: { type: 'categorical', choices: ['x', 'y', 'z'] },
+    d: { type: 'float', low: 0, high: 0.5, step: 0.1 },
+  });
+
+  it('maps parameters into [0, 1] (log where log) and back; categoricals by index', () => {
+    expect(enc.names).toEqual(['c', 'd', 'lr', 'n', 'w']);
+    const x = enc.encode({ lr: 1e-2, n: 3, w: 256, c: 'z', d: 0.2 }) as Float64Array;
+    expect(x[0]).toBe(2);
+    expect(x[1]).toBeCloseTo(2.5 / 6, 14);
+    expect(x[2]).toBeCloseTo(0.5, 14);
+    expect(x[3]).toBe(2.5 / 4);
+    expect(enc.decode(x)).toEqual({ lr: expect.closeTo(1e-2, 14), n: 3, w: 256, c: 'z', d: 0.2 });
+    expect(enc.encode({ lr: 1e-2, n: 9, w: 256, c: 'z', d: 0.2 })).toBeUndefined();
+  });
+
+  it('snaps points that round to the same value onto one input, so the kernel sees one point', () => {
+    const a = enc.fromUnitPoint([0.1, 0.41, 0.3, 0.51, 0.7]);
+    const b = enc.fromUnitPoint([0.2, 0.49, 0.3, 0.74, 0.7]);
+    expect(Array.from(a)).toEqual(Array.from(b));
+    // A log int: its value's cell centre and points just beside it are one input.
+    for (const off of [-1e-4, 1e-4]) expect(enc.fromUnitPoint([0.1, 0.41, 0.3, 0.51, a[4] + off])[4]).toBe(a[4]);
+    expect(enc.decode(a)).toEqual(enc.decode(b));
+    // Neighbours: the next integers (also on a log scale), every other choice.
+    expect(enc.neighbours(3, a[3]).map((u) => enc.decode(Float64Array.from([0, 0, 0.5, u, a[4]])).n)).toEqual([2, 4]);
+    const w = enc.decode(a).w as number;
+    expect(enc.neighbours(4, a[4]).map((u) => enc.decode(Float64Array.from([0, 0, 0.5, a[3], u])).w)).toEqual([w - 1, w + 1]);
+    expect(enc.neighbours(0, 1)).toEqual([0, 2]);
   });
 });
 
