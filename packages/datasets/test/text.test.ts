@@ -14,6 +14,8 @@ import {
   tokenize,
 } from '../src';
 import { ConfigError, DataError } from '../src/errors';
+import { addAt, SequenceCollector, TokenIds } from '../src/text/corpus';
+import { MAX_DISTINCT_TOKENS } from '../src/text/vocabulary';
 import { thrown, tmpDir } from './helpers';
 
 const dir = tmpDir();
@@ -329,6 +331,19 @@ describe('text dataset: bad input', () => {
     const m = bad({ path: 'ok.txt' }, { vocabulary: chars });
     expect(m).toBeInstanceOf(DataError);
     expect(m.message).toMatch(/^data: the checkpoint's vocabulary was built with the chars tokenizer, but the data options ask for words/);
+  });
+
+  it('more distinct tokens than a vocabulary can be built from, naming the file and line', () => {
+    // The bound is MAX_DISTINCT_TOKENS (4,194,304); a table with a bound of 5 behaves the same.
+    const collector = new SequenceCollector(new TokenIds({ kind: 'words', lowercase: false }, undefined, 5));
+    addAt(collector, ['a', 'b', 'a', 'c'], 'many.txt', 1);
+    addAt(collector, ['d', 'e', '<unk>'], 'many.txt', 2);
+    const e = thrown(() => addAt(collector, ['a', 'f'], 'many.txt', 3));
+    expect(e).toBeInstanceOf(DataError);
+    expect(e.message).toBe(
+      'many.txt line 3: more than 5 distinct tokens; is this text, one sequence per line? (a vocabulary this large cannot be trained; clean or lowercase the text first)',
+    );
+    expect(MAX_DISTINCT_TOKENS).toBe(4194304);
   });
 
   it('contradictory or invalid options, naming the option', () => {

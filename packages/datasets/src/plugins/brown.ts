@@ -2,7 +2,7 @@ import * as fs from 'fs';
 import * as path from 'path';
 import { ConfigError, fail } from '../errors';
 import { at, resolveOptions, Schema } from '../options';
-import { givenVocabulary, reportCut, SequenceCollector, shuffleSequences, sliceSequences, Splits, TokenIds, sequenceDataset } from '../text/corpus';
+import { addAt, givenVocabulary, reportCut, SequenceCollector, shuffleSequences, sliceSequences, Splits, TokenIds, sequenceDataset } from '../text/corpus';
 import { DEFAULT_MAX_TEXT_LINE_BYTES, forEachLine } from '../text/lines';
 import { atOption, countOf } from '../util';
 import type { Dataset, DatasetContext, DatasetPlugin } from '../types';
@@ -136,9 +136,9 @@ export const brown: DatasetPlugin<BrownOptions> = {
       if (full()) break;
       if (keep && !keep.has(category)) continue;
       atOption(where || 'brown', () =>
-        forEachLine(file, { name: file, maxLineBytes: DEFAULT_MAX_TEXT_LINE_BYTES }, (line) => {
+        forEachLine(file, { name: file, maxLineBytes: DEFAULT_MAX_TEXT_LINE_BYTES }, (line, lineNo) => {
           const words = brownWords(line, o.lowercase);
-          if (words.length) collector.add(words);
+          if (words.length) addAt(collector, words, file, lineNo);
           return !full();
         }),
       );

@@ -3,7 +3,7 @@ import type { SequenceData, TokenizerSpec } from '@vaekit/core';
 import { DataError, fail } from '../errors';
 import { at, resolveOptions, Schema } from '../options';
 import { DEFAULT_MAX_REGEX_LINE_BYTES, DEFAULT_MAX_TEXT_LINE_BYTES, forEachLine } from '../text/lines';
-import { givenVocabulary, reportCut, SequenceCollector, shuffleSequences, sliceSequences, Splits, TokenIds, sequenceDataset } from '../text/corpus';
+import { addAt, givenVocabulary, reportCut, SequenceCollector, shuffleSequences, sliceSequences, Splits, TokenIds, sequenceDataset } from '../text/corpus';
 import { makeTokenizer, patternProblem } from '../text/tokenizers';
 import { tokenizeAt } from '../text/vocabulary';
 import { atOption, countOf, resolveFile } from '../util';
@@ -154,7 +154,7 @@ function readFile(
   atOption(w, () =>
     forEachLine(file, { name: given, maxLineBytes }, (text, line) => {
       if (text.trim() === '') return true;
-      collector.add(tokenizeAt(cut, text, given, line));
+      addAt(collector, tokenizeAt(cut, text, given, line), given, line);
       return o.limit === undefined || collector.n < o.limit;
     }),
   );

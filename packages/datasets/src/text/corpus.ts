@@ -2,7 +2,7 @@ import { Dataset, DataSplit, SequenceData, SPECIAL_TOKENS, TokenizerSpec, UNK_ID
 import { DataError } from '../errors';
 import { deriveSeed, permutation } from '../rng';
 import { describeTokenizer, sameTokenizer } from './tokenizers';
-import { checkVocabulary, SequenceBuilder, TokenTable, vocabularyFromCounts, VocabularyOptions, vocabularyIndex } from './vocabulary';
+import { checkVocabulary, SequenceBuilder, TokenTable, TooManyTokens, vocabularyFromCounts, VocabularyOptions, vocabularyIndex } from './vocabulary';
 
 /**
  * From lines of tokens to a sequence Dataset. While reading, tokens get provisional ids (first
@@ -14,8 +14,12 @@ export class TokenIds {
   private readonly table: TokenTable | null;
   private readonly index: Map<string, number> | null;
 
-  constructor(readonly tokenizer: TokenizerSpec, readonly vocabulary?: Vocabulary) {
-    this.table = vocabulary ? null : new TokenTable();
+  constructor(
+    readonly tokenizer: TokenizerSpec,
+    readonly vocabulary?: Vocabulary,
+    maxTypes?: number,
+  ) {
+    this.table = vocabulary ? null : new TokenTable(maxTypes);
     this.index = vocabulary ? vocabularyIndex(vocabulary) : null;
   }
 
@@ -77,6 +81,16 @@ export class SequenceCollector {
 
   data(): SequenceData {
     return this.builder.data();
+  }
+}
+
+/** Adds one line's tokens, naming the file and line when the dataset has too many distinct tokens. */
+export function addAt(collector: SequenceCollector, tokens: string[], name: string, line: number): void {
+  try {
+    collector.add(tokens);
+  } catch (e) {
+    if (e instanceof TooManyTokens) throw new DataError(`${name} line ${line}: ${e.message}`);
+    throw e;
   }
 }
 
