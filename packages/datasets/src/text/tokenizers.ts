@@ -4,7 +4,7 @@ import type { TokenizerSpec } from '@vaekit/core';
  * Cutting a line of text into tokens. Four kinds:
  * - `words`: runs of non-whitespace (Unicode whitespace separates);
  * - `chars`: Unicode code points (an emoji or a letter outside the BMP is one token, not two UTF-16 units);
- * - `smiles`: the standard SMILES regular expression (Schwaller et al. 2018), so Cl, Br, bracket atoms
+ * - `smiles`: the standard SMILES regular expression (the Molecular Transformer of Schwaller et al.), so Cl, Br, bracket atoms
  *   such as [nH+] and two-digit ring bonds such as %12 are single tokens; a character it cannot cut
  *   is an error, never silently dropped;
  * - `regex`: every match of a user pattern is a token, text between matches is skipped.
