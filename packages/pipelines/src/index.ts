@@ -16,3 +16,7 @@ export * from './anomaly/score';
 export * from './anomaly/baselines';
 export * from './bench/bench';
 export * from './report';
+export * from './checkpoint/load';
+export * from './text/generate';
+export * from './text/files';
+export * from './text/command';

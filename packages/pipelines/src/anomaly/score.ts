@@ -20,6 +20,7 @@ import {
 import { DataError, looksNumeric, parseDecimal, readIdx, readLines, readNpy } from '@vaekit/datasets';
 import { UsageError } from '@vaekit/study';
 import { builtInRegistry } from '../registry';
+import { loadCheckpointModel } from '../checkpoint/load';
 
 export interface ScoreArgs {
   checkpoint: string;
@@ -35,41 +36,15 @@ export interface ScoreArgs {
 }
 
 /**
- * Rebuilds the model a checkpoint was saved from and loads its weights. Before any plugin code is
- * loaded, model.json is checked (format, version, weights files inside the checkpoint folder and
- * of exactly the size their weights need) and so are the plugins it names (built-in, or installed
- * npm packages resolved from the working directory).
+ * Rebuilds the vector or image model a checkpoint was saved from and loads its weights (see
+ * loadCheckpointModel); a checkpoint of a text model is refused (score token sequences with
+ * `vaekit generate --reconstruct`, which reads its vocabulary).
  */
 export async function loadModelFromCheckpoint(dir: string): Promise<VAE> {
-  const file = path.join(dir, 'model.json');
-  const meta = readCheckpointMetadata(dir);
-  if (!meta.config || !Array.isArray(meta.dataShape)) throw new CheckpointError(`${file}: not a vaekit training checkpoint (no config or data shape)`);
-  const manifest = readCheckpointManifest(dir);
-  const shape: unknown[] = meta.dataShape;
-  if (shape.length < 1 || shape.length > 4 || !shape.every((d) => Number.isSafeInteger(d) && (d as number) >= 1) || shape.reduce((p: number, d) => p * (d as number), 1) > 2 ** 24) {
-    throw new CheckpointError(`${file}: dataShape must list 1 to 4 positive integers of at most ${2 ** 24} values in all, found ${JSON.stringify(shape).slice(0, 80)}`);
-  }
-  const range = meta.dataRange ?? [0, 1];
-  if (!Array.isArray(range) || range.length !== 2 || !range.every((v) => Number.isFinite(v))) {
-    throw new CheckpointError(`${file}: dataRange must be two finite numbers [min, max]`);
-  }
-  const registry = builtInRegistry();
-  checkCheckpointPlugins(manifest, meta.config, registry);
-  const config = validateConfig(meta.config, { file });
-  await selectBackend(config.train.backend);
-  const [min, max] = range as number[];
-  // The weights files hold exactly the values their manifest lists (checked above): a model that
-  // needs more was saved from another architecture, and is refused before it is allocated.
-  const values = manifest.groups.reduce((a, g) => a + g.bytes / 4, 0);
-  const tooBig = () => new CheckpointError(`${file}: the model its config describes has more weights than the ${values} values its weights files hold: it was saved from another architecture`);
-  const model = await withWeightBudget(values, tooBig, () =>
-    buildModel(config.model, { shape: shape as number[], min, max }, { registry, validateOptions, file, baseDir: dir, seed: config.train.seed }),
-  );
-  try {
-    await loadCheckpoint(dir, model, manifest);
-  } catch (e) {
+  const { model, vocab } = await loadCheckpointModel(dir);
+  if (vocab) {
     tf.dispose(model.weights());
-    throw e;
+    throw new UsageError(`${path.join(dir, 'model.json')}: this checkpoint holds a model of token sequences; vaekit score reads vectors and images`);
   }
   return model;
 }

@@ -22,6 +22,8 @@ import {
 import { VaekitError } from '@vaekit/study';
 import { builtInRegistry } from '../registry';
 import { writePictures } from '../images/pictures';
+import { checkpointMetadata } from '../checkpoint/load';
+import { writeTextSamples } from '../text/files';
 import { Progress } from './progress';
 
 export interface TrainRunOptions {
@@ -59,7 +61,21 @@ export class TrainingInterrupted extends VaekitError {
 export interface TrainRunResult {
   backend: string;
   samplesPerSec: number;
-  test: { negElbo: number; recon: number; kl: number; activeUnits: number; mutualInfo: number; iwaeNll?: number; klPerDim: number[] };
+  /** Sequence data: predicted tokens per second of training. */
+  tokensPerSec?: number;
+  test: {
+    negElbo: number;
+    recon: number;
+    kl: number;
+    activeUnits: number;
+    mutualInfo: number;
+    iwaeNll?: number;
+    klPerDim: number[];
+    /** Sequence data: predicted tokens, perplexity and the bound it comes from. */
+    tokens?: number;
+    ppl?: number;
+    pplBound?: 'iwae' | 'elbo';
+  };
   /** The validation split after training (absent when the data has none). */
   validation?: EvalMetrics;
   epochs: EpochMetrics[];
@@ -76,8 +92,9 @@ export async function runTraining(config: TrainConfig, o: TrainRunOptions): Prom
   const ctx = { registry: builtInRegistry(), validateOptions, file: o.file, baseDir: o.baseDir, seed: config.train.seed };
   const data = await loadDataset(config.data, ctx);
   const model = await buildModel(config.model, data.info, ctx);
+  const dataShown = data.info.sequence ? `${data.name} (sequences, vocabulary ${data.info.sequence.vocabSize})` : `${data.name} [${data.info.shape.join('×')}]`;
   o.log.write(
-    `vaekit: data ${data.name} [${data.info.shape.join('×')}], ${data.train.n} train / ${data.validation.n} validation / ${data.test.n} test; ` +
+    `vaekit: data ${dataShown}, ${data.train.n} train / ${data.validation.n} validation / ${data.test.n} test; ` +
       `model ${config.model.encoder.use} → z${config.model.latentDim} → ${config.model.decoder.use}, loss ${config.model.loss.use}\n`,
   );
   if (o.signal?.aborted) throw new TrainingInterrupted('interrupted before training started (nothing was written)');
@@ -115,7 +132,7 @@ export async function runTraining(config: TrainConfig, o: TrainRunOptions): Prom
     // Keep what was computed: the finished epochs (already in metrics.json) and their weights.
     const ckpt = path.join(o.out, 'checkpoint');
     try {
-      await saveCheckpoint(ckpt, model, { config, dataShape: data.info.shape, dataRange: [data.info.min, data.info.max] });
+      await saveCheckpoint(ckpt, model, checkpointMetadata(config, data));
     } finally {
       tf.dispose(model.weights());
     }
@@ -143,6 +160,7 @@ export async function runTraining(config: TrainConfig, o: TrainRunOptions): Prom
     klPerDim: m.klPerDim,
   };
   if (m.iwaeNll !== undefined) testMetrics.iwaeNll = m.iwaeNll;
+  if (m.ppl !== undefined) Object.assign(testMetrics, { tokens: m.tokens, ppl: m.ppl, pplBound: m.pplBound });
   let validation: EvalMetrics | undefined;
   if (data.validation.n > 0) {
     validation =
@@ -156,13 +174,16 @@ export async function runTraining(config: TrainConfig, o: TrainRunOptions): Prom
         : epochs[epochs.length - 1].validation;
   }
   const ckpt = path.join(o.out, 'checkpoint');
-  await saveCheckpoint(ckpt, model, { config, dataShape: data.info.shape, dataRange: [data.info.min, data.info.max] });
+  await saveCheckpoint(ckpt, model, checkpointMetadata(config, data));
   const files = [metricsFile, ckpt];
-  if (config.output.images) {
+  if (data.vocab) {
+    files.push(...writeTextSamples(o.out, model, data.vocab, test, { seed: t.seed }));
+  } else if (config.output.images) {
     files.push(...writePictures(o.out, model, test, { seed: t.seed, traversalSteps: config.output.traversalSteps, klPerDim: m.klPerDim }));
   }
   await o.afterTraining?.(model, data);
-  writeMetrics({ status: 'complete', validation, samplesPerSec: result.samplesPerSec, trainSeconds: result.seconds, stoppedEarly: result.stoppedEarly, test: testMetrics });
+  const tokensPerSec = result.tokensPerSec;
+  writeMetrics({ status: 'complete', validation, samplesPerSec: result.samplesPerSec, ...(tokensPerSec !== undefined ? { tokensPerSec } : {}), trainSeconds: result.seconds, stoppedEarly: result.stoppedEarly, test: testMetrics });
   tf.dispose(model.weights());
-  return { backend, samplesPerSec: result.samplesPerSec, test: testMetrics, validation, epochs, files, stoppedEarly: result.stoppedEarly };
+  return { backend, samplesPerSec: result.samplesPerSec, ...(tokensPerSec !== undefined ? { tokensPerSec } : {}), test: testMetrics, validation, epochs, files, stoppedEarly: result.stoppedEarly };
 }

@@ -19,6 +19,11 @@ commands:
       sections; writes OUT/STUDY/trial-N/, OUT/STUDY/summary.json and OUT/STUDY/best.yaml
   bench --model mlp|conv [--steps N] [--backend B] [--json]
       samples/s of training steps of the benchmark models (those of the PyTorch reference torch_vae.py)
+  generate --checkpoint DIR [--n 10] [--method greedy|sample|beam] [--beam 5] [--temperature 1]
+           [--seed S] [--max-length N] [--json]
+           [--reconstruct FILE | --interpolate "first sentence" "second sentence" [--steps 6]]
+      text models: decode prior draws (default), each line of FILE through its posterior mean,
+      or the straight line between two sentences' posterior means; one sequence per line
   score --checkpoint DIR --data FILE [--method elbo|iwae|recon] [--samples k] [--out scores.csv]
         [--scale S] [--label-column C]
       one anomaly score per row of a CSV, .npy or IDX file (higher = more anomalous, nats), streamed
@@ -116,20 +121,26 @@ async function train(argv: string[]): Promise<void> {
   }
   const t = result.test;
   const log = json ? process.stderr : process.stdout;
+  const perSequence = t.ppl !== undefined ? ' per sequence' : '';
   log.write(
-    `test: −ELBO ${t.negElbo.toFixed(2)} nats (recon ${t.recon.toFixed(2)}, KL ${t.kl.toFixed(2)}), active units ${t.activeUnits}/${t.klPerDim.length}` +
+    `test: −ELBO ${t.negElbo.toFixed(2)} nats${perSequence} (recon ${t.recon.toFixed(2)}, KL ${t.kl.toFixed(2)}), active units ${t.activeUnits}/${t.klPerDim.length}` +
       (t.iwaeNll !== undefined ? `, IWAE NLL ${t.iwaeNll.toFixed(2)} nats (k=${loaded.config.eval.iwaeSamples})` : '') +
-      `; ${Math.round(result.samplesPerSec)} samples/s on ${result.backend}\nwrote ${out}\n`,
+      (t.ppl !== undefined ? `, perplexity ${t.ppl.toFixed(1)} (from the ${t.pplBound === 'iwae' ? 'IWAE' : 'ELBO'} bound)` : '') +
+      `; ${Math.round(result.samplesPerSec)} samples/s` +
+      (result.tokensPerSec !== undefined ? `, ${Math.round(result.tokensPerSec)} tokens/s` : '') +
+      ` on ${result.backend}\nwrote ${out}\n`,
   );
   if (json) {
-    const test: Record<string, number> = { negElbo: t.negElbo, recon: t.recon, kl: t.kl, activeUnits: t.activeUnits };
+    const test: Record<string, number | string> = { negElbo: t.negElbo, recon: t.recon, kl: t.kl, activeUnits: t.activeUnits, mutualInfo: t.mutualInfo };
     if (t.iwaeNll !== undefined) test.iwaeNll = t.iwaeNll;
-    process.stdout.write(JSON.stringify({ backend: result.backend, samplesPerSec: result.samplesPerSec, test }) + '\n');
+    if (t.ppl !== undefined) Object.assign(test, { ppl: t.ppl, pplBound: t.pplBound! });
+    const speed = result.tokensPerSec !== undefined ? { tokensPerSec: result.tokensPerSec } : {};
+    process.stdout.write(JSON.stringify({ backend: result.backend, samplesPerSec: result.samplesPerSec, ...speed, test }) + '\n');
   }
 }
 
 /** Upper bounds of the numeric flags: generous, but finite. */
-export const FLAG_LIMITS = { trials: 1_000_000, workers: 256, steps: 1_000_000, samples: 10_000 } as const;
+export const FLAG_LIMITS = { trials: 1_000_000, workers: 256, steps: 1_000_000, samples: 10_000, n: 100_000, beam: 100, 'max-length': 10_000 } as const;
 
 function intFlag(v: unknown, name: keyof typeof FLAG_LIMITS): number | undefined {
   if (v === undefined) return undefined;
@@ -207,6 +218,62 @@ async function score(argv: string[]): Promise<void> {
     },
     process.stderr,
   );
+}
+
+async function generate(argv: string[]): Promise<void> {
+  const a = parseArgs(
+    argv,
+    { values: ['checkpoint', 'n', 'method', 'beam', 'temperature', 'seed', 'max-length', 'reconstruct', 'interpolate', 'steps'], booleans: ['json'] },
+    'generate',
+  );
+  if (!a.flags.checkpoint) throw new UsageError('vaekit generate: --checkpoint DIR is required');
+  checkInputDir(String(a.flags.checkpoint), 'vaekit generate: --checkpoint');
+  const method = String(a.flags.method ?? 'greedy');
+  if (!['greedy', 'sample', 'beam'].includes(method)) throw new UsageError(`vaekit generate: --method: expected greedy, sample or beam, found "${method}"`);
+  const temperature = a.flags.temperature === undefined ? 1 : Number(a.flags.temperature);
+  if (!(temperature > 0 && temperature <= 100)) throw new UsageError(`vaekit generate: --temperature: expected a number above 0 and at most 100, found "${a.flags.temperature}"`);
+  const seed = a.flags.seed === undefined ? 0 : Number(a.flags.seed);
+  if (!Number.isSafeInteger(seed) || seed < 0) throw new UsageError(`vaekit generate: --seed: expected an integer >= 0, found "${a.flags.seed}"`);
+  let interpolate: [string, string] | undefined;
+  if (a.flags.interpolate !== undefined) {
+    // --interpolate takes two sentences: the flag's value and the one positional after it.
+    if (a.positionals.length !== 1) {
+      throw new UsageError(
+        `vaekit generate: --interpolate needs two sentences, found ${a.positionals.length + 1} (quote each: --interpolate "the first one" "the second one")`,
+      );
+    }
+    interpolate = [String(a.flags.interpolate), a.positionals[0]];
+    if (a.flags.reconstruct !== undefined) throw new UsageError('vaekit generate: give --reconstruct or --interpolate, not both');
+  } else if (a.positionals.length) {
+    throw new UsageError(`vaekit generate: unexpected argument "${a.positionals[0]}"`);
+  }
+  if (a.flags.steps !== undefined && !interpolate) throw new UsageError('vaekit generate: --steps goes with --interpolate');
+  if (a.flags.reconstruct !== undefined) checkInputFile(String(a.flags.reconstruct), 'vaekit generate: --reconstruct');
+  const steps = a.flags.steps === undefined ? 6 : Number(a.flags.steps);
+  if (!Number.isInteger(steps) || steps < 2 || steps > 1000) throw new UsageError(`vaekit generate: --steps: expected an integer from 2 to 1000, found "${a.flags.steps}"`);
+  const { runGenerate } = await import('@vaekit/pipelines');
+  const r = await runGenerate({
+    checkpoint: String(a.flags.checkpoint),
+    n: intFlag(a.flags.n, 'n'),
+    method: method as 'greedy',
+    beam: intFlag(a.flags.beam, 'beam'),
+    temperature,
+    seed,
+    maxLength: intFlag(a.flags['max-length'], 'max-length'),
+    reconstruct: a.flags.reconstruct as string | undefined,
+    interpolate,
+    steps,
+  });
+  if (a.flags.json) {
+    const body =
+      r.mode === 'reconstruct'
+        ? { mode: r.mode, method: r.method, reconstructions: r.inputs!.map((input, i) => ({ input, output: r.sequences[i] })) }
+        : { mode: r.mode, method: r.method, sequences: r.sequences };
+    process.stdout.write(JSON.stringify(body) + '\n');
+  } else {
+    // Only the sequences on stdout, one per line (a sequence's own line breaks would split it: shown escaped).
+    process.stdout.write(r.sequences.map((l) => l.replace(/\r?\n/g, '\\n') + '\n').join(''));
+  }
 }
 
 async function anomaly(argv: string[]): Promise<void> {
@@ -305,6 +372,9 @@ export async function main(argv: string[]): Promise<number> {
         return 0;
       case 'score':
         await score(rest);
+        return 0;
+      case 'generate':
+        await generate(rest);
         return 0;
       case 'anomaly':
         await anomaly(rest);

@@ -1,0 +1,94 @@
+import * as path from 'path';
+import * as tf from '@tensorflow/tfjs-core';
+import {
+  buildModel,
+  CheckpointError,
+  checkCheckpointPlugins,
+  DataInfo,
+  Dataset,
+  longestSequence,
+  loadCheckpoint,
+  readCheckpointManifest,
+  readCheckpointMetadata,
+  selectBackend,
+  TrainConfig,
+  validateConfig,
+  validateOptions,
+  VAE,
+  Vocabulary,
+  withWeightBudget,
+} from '@vaekit/core';
+import { checkVocabulary, DataError } from '@vaekit/datasets';
+import { builtInRegistry } from '../registry';
+
+/** A model rebuilt from a checkpoint, with its config and, for token sequences, its vocabulary. */
+export interface CheckpointModel {
+  model: VAE;
+  config: TrainConfig;
+  /** The vocabulary of a sequence model, as saved with it. */
+  vocab?: Vocabulary;
+}
+
+/**
+ * Rebuilds the model a checkpoint was saved from and loads its weights. Before any plugin code is
+ * loaded, model.json is checked (format, version, weights files inside the checkpoint folder and
+ * of exactly the size their weights need) and so are the plugins it names (built-in, or installed
+ * npm packages resolved from the working directory) and, for a text model, its vocabulary.
+ */
+export async function loadCheckpointModel(dir: string): Promise<CheckpointModel> {
+  const file = path.join(dir, 'model.json');
+  const meta = readCheckpointMetadata(dir);
+  if (!meta.config || !Array.isArray(meta.dataShape)) throw new CheckpointError(`${file}: not a vaekit training checkpoint (no config or data shape)`);
+  const manifest = readCheckpointManifest(dir);
+  let info: DataInfo;
+  let vocab: Vocabulary | undefined;
+  if (meta.vocab !== undefined) {
+    try {
+      checkVocabulary(meta.vocab, file);
+    } catch (e) {
+      if (e instanceof DataError) throw new CheckpointError(e.message);
+      throw e;
+    }
+    vocab = meta.vocab as Vocabulary;
+    info = { shape: [], min: 0, max: vocab.tokens.length - 1, sequence: { vocabSize: vocab.tokens.length } };
+  } else {
+    const shape: unknown[] = meta.dataShape;
+    if (shape.length < 1 || shape.length > 4 || !shape.every((d) => Number.isSafeInteger(d) && (d as number) >= 1) || shape.reduce((p: number, d) => p * (d as number), 1) > 2 ** 24) {
+      throw new CheckpointError(`${file}: dataShape must list 1 to 4 positive integers of at most ${2 ** 24} values in all, found ${JSON.stringify(shape).slice(0, 80)}`);
+    }
+    const range = meta.dataRange ?? [0, 1];
+    if (!Array.isArray(range) || range.length !== 2 || !range.every((v) => Number.isFinite(v))) {
+      throw new CheckpointError(`${file}: dataRange must be two finite numbers [min, max]`);
+    }
+    info = { shape: shape as number[], min: range[0], max: range[1] };
+  }
+  const registry = builtInRegistry();
+  checkCheckpointPlugins(manifest, meta.config, registry);
+  const config = validateConfig(meta.config, { file });
+  await selectBackend(config.train.backend);
+  // The weights files hold exactly the values their manifest lists (checked above): a model that
+  // needs more was saved from another architecture, and is refused before it is allocated.
+  const values = manifest.groups.reduce((a, g) => a + g.bytes / 4, 0);
+  const tooBig = () => new CheckpointError(`${file}: the model its config describes has more weights than the ${values} values its weights files hold: it was saved from another architecture`);
+  const model = await withWeightBudget(values, tooBig, () =>
+    buildModel(config.model, info, { registry, validateOptions, file, baseDir: dir, seed: config.train.seed }),
+  );
+  try {
+    await loadCheckpoint(dir, model, manifest);
+  } catch (e) {
+    tf.dispose(model.weights());
+    throw e;
+  }
+  return { model, config, vocab };
+}
+
+/**
+ * What a checkpoint's model.json keeps beside the weights, so the model can be rebuilt: the
+ * config, the data's shape and range, and for token sequences the vocabulary and the longest
+ * training sequence (generation's default length).
+ */
+export function checkpointMetadata(config: TrainConfig, data: Dataset): object {
+  const { info, vocab } = data;
+  const seq = vocab && data.train.seq ? { vocab, longestSequence: longestSequence(data.train.seq) } : {};
+  return { config, dataShape: info.shape, dataRange: [info.min, info.max], ...seq };
+}
