@@ -57,6 +57,7 @@ export {
 } from './text/vocabulary';
 export type { VocabularyOptions } from './text/vocabulary';
 export { forEachLine, DEFAULT_MAX_TEXT_LINE_BYTES, DEFAULT_MAX_REGEX_LINE_BYTES } from './text/lines';
+export { encodeFile } from './text/corpus';
 export { mulberry32Folded, deriveSeed, permutation } from './rng';
 /** @deprecated Named `mulberry32Folded`: it seeds differently from `@vaekit/core`'s `mulberry32` for seeds of 2^32 and above. */
 export { mulberry32Folded as mulberry32 } from './rng';

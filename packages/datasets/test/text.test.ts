@@ -8,6 +8,7 @@ import {
   datasetPlugins,
   decodeIds,
   decodeSequences,
+  encodeFile,
   encodeLines,
   patternProblem,
   text,
@@ -161,6 +162,20 @@ describe('vocabulary', () => {
     expect(sv.tokens).toContain('[nH+]');
     expect(sv.tokens).toContain('%12');
     expect(decodeSequences(encodeLines(smiles, sv), sv)).toEqual(smiles);
+  });
+
+  it('encodeFile reads a file as the dataset does, with a given vocabulary, and says where each sequence came from', () => {
+    const v = buildVocabulary(['the cat sat', 'the dog'], words);
+    write('reconstruct.txt', 'the cat\n\n  the zebra sat  \n');
+    const e = encodeFile(path.join(dir, 'reconstruct.txt'), v, { name: 'reconstruct.txt', maxLength: 1 });
+    expect(decodeSequences(e.seq, v)).toEqual(['the', 'the']);
+    expect(Array.from(e.lines)).toEqual([1, 3]);
+    expect(e.cut).toBe(2);
+    expect(decodeSequences(encodeFile(path.join(dir, 'reconstruct.txt'), v).seq, v)).toEqual(['the cat', 'the <unk> sat']);
+    write('reconstruct-bad.txt', Buffer.from([0x61, 0x0a, 0xff, 0x0a]));
+    expect(thrown(() => encodeFile(path.join(dir, 'reconstruct-bad.txt'), v, { name: 'in.txt' })).message).toMatch(/^in\.txt line 2: not UTF-8 text/);
+    write('reconstruct-empty.txt', '\n\n');
+    expect(thrown(() => encodeFile(path.join(dir, 'reconstruct-empty.txt'), v, { name: 'in.txt' })).message).toMatch(/^in\.txt has no sequences/);
   });
 
   it('encodeLines cuts to maxLength and names the line the tokenizer cannot cut', () => {

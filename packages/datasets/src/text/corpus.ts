@@ -1,8 +1,10 @@
 import { Dataset, DataSplit, SequenceData, SPECIAL_TOKENS, TokenizerSpec, UNK_ID, Vocabulary } from '@vaekit/core';
 import { DataError } from '../errors';
+import { DEFAULT_MAX_REGEX_LINE_BYTES, DEFAULT_MAX_TEXT_LINE_BYTES, forEachLine } from './lines';
+import { makeTokenizer } from './tokenizers';
 import { deriveSeed, permutation } from '../rng';
 import { describeTokenizer, sameTokenizer } from './tokenizers';
-import { checkVocabulary, SequenceBuilder, TokenTable, TooManyTokens, vocabularyFromCounts, VocabularyOptions, vocabularyIndex } from './vocabulary';
+import { checkVocabulary, SequenceBuilder, tokenizeAt, TokenTable, TooManyTokens, vocabularyFromCounts, VocabularyOptions, vocabularyIndex } from './vocabulary';
 
 /**
  * From lines of tokens to a sequence Dataset. While reading, tokens get provisional ids (first
@@ -158,6 +160,33 @@ export function sequenceDataset(name: string, splits: Splits, vocabulary: Vocabu
     binarize: 'none',
     vocab: vocabulary,
   };
+}
+
+/**
+ * Encodes a text file with a given vocabulary (a trained model's), one sequence per non-blank line,
+ * as the text dataset reads its files: UTF-8, lines of at most `maxLineBytes` (64 KiB, 4 KiB with a
+ * regex tokenizer), unknown tokens → <unk>, cut to `maxLength`. Returns the sequences, the 1-based
+ * line number each came from and how many were cut; a file without sequences is a DataError.
+ */
+export function encodeFile(
+  file: string,
+  vocabulary: Vocabulary,
+  options: { name?: string; maxLength?: number; maxLineBytes?: number } = {},
+): { seq: SequenceData; lines: Int32Array; cut: number } {
+  const name = options.name ?? file;
+  const ids = new TokenIds(vocabulary.tokenizer, vocabulary);
+  const collector = new SequenceCollector(ids, options.maxLength);
+  const cut = makeTokenizer(vocabulary.tokenizer);
+  const lines: number[] = [];
+  const maxLineBytes =
+    options.maxLineBytes ?? (vocabulary.tokenizer.kind === 'regex' ? DEFAULT_MAX_REGEX_LINE_BYTES : DEFAULT_MAX_TEXT_LINE_BYTES);
+  forEachLine(file, { name, maxLineBytes }, (text, line) => {
+    if (text.trim() === '') return;
+    collector.add(tokenizeAt(cut, text, name, line));
+    lines.push(line);
+  });
+  if (collector.n === 0) throw new DataError(`${name} has no sequences: it is empty or has only blank lines (expected one sequence per line)`);
+  return { seq: collector.data(), lines: Int32Array.from(lines), cut: collector.cut };
 }
 
 export { SPECIAL_TOKENS };
