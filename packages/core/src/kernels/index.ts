@@ -6,8 +6,8 @@
  *    (backend/select.ts) registers them for any other backend it activates;
  *  - when wasm is selected, installWasmKernels: with @vaekit/native, the native BatchMatMul,
  *    _FusedMatMul, Conv2D, FusedConv2D, Softplus, Sum, VaekitAdam and the native forms of
- *    vaekit's kernels; on either path a zero-copy Identity and UnsortedSegmentSum (which wasm
- *    lacks). Every case a native kernel does not handle goes to the kernel it replaced.
+ *    vaekit's kernels; on either path a zero-copy Identity, UnsortedSegmentSum (which wasm
+ *    lacks) and a OneHot that honours its dtype (wasm's writes int32 always). Every case a native kernel does not handle goes to the kernel it replaced.
  */
 import * as tf from '@tensorflow/tfjs-core';
 import { adamKernel } from './VaekitAdam';
@@ -19,6 +19,7 @@ import { softplusKernel } from './Softplus';
 import { sumKernel } from './Sum';
 import { identityKernel } from './Identity';
 import { unsortedSegmentSumKernel } from './UnsortedSegmentSum';
+import { oneHotKernel } from './OneHot';
 import { conv2dFilterGradKernel } from './VaekitConv2DFilterGrad';
 import { denseInputGradKernel } from './VaekitDenseInputGrad';
 import { denseFilterGradKernel } from './VaekitDenseFilterGrad';
@@ -46,6 +47,7 @@ const KERNELS: VaekitKernel[] = [
   sumKernel,
   identityKernel,
   unsortedSegmentSumKernel,
+  oneHotKernel,
 ];
 
 const genericFor = new Set<string>();
