@@ -5,9 +5,10 @@
  */
 import * as fs from 'fs';
 import * as path from 'path';
-import { rankTrials, redactStorageUrl, VaekitError } from '@vaekit/study';
+import { frontSummary, rankTrials, redactStorageUrl, trialValues, VaekitError } from '@vaekit/study';
 import type { Distribution, FrozenTrial } from '@vaekit/study';
 import { leadingCharts, trailingCharts } from './charts';
+import { paretoSection } from './pareto';
 import { IMPORTANCE_LIMITS, IMPORTANCE_METHOD, paramImportance } from './importance';
 import { asSections, SectionsOption } from './sections';
 import type { ChartSpec, ReportColumn, ReportContext, ReportData, ReportParam, ReportSection, ReportTrial, SectionView, StudyInfo } from './types';
@@ -58,11 +59,12 @@ function paramsOf(trials: FrozenTrial[]): ReportParam[] {
   });
 }
 
-function row(t: FrozenTrial): ReportTrial {
+function row(t: FrozenTrial, multi: boolean): ReportTrial {
   return {
     number: t.number,
     state: t.state,
     value: num(t.value) ?? null,
+    ...(multi ? { values: trialValues(t) ?? null } : {}),
     params: t.params,
     curve: Object.entries(t.intermediate)
       .map(([s, v]) => [Number(s), v] as [number, number])
@@ -125,10 +127,14 @@ export function buildReportData(study: StudyInfo, trials: FrozenTrial[], options
   const sorted = [...trials].sort((a, b) => a.number - b.number);
   const metric = typeof study.attrs.metric === 'string' ? study.attrs.metric : 'value';
   const complete = sorted.filter((t) => t.state === 'COMPLETE' && num(t.value) !== undefined);
-  const best = rankTrials(complete, study.direction).slice(0, 3).map((t) => t.number);
+  const directions = study.directions && study.directions.length > 1 ? study.directions : undefined;
+  const metrics = directions ? metricNames(study.attrs.metrics, directions.length) : undefined;
+  const reference = directions ? referenceOf(study.attrs.referencePoint, directions.length) : undefined;
+  const front = directions ? frontSummary(sorted, directions, reference) : undefined;
+  const best = front ? spread(front.front.map((f) => ({ number: f.number, first: f.values[0] }))) : rankTrials(complete, study.direction).slice(0, 3).map((t) => t.number);
   const counts: Record<string, number> = { COMPLETE: 0, PRUNED: 0, FAIL: 0, RUNNING: 0, WAITING: 0 };
   for (const t of sorted) counts[t.state] = (counts[t.state] ?? 0) + 1;
-  const rows = sorted.map(row);
+  const rows = sorted.map((t) => row(t, !!directions));
 
   const data: ReportData = {
     study: {
@@ -137,12 +143,25 @@ export function buildReportData(study: StudyInfo, trials: FrozenTrial[], options
       metric,
       config: typeof study.attrs.config === 'string' ? study.attrs.config : null,
       storage: study.storage === undefined || study.storage === null ? null : redactStorageUrl(study.storage),
+      ...(directions ? { directions: [...directions], metrics } : {}),
     },
     generatedAt: new Date().toISOString(),
     counts,
     params: paramsOf(sorted),
     trials: rows,
     best,
+    ...(directions
+      ? {
+          front: front
+            ? {
+                trials: [...front.front].sort((a, b) => a.values[0] - b.values[0] || a.number - b.number).map((f) => f.number),
+                hypervolume: front.hypervolume,
+                reference: front.reference,
+                referenceGiven: front.referenceGiven,
+              }
+            : null,
+        }
+      : {}),
     importance: { method: IMPORTANCE_METHOD, limits: IMPORTANCE_LIMITS, items: paramImportance(sorted), trials: complete.length },
     columns: [],
     pictureNotes: [],
@@ -150,10 +169,8 @@ export function buildReportData(study: StudyInfo, trials: FrozenTrial[], options
     charts: [],
   };
 
-  const ctx: ReportContext = { study: data.study, attrs: study.attrs, trials: sorted, rows, best };
-  const sections = asSections(options.sections)
-    .list()
-    .filter((s) => !s.appliesTo || s.appliesTo(ctx));
+  const ctx: ReportContext = { study: data.study, attrs: study.attrs, trials: sorted, rows, best, ...(directions ? { front: data.front } : {}) };
+  const sections = [...(directions ? [paretoSection] : []), ...asSections(options.sections).list()].filter((s) => !s.appliesTo || s.appliesTo(ctx));
   data.columns = addColumns(sections, ctx);
   data.pictureNotes = addPictures(sections, ctx, options.pictures ?? dataUriPictures);
 
@@ -176,4 +193,22 @@ export function buildReportData(study: StudyInfo, trials: FrozenTrial[], options
     ids.add(c.id);
   }
   return data;
+}
+
+/** The objectives' names from the study's `metrics` attribute, else objective 1, 2, … */
+function metricNames(attr: unknown, n: number): string[] {
+  const given = Array.isArray(attr) ? attr : [];
+  return Array.from({ length: n }, (_, i) => (typeof given[i] === 'string' ? (given[i] as string) : `objective ${i + 1}`));
+}
+
+/** The study's `referencePoint` attribute when it is one number per objective. */
+function referenceOf(attr: unknown, n: number): number[] | undefined {
+  return Array.isArray(attr) && attr.length === n && attr.every((v) => typeof v === 'number' && Number.isFinite(v)) ? (attr as number[]) : undefined;
+}
+
+/** Three trials spread along a front (its two ends and its middle, by the first objective), for the pictures. */
+function spread(front: Array<{ number: number; first: number }>): number[] {
+  const sorted = [...front].sort((a, b) => a.first - b.first || a.number - b.number).map((f) => f.number);
+  if (sorted.length <= 3) return sorted;
+  return [sorted[0], sorted[Math.floor((sorted.length - 1) / 2)], sorted[sorted.length - 1]];
 }

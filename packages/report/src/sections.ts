@@ -8,7 +8,7 @@ import type { ReportSection } from './types';
 
 const ID = /^[a-z][a-z0-9-]*$/;
 /** The ids of the report's own sections (the HTML element ids of the page). */
-export const RESERVED_SECTION_IDS: ReadonlySet<string> = new Set(['app', 'summary', 'history', 'importance', 'slices', 'parallel', 'curves', 'trials', 'best']);
+export const RESERVED_SECTION_IDS: ReadonlySet<string> = new Set(['app', 'summary', 'history', 'importance', 'slices', 'parallel', 'curves', 'trials', 'best', 'pareto-front']);
 
 export class ReportSections {
   private readonly byId = new Map<string, ReportSection>();

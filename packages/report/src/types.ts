@@ -8,7 +8,10 @@ import type { Direction, FrozenTrial, ParamValue, StudySummary } from '@vaekit/s
 /** The study a report is about. */
 export interface StudyInfo {
   name: string;
+  /** The (first) direction. */
   direction: Direction;
+  /** A multi-objective study's directions, one per objective (attrs.metrics names them). */
+  directions?: Direction[];
   attrs: Record<string, unknown>;
   /** Where the study is stored, for the header. */
   storage?: string;
@@ -27,7 +30,10 @@ export interface TrialPicture {
 export interface ReportTrial {
   number: number;
   state: string;
+  /** The value (multi-objective: the first of `values`). */
   value: number | null;
+  /** Multi-objective studies: one value per objective. */
+  values?: number[] | null;
   params: Record<string, ParamValue>;
   /** [step, value] pairs reported with trial.report, by step. */
   curve: Array<[number, number]>;
@@ -114,13 +120,24 @@ export interface SectionView {
 }
 
 export interface ReportData {
-  study: { name: string; direction: Direction; metric: string; config: string | null; storage: string | null };
+  study: {
+    name: string;
+    direction: Direction;
+    metric: string;
+    config: string | null;
+    storage: string | null;
+    /** Multi-objective studies: one direction and one metric name per objective. */
+    directions?: Direction[];
+    metrics?: string[];
+  };
   generatedAt: string;
   counts: Record<string, number>;
   params: ReportParam[];
   trials: ReportTrial[];
-  /** Numbers of the best COMPLETE trials, best first (at most 3). */
+  /** Numbers of the best COMPLETE trials, best first (at most 3); multi-objective: trials of the Pareto front (at most 3, spread along it). */
   best: number[];
+  /** Multi-objective studies: the Pareto front (numbers, by the first objective) and its hypervolume. */
+  front?: { trials: number[]; hypervolume: number; reference: number[]; referenceGiven: boolean } | null;
   importance: { method: string; limits: string; items: ParamImportance[]; trials: number };
   /** The sections' table columns that some trial has a value for, in section order. */
   columns: ReportColumn[];
@@ -148,6 +165,8 @@ export interface ReportContext {
   rows: ReportTrial[];
   /** Numbers of the best COMPLETE trials, best first. */
   best: number[];
+  /** Multi-objective studies: the Pareto front and its hypervolume (see ReportData.front). */
+  front?: ReportData['front'];
 }
 
 /** A table column of a section: the value a trial shows (undefined or null: none). */

@@ -14,7 +14,7 @@ namespace VaekitClient {
     data.best.forEach((n, rank) => {
       const t = trialOf(data, n);
       const box = el('div', 'best-trial');
-      box.appendChild(el('h3', null, '#' + (rank + 1) + ': trial ' + t.number + ', ' + data.study.metric + ' = ' + fmt(t.value)));
+      box.appendChild(el('h3', null, '#' + (rank + 1) + ': trial ' + t.number + ', ' + valuesText(data, t)));
       box.appendChild(el('div', 'params', Object.keys(t.params).map((k) => k + ' = ' + showParam(t.params[k])).join(',  ')));
       if (t.images) {
         const pics = el('div', 'pics');
@@ -34,6 +34,25 @@ namespace VaekitClient {
     });
   }
 
+  /** "metric = value", or for a multi-objective study "m1 = v1, m2 = v2". */
+  function valuesText(data: ReportData, t: ReportTrial): string {
+    const ms = data.study.metrics;
+    if (ms && t.values) return ms.map((m, i) => m + ' = ' + fmt(t.values![i])).join(', ');
+    return data.study.metric + ' = ' + fmt(t.value);
+  }
+
+  /** The summary's last sentence: the best trial, or the Pareto front of a multi-objective study. */
+  function bestText(data: ReportData): string {
+    if (data.front !== undefined) {
+      const f = data.front;
+      if (!f || !f.trials.length) return 'No trial has completed yet.';
+      return 'Pareto front (' + data.study.metrics!.map((m, i) => data.study.directions![i] + ' ' + m).join(', ') + '): ' + f.trials.length + ' trial' + (f.trials.length > 1 ? 's' : '') +
+        ' (' + f.trials.join(', ') + '); hypervolume ' + fmt(f.hypervolume) + '.';
+    }
+    const best = data.best.length ? trialOf(data, data.best[0]) : null;
+    return best ? 'Best: trial ' + best.number + ', ' + data.study.metric + ' = ' + fmt(best.value) + ' (' + data.study.direction + ').' : 'No trial has completed yet.';
+  }
+
   /** Draws the report of `data` into `root`, replacing what was there. */
   export function render(root: HTMLElement, data: ReportData): void {
     resetCharts();
@@ -44,14 +63,13 @@ namespace VaekitClient {
     const c = data.counts;
     const summary = el('section');
     summary.id = 'summary';
-    const best = data.best.length ? trialOf(data, data.best[0]) : null;
     summary.appendChild(el('h2', null, 'Summary'));
     summary.appendChild(
       el(
         'p',
         null,
         data.trials.length + ' trials: ' + (c.COMPLETE || 0) + ' complete, ' + (c.PRUNED || 0) + ' pruned, ' + (c.FAIL || 0) + ' failed, ' + (c.RUNNING || 0) + ' running. ' +
-          (best ? 'Best: trial ' + best.number + ', ' + data.study.metric + ' = ' + fmt(best.value) + ' (' + data.study.direction + ').' : 'No trial has completed yet.'),
+          bestText(data),
       ),
     );
     root.appendChild(summary);
@@ -97,7 +115,8 @@ namespace VaekitClient {
     tb.appendChild(tbox);
     renderTable(tbox, data);
 
-    const bt = section(root, 'best', 'Best trials', 'The ' + data.best.length + ' best completed trials' + (data.pictureNotes.length ? ': ' + data.pictureNotes.join('; ') : '') + '.');
+    const which = data.front !== undefined ? data.best.length + ' trials along the Pareto front (its ends and its middle)' : 'The ' + data.best.length + ' best completed trials';
+    const bt = section(root, 'best', 'Best trials', which + (data.pictureNotes.length ? ': ' + data.pictureNotes.join('; ') : '') + '.');
     renderBest(bt, data);
 
     renderSections(root, data, 'end');

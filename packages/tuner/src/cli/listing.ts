@@ -6,7 +6,8 @@
  */
 import * as fs from 'fs';
 import * as path from 'path';
-import { openStorage, parseStorageUrl, printable, redactStorageUrl, UNPRINTABLE, UsageError } from '@vaekit/study';
+import { frontSummary, openStorage, parseStorageUrl, printable, redactStorageUrl, UNPRINTABLE, UsageError } from '@vaekit/study';
+import type { StudySummary, VaekitStorage } from '@vaekit/study';
 
 /** JSON text whose strings show control characters, bidi controls and separators as \uNNNN escapes (JSON.stringify leaves C1 and bidi controls raw). */
 export function printableJson(value: unknown): string {
@@ -25,15 +26,21 @@ export async function runListing(command: 'studies' | 'trials', flags: { storage
   const storage = await openStorage(url, { defaultSqlitePath }, { readOnly: true });
   try {
     if (command === 'studies') {
-      const list = await storage.listStudies();
+      const list = await withHypervolumes(storage, await storage.listStudies());
       if (flags.json) return void process.stdout.write(printableJson(list) + '\n');
       for (const st of list) {
         const c = st.counts;
+        const multi = st.directions.length > 1;
         process.stdout.write(
-          `${printable(st.name)}  ${printable(st.direction)}  complete ${c.COMPLETE ?? 0}  pruned ${c.PRUNED ?? 0}  running ${c.RUNNING ?? 0}  failed ${c.FAIL ?? 0}` +
+          `${printable(st.name)}  ${multi ? `[${st.directions.map(printable).join(', ')}]` : printable(st.direction)}  complete ${c.COMPLETE ?? 0}  pruned ${c.PRUNED ?? 0}  running ${c.RUNNING ?? 0}  failed ${c.FAIL ?? 0}` +
             (st.best ? `  best: trial ${st.best.number} = ${st.best.value}` : '') +
+            (multi && st.front?.length ? `  front: trial${st.front.length > 1 ? 's' : ''} ${st.front.map((f) => f.number).join(', ')}` : '') +
+            (st.hypervolume ? `  hypervolume ${+st.hypervolume.value.toPrecision(6)} against (${st.hypervolume.reference.map((v) => +v.toPrecision(6)).join(', ')})` : '') +
             '\n',
         );
+        if (multi) {
+          for (const f of st.front ?? []) process.stdout.write(`  trial ${f.number}: ${f.values.map((v) => +v.toPrecision(6)).join(' / ')}  ${printable(JSON.stringify(f.params))}\n`);
+        }
       }
       if (!list.length) process.stdout.write(`no studies in ${printable(shown)}\n`);
       return;
@@ -49,4 +56,27 @@ export async function runListing(command: 'studies' | 'trials', flags: { storage
   } finally {
     await storage.close();
   }
+}
+
+type Listed = StudySummary & { hypervolume?: { value: number; reference: number[]; referenceGiven: boolean } };
+
+/**
+ * Multi-objective studies with the hypervolume of their front, against the study's reference point
+ * (attribute referencePoint, set by vaekit search's study.referencePoint) or the worst value of
+ * each objective among its COMPLETE trials (see frontSummary).
+ */
+async function withHypervolumes(storage: VaekitStorage, list: StudySummary[]): Promise<Listed[]> {
+  const out: Listed[] = [];
+  for (const st of list) {
+    if (st.directions.length < 2) {
+      out.push(st);
+      continue;
+    }
+    const stored = await storage.getStudy(st.name);
+    const ref = stored?.attrs.referencePoint;
+    const given = Array.isArray(ref) && ref.length === st.directions.length && ref.every((v) => typeof v === 'number' && Number.isFinite(v)) ? (ref as number[]) : undefined;
+    const f = stored && frontSummary(await storage.getTrials(stored.id, ['COMPLETE']), st.directions, given);
+    out.push(f ? { ...st, hypervolume: { value: f.hypervolume, reference: f.reference, referenceGiven: f.referenceGiven } } : st);
+  }
+  return out;
 }

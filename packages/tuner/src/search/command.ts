@@ -5,8 +5,9 @@ import * as path from 'path';
 import { stringify } from 'yaml';
 import { announceNativeKernels, backendLabel, ConfigError, selectBackend, setPath, wasmExpected } from '@vaekit/core';
 import { checkStudyName, loadConfigFile } from '../config';
-import { createStudy, redactStorageUrl, Study, VaekitError } from '@vaekit/study';
-import type { FrozenTrial, ParamValue } from '@vaekit/study';
+import { createSampler, createStudy, frontSummary, redactStorageUrl, Study, trialValues, VaekitError } from '@vaekit/study';
+import type { FrontSummary, FrozenTrial, ParamValue } from '@vaekit/study';
+import { withEnqueuedTrials } from './enqueue';
 import { gridSize, parseSearchConfig, SearchSpec } from './spec';
 import { vaeObjective } from './objective';
 import { checkSearchPlugins } from './preflight';
@@ -31,12 +32,29 @@ export interface SearchArgs {
 
 export interface SearchSummary {
   study: string;
+  /** The (first) metric. */
   metric: string;
+  /** The (first) direction. */
   direction: string;
+  /** Multi-objective studies: every metric, and one direction per metric. */
+  metrics?: string[];
+  directions?: string[];
   sampler: string;
   storage: string;
+  /** Single-objective studies: the best trial (null for a multi-objective study: see front). */
   best: { number: number; value: number; params: Record<string, ParamValue> } | null;
-  trials: Array<{ number: number; state: string; value: number | null; params: Record<string, ParamValue>; metrics: unknown; seconds: number | null; error?: string }>;
+  /** Multi-objective studies: the Pareto-optimal trials and the hypervolume of the front (null before any trial completed). */
+  front?: FrontSummary | null;
+  trials: Array<{
+    number: number;
+    state: string;
+    value: number | null;
+    values?: number[] | null;
+    params: Record<string, ParamValue>;
+    metrics: unknown;
+    seconds: number | null;
+    error?: string;
+  }>;
 }
 
 const WORKER_LINE = '@@vaekit-trial ';
@@ -69,15 +87,18 @@ function openStudy(r: ReturnType<typeof resolve>, worker = false): Study {
   // processes, and studies shared through PostgreSQL by other machines, each hold their own sampler:
   // keyed streams keep them from repeating each other's start-up trials.
   const shared = worker || r.workers > 1 || /^postgres(ql)?:/.test(r.storage);
-  const sampler = s.sampler.name === 'tpe' && s.sampler.stream === undefined ? { ...s.sampler, stream: shared ? 'keyed' : 'numpy' } : s.sampler;
+  const streamed = (s.sampler.name === 'tpe' || s.sampler.name === 'nsga2') && s.sampler.stream === undefined;
+  const spec = streamed ? { ...s.sampler, stream: shared ? 'keyed' : 'numpy' } : s.sampler;
+  const dists = Object.fromEntries(r.spec.entries.map((e) => [e.path, e.dist]));
+  const sampler = withEnqueuedTrials(createSampler(spec, r.spec.grid), s.enqueue ?? [], dists);
+  const multi = s.metrics.length > 1;
   return createStudy({
     name: s.name,
-    direction: s.direction,
+    ...(multi ? { directions: s.directions } : { direction: s.direction }),
     sampler,
-    searchSpace: r.spec.grid,
     pruner: s.pruner,
     storage: r.storage,
-    attrs: { metric: s.metric, config: r.file },
+    attrs: multi ? { metric: s.metric, metrics: s.metrics, ...(s.referencePoint ? { referencePoint: s.referencePoint } : {}), config: r.file } : { metric: s.metric, config: r.file },
   });
 }
 
@@ -88,15 +109,24 @@ const showParams = (p: Record<string, ParamValue>) =>
     .join(' ');
 const seconds = (t: FrozenTrial) => (t.startedAt && t.finishedAt ? (Date.parse(t.finishedAt) - Date.parse(t.startedAt)) / 1000 : null);
 
-function trialLine(t: FrozenTrial, best: FrozenTrial | undefined): string {
+/** A trial's value as the command shows it: its value, or its values (multi-objective) joined by " / ". */
+const showValue = (t: { value?: number | null; values?: number[] | null }) => (t.values ? t.values.map(fmt).join(' / ') : fmt(t.value));
+
+function trialLine(t: FrozenTrial, study: Study): string {
   const secs = seconds(t);
+  const best = study.isMultiObjective ? undefined : study.bestTrial;
+  const front = study.isMultiObjective ? study.bestTrials : undefined;
   return (
-    `trial ${t.number}  ${t.state.padEnd(8)} ${fmt(t.value).padStart(9)}  ${showParams(t.params)}` +
+    `trial ${t.number}  ${t.state.padEnd(8)} ${showValue(t).padStart(9)}  ${showParams(t.params)}` +
     (secs !== null ? `  ${secs.toFixed(1)} s` : '') +
     (t.error ? `  (${t.error.split('\n')[0]})` : '') +
-    (best ? `   best: trial ${best.number} = ${fmt(best.value)}` : '')
+    (best ? `   best: trial ${best.number} = ${fmt(best.value)}` : '') +
+    (front && front.length ? `   front: trial${front.length > 1 ? 's' : ''} ${front.map((f) => f.number).join(', ')}` : '')
   );
 }
+
+/** "minimize recon" or "minimize recon, minimize kl". */
+const objectives = (s: { metrics: string[]; directions: string[] }) => s.metrics.map((m, i) => `${s.directions[i]} ${m}`).join(', ');
 
 /** `vaekit search`: runs (or resumes) a study, in-process or with worker processes, then writes the summary. */
 export async function runSearch(a: SearchArgs): Promise<SearchSummary | undefined> {
@@ -104,7 +134,7 @@ export async function runSearch(a: SearchArgs): Promise<SearchSummary | undefine
   const s = r.spec.study;
   const log = a.json ? process.stderr : process.stdout;
   fs.mkdirSync(r.studyDir, { recursive: true });
-  const objective = recordingFailures(vaeObjective({ base: r.spec.base, entries: r.spec.entries, metric: s.metric, file: r.file, baseDir: path.dirname(r.loaded.file), studyDir: r.studyDir, anomaly: r.spec.anomaly }));
+  const objective = recordingFailures(vaeObjective({ base: r.spec.base, entries: r.spec.entries, metric: s.metric, metrics: s.metrics, file: r.file, baseDir: path.dirname(r.loaded.file), studyDir: r.studyDir, anomaly: r.spec.anomaly }));
   const optimizeOpts = { nTrials: r.trials, timeoutSeconds: s.timeout, heartbeatSeconds: s.heartbeatSeconds, staleSeconds: s.staleSeconds };
 
   if (a.worker) {
@@ -118,12 +148,12 @@ export async function runSearch(a: SearchArgs): Promise<SearchSummary | undefine
   const study = await openStudy(r).open();
   const already = study.trials.filter((t) => t.state === 'COMPLETE' || t.state === 'PRUNED').length;
   log.write(
-    `vaekit: study ${s.name} (${s.sampler.name} sampler, ${s.pruner.name} pruner, ${s.direction} ${s.metric}) in ${redactStorageUrl(r.storage)}: ` +
+    `vaekit: study ${s.name} (${s.sampler.name} sampler, ${s.pruner.name} pruner, ${objectives(s)}) in ${redactStorageUrl(r.storage)}: ` +
       `${already} of ${r.trials} trials finished, ${r.workers} worker${r.workers > 1 ? 's' : ''}\n`,
   );
   const onEnd = async (t: FrozenTrial) => {
     await study.refresh();
-    log.write(trialLine(t, study.bestTrial) + '\n');
+    log.write(trialLine(t, study) + '\n');
   };
   if (r.workers <= 1) {
     await selectBackend(r.loaded.config.train.backend);
@@ -196,18 +226,22 @@ async function runWorkers(a: SearchArgs, k: number, onEnd: (t: FrozenTrial) => P
 
 function writeSummary(r: ReturnType<typeof resolve>, study: Study): SearchSummary {
   const s = r.spec.study;
-  const best = study.bestTrial;
+  const multi = study.isMultiObjective;
+  const best = multi ? undefined : study.bestTrial;
   const summary: SearchSummary = {
     study: s.name,
     metric: s.metric,
     direction: s.direction,
+    ...(multi ? { metrics: s.metrics, directions: s.directions } : {}),
     sampler: s.sampler.name,
     storage: redactStorageUrl(r.storage),
     best: best ? { number: best.number, value: best.value!, params: best.params } : null,
+    ...(multi ? { front: frontSummary(study.trials, study.directions, s.referencePoint) ?? null } : {}),
     trials: study.trials.map((t) => ({
       number: t.number,
       state: t.state,
       value: t.value ?? null,
+      ...(multi ? { values: trialValues(t) ?? null } : {}),
       params: t.params,
       metrics: t.userAttrs.metrics ?? null,
       seconds: seconds(t),
@@ -231,7 +265,9 @@ function writeSummary(r: ReturnType<typeof resolve>, study: Study): SearchSummar
 function writeStudyReport(r: ReturnType<typeof resolve>, study: Study, log: NodeJS.WritableStream): string | undefined {
   try {
     const s = r.spec.study;
-    const info = { name: s.name, direction: s.direction, attrs: { metric: s.metric, config: r.file }, storage: redactStorageUrl(r.storage) };
+    const multi = s.metrics.length > 1;
+    const attrs = multi ? { metric: s.metric, metrics: s.metrics, ...(s.referencePoint ? { referencePoint: s.referencePoint } : {}), config: r.file } : { metric: s.metric, config: r.file };
+    const info = { name: s.name, direction: s.direction, ...(multi ? { directions: s.directions } : {}), attrs, storage: redactStorageUrl(r.storage) };
     return writeReportFile(path.join(r.studyDir, 'report.html'), info, study.trials, { sections: vaeReportSections() }).file;
   } catch (e) {
     log.write(`vaekit: could not write the report: ${(e as Error)?.message ?? String(e)}\n`);
@@ -241,8 +277,20 @@ function writeStudyReport(r: ReturnType<typeof resolve>, study: Study, log: Node
 
 function table(s: SearchSummary, withBest = true): string {
   const rows = [...s.trials].sort((a, b) => a.number - b.number);
-  const lines = [`${'trial'.padStart(5)}  ${'state'.padEnd(8)} ${s.metric.padStart(10)}  ${'seconds'.padStart(8)}  params`];
-  for (const t of rows) lines.push(`${String(t.number).padStart(5)}  ${t.state.padEnd(8)} ${fmt(t.value).padStart(10)}  ${t.seconds === null ? '—'.padStart(8) : t.seconds.toFixed(1).padStart(8)}  ${showParams(t.params)}`);
-  if (withBest) lines.push(s.best ? `best: trial ${s.best.number}, ${s.metric} ${fmt(s.best.value)}, ${showParams(s.best.params)}` : 'best: none (no trial completed)');
+  const head = (s.metrics ?? [s.metric]).join(' / ');
+  const lines = [`${'trial'.padStart(5)}  ${'state'.padEnd(8)} ${head.padStart(10)}  ${'seconds'.padStart(8)}  params`];
+  for (const t of rows) lines.push(`${String(t.number).padStart(5)}  ${t.state.padEnd(8)} ${showValue(t).padStart(10)}  ${t.seconds === null ? '—'.padStart(8) : t.seconds.toFixed(1).padStart(8)}  ${showParams(t.params)}`);
+  if (withBest && s.metrics) lines.push(...frontLines(s));
+  else if (withBest) lines.push(s.best ? `best: trial ${s.best.number}, ${s.metric} ${fmt(s.best.value)}, ${showParams(s.best.params)}` : 'best: none (no trial completed)');
   return lines.join('\n');
+}
+
+/** The Pareto front and its hypervolume, for a multi-objective study's table. */
+function frontLines(s: SearchSummary): string[] {
+  const f = s.front;
+  if (!f || !f.front.length) return ['front: none (no trial completed)'];
+  const out = [`Pareto front (${s.metrics!.map((m, i) => `${s.directions![i]} ${m}`).join(', ')}): ${f.front.length} trial${f.front.length > 1 ? 's' : ''}`];
+  for (const t of f.front) out.push(`  trial ${t.number}: ${t.values.map(fmt).join(' / ')}  ${showParams(t.params)}`);
+  out.push(`hypervolume ${fmt(f.hypervolume)} against (${f.reference.map(fmt).join(', ')})${f.referenceGiven ? '' : ', the worst value of each metric'}`);
+  return out;
 }

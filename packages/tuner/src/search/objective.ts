@@ -11,6 +11,8 @@ export interface VaeObjectiveOptions {
   base: Record<string, unknown>;
   entries: SearchEntry[];
   metric: Metric;
+  /** A multi-objective study's metrics: the trial's value is then one number per metric, and nothing is reported per epoch. */
+  metrics?: Metric[];
   /** The config file, for messages. */
   file: string;
   baseDir: string;
@@ -24,10 +26,13 @@ export interface VaeObjectiveOptions {
  * The VAE as a study objective: the trial's parameters override the base config at their
  * paths, the model trains as `vaekit train` would (metrics, checkpoint and pictures in its own
  * folder), each epoch's validation metric is reported for pruning, and the final value is the
- * metric on the validation split (on the test split when the data has none).
+ * metric on the validation split (on the test split when the data has none). With several
+ * `metrics` (a multi-objective study), the value is the vector of those metrics, and no epoch is
+ * reported (there is no pruning).
  */
 export function vaeObjective(o: VaeObjectiveOptions): Objective {
   if (ANOMALY_METRICS.includes(o.metric)) return anomalyObjective(o);
+  const multi = (o.metrics?.length ?? 1) > 1;
   return async (trial: Trial) => {
     const { config, out, log } = await startTrial(o, trial, 'train.log');
     let pruned = false;
@@ -37,8 +42,9 @@ export function vaeObjective(o: VaeObjectiveOptions): Objective {
         baseDir: o.baseDir,
         out,
         log,
-        validationIwae: o.metric === 'iwaeNll' ? Math.max(config.eval.iwaeSamples, 50) : 0,
+        validationIwae: (o.metrics ?? [o.metric]).includes('iwaeNll') ? Math.max(config.eval.iwaeSamples, 50) : 0,
         onEpoch: async (m) => {
+          if (multi) return;
           const v = m.validation?.[o.metric as keyof typeof m.validation];
           if (typeof v !== 'number') return;
           await trial.report(v, m.epoch);
@@ -59,7 +65,14 @@ export function vaeObjective(o: VaeObjectiveOptions): Objective {
       });
       await trial.setUserAttr('dir', out);
       if (pruned) throw new TrialPruned(`pruned after epoch ${result.epochs.length}`);
-      const value = (source as unknown as Record<string, number | undefined>)[o.metric];
+      const measured = source as unknown as Record<string, number | undefined>;
+      if (multi) {
+        return o.metrics!.map((k) => {
+          if (typeof measured[k] !== 'number') throw new VaekitError(`metric ${k} was not computed`);
+          return measured[k]!;
+        });
+      }
+      const value = measured[o.metric];
       if (typeof value !== 'number') throw new VaekitError(`metric ${o.metric} was not computed`);
       return value;
     } finally {

@@ -18,16 +18,46 @@ export type Metric = keyof typeof METRICS;
 /** The `study:` section. The sampler's and pruner's options come from @vaekit/study. */
 export const studySchema = {
   title: 'Study',
-  description: 'Hyperparameter search settings (name, metric, direction, sampler, pruner, trials, workers, storage).',
+  description: 'Hyperparameter search settings (name, metric or metrics, direction or directions, sampler, pruner, trials, workers, storage).',
   type: 'object',
   additionalProperties: false,
   properties: {
     name: { type: 'string', minLength: 1, pattern: '^[A-Za-z0-9_.-]+$', description: 'Study name; also its folder under --out.' },
     metric: { enum: Object.keys(METRICS), default: 'negElbo', description: 'What the study optimises, on the validation split.' },
     direction: { enum: ['minimize', 'maximize'], description: 'Default: minimize for nats, maximize for activeUnits and mutualInfo.' },
+    metrics: {
+      type: 'array',
+      minItems: 2,
+      maxItems: 8,
+      uniqueItems: true,
+      items: { enum: Object.keys(METRICS).filter((m) => m !== 'rocAuc' && m !== 'prAuc') },
+      description: 'A multi-objective study: the metrics it optimises together (such as [recon, kl], the rate–distortion front), instead of metric. Trials then have one value per metric, and the study keeps their Pareto front.',
+    },
+    directions: {
+      type: 'array',
+      minItems: 2,
+      maxItems: 8,
+      items: { enum: ['minimize', 'maximize'] },
+      description: "With metrics: one direction per metric, in the same order, instead of direction (default: each metric's own, as for direction).",
+    },
+    referencePoint: {
+      type: 'array',
+      minItems: 2,
+      maxItems: 8,
+      items: { type: 'number' },
+      description: 'With metrics: the point the hypervolume of the front is measured against, one value per metric (default: the worst value of each metric among the COMPLETE trials).',
+    },
+    enqueue: {
+      type: 'array',
+      maxItems: 10000,
+      items: { type: 'object', minProperties: 1, additionalProperties: { type: ['string', 'number', 'boolean', 'null'] } },
+      description:
+        "Trials to run first, with these values of searched paths (such as a grid over model.beta to compare the search with); a searched path an entry leaves out keeps the config's own value, or is sampled when the config has none.",
+    },
     sampler: {
       ...samplerSchema(),
-      description: 'grid, random, tpe, qmc or gp and its options (default: grid when every searched path is a grid, else tpe; seed 0).',
+      description:
+        'grid, random, tpe, qmc, gp or nsga2 and its options (default: grid when every searched path is a grid, else tpe, or nsga2 for a study with metrics; seed 0).',
     },
     pruner: { ...prunerSchema(), default: { name: 'none' } },
     trials: { type: 'integer', minimum: 1, maximum: 1000000, description: 'Finished trials the whole study should hold (default: the grid size, or 20). At most 1000000.' },

@@ -1,5 +1,5 @@
 import { cloneData, ConfigError, getPath, setPath, TrainConfig, validateConfig, validateOptions } from '@vaekit/core';
-import { checkPrunerSpec, checkSamplerSpec, DistributionError, validateDistribution } from '@vaekit/study';
+import { checkPrunerSpec, checkSamplerSpec, contains, DistributionError, validateDistribution } from '@vaekit/study';
 import type { Direction, Distribution, ParamValue } from '@vaekit/study';
 import { ANOMALY_METRICS, AnomalySection, anomalySchema } from '@vaekit/pipelines';
 import { Metric, METRICS, searchConfigSchema, searchEntrySchema, searchSchema } from './schema';
@@ -9,9 +9,19 @@ export type { Metric } from './schema';
 
 export interface StudySection {
   name: string;
+  /** The (first) metric. */
   metric: Metric;
+  /** The (first) direction. */
   direction: Direction;
-  sampler: { name: 'grid' | 'random' | 'tpe'; seed: number; [k: string]: unknown };
+  /** Every metric the study optimises: one, or several for a multi-objective study (`study.metrics`). */
+  metrics: Metric[];
+  /** One direction per metric. */
+  directions: Direction[];
+  /** Multi-objective: the hypervolume's reference point, one value per metric. */
+  referencePoint?: number[];
+  /** Trials to run first, with these values of searched paths. */
+  enqueue?: Array<Record<string, ParamValue>>;
+  sampler: { name: string; seed: number; [k: string]: unknown };
   pruner: { name: string; [k: string]: unknown };
   trials?: number;
   workers?: number;
@@ -105,7 +115,7 @@ export function parseSearchConfig(raw: Record<string, unknown>, file: string, de
     throw err;
   }
   study.name = study.name ?? defaults.name;
-  study.direction = study.direction ?? METRICS[study.metric];
+  objectivesOf(study, (raw.study ?? {}) as Record<string, unknown>, file);
   let anomaly: AnomalySection | undefined;
   if (ANOMALY_METRICS.includes(study.metric)) {
     if (raw.anomaly === undefined) {
@@ -114,7 +124,7 @@ export function parseSearchConfig(raw: Record<string, unknown>, file: string, de
     anomaly = validateOptions(anomalySchema, raw.anomaly, { file, path: 'anomaly' }) as AnomalySection;
   }
   const allGrid = entries.every((e) => e.grid);
-  study.sampler = study.sampler ?? { name: allGrid ? 'grid' : 'tpe', seed: 0 };
+  study.sampler = study.sampler ?? { name: allGrid ? 'grid' : study.metrics.length > 1 ? 'nsga2' : 'tpe', seed: 0 };
   study.sampler.seed = study.sampler.seed ?? 0;
   // Every searched path must be a place the training schema accepts each searched value.
   for (const e of entries) {
@@ -128,6 +138,7 @@ export function parseSearchConfig(raw: Record<string, unknown>, file: string, de
       }
     }
   }
+  if (study.enqueue) study.enqueue = enqueuedTrials(study.enqueue, entries, base, file);
   let grid: Record<string, ParamValue[]> | undefined;
   if (study.sampler.name === 'grid') {
     const bad = entries.find((e) => !e.grid && e.dist.type !== 'categorical');
@@ -136,6 +147,77 @@ export function parseSearchConfig(raw: Record<string, unknown>, file: string, de
   }
   return { study, entries, base, grid, anomaly };
 }
+
+/**
+ * The study's objectives: `metric` / `direction` (one) or `metrics` / `directions` (several, a
+ * multi-objective study), never both forms; directions default to each metric's own. A
+ * multi-objective study cannot prune (no single value per epoch to compare).
+ */
+function objectivesOf(study: StudySection, given: Record<string, unknown>, file: string): void {
+  const both = (a: string, b: string) => {
+    if (given[a] !== undefined && given[b] !== undefined) {
+      throw new ConfigError(`${file}: study.${a} and study.${b}: give one of them (${a} for one objective, ${b} for several), not both`, `study.${b}`);
+    }
+  };
+  both('metric', 'metrics');
+  both('direction', 'directions');
+  if (given.metrics === undefined) {
+    for (const k of ['directions', 'referencePoint']) {
+      if (given[k] !== undefined) throw new ConfigError(`${file}: study.${k}: only for a multi-objective study (study.metrics); this one has study.metric`, `study.${k}`);
+    }
+    study.direction = study.direction ?? METRICS[study.metric];
+    study.metrics = [study.metric];
+    study.directions = [study.direction];
+    return;
+  }
+  if (given.direction !== undefined) {
+    throw new ConfigError(`${file}: study.direction: a study with study.metrics takes study.directions (one per metric), not study.direction`, 'study.direction');
+  }
+  const metrics = study.metrics;
+  const directions = study.directions ?? metrics.map((m) => METRICS[m]);
+  if (directions.length !== metrics.length) {
+    throw new ConfigError(
+      `${file}: study.directions: ${directions.length} directions for ${metrics.length} metrics (${metrics.join(', ')}): give one direction per metric, in the same order`,
+      'study.directions',
+    );
+  }
+  if (study.referencePoint && study.referencePoint.length !== metrics.length) {
+    throw new ConfigError(`${file}: study.referencePoint: ${study.referencePoint.length} values for ${metrics.length} metrics: give one value per metric`, 'study.referencePoint');
+  }
+  if (study.pruner && study.pruner.name !== 'none') {
+    throw new ConfigError(
+      `${file}: study.pruner: pruning is not supported for multi-objective studies (study.metrics: ${metrics.join(', ')}): a trial has no single value per epoch to compare; use pruner: { name: none }`,
+      'study.pruner',
+    );
+  }
+  study.directions = [...directions];
+  study.metric = metrics[0];
+  study.direction = directions[0];
+}
+
+/**
+ * `study.enqueue`: each entry's paths must be searched, its values inside their distributions; a
+ * searched path it leaves out takes the base config's value when it has one (else the sampler's).
+ */
+function enqueuedTrials(list: Array<Record<string, ParamValue>>, entries: SearchEntry[], base: Record<string, unknown>, file: string): Array<Record<string, ParamValue>> {
+  return list.map((given, i) => {
+    const out: Record<string, ParamValue> = {};
+    for (const [p, v] of Object.entries(given)) {
+      const e = entries.find((x) => x.path === p);
+      if (!e) throw new ConfigError(`${file}: study.enqueue[${i}].${p}: not a searched path (searched: ${entries.map((x) => x.path).join(', ')})`, `study.enqueue[${i}]`);
+      if (!contains(e.dist, v)) throw new ConfigError(`${file}: study.enqueue[${i}].${p}: ${JSON.stringify(v)} is outside its search range`, `study.enqueue[${i}]`);
+      out[p] = v;
+    }
+    for (const e of entries) {
+      if (p(out, e.path)) continue;
+      const v = getPath(base, e.path);
+      if (v !== undefined && (v === null || ['string', 'number', 'boolean'].includes(typeof v)) && contains(e.dist, v as ParamValue)) out[e.path] = v as ParamValue;
+    }
+    return out;
+  });
+}
+
+const p = (o: object, k: string) => Object.prototype.hasOwnProperty.call(o, k);
 
 /** The training config of one trial: the base with the trial's parameters at their paths. */
 export function trialConfig(base: Record<string, unknown>, params: Record<string, ParamValue>, file: string): TrainConfig {
