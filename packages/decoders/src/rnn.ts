@@ -149,7 +149,7 @@ export function rnnDecoderSchema(cell: string): object {
         maximum: 1,
         default: 0,
         description:
-          'While training, replace each fed token other than <bos> by <unk> with this probability (Bowman et al. 2016), so the decoder must lean on z.',
+          'While training, replace each fed token other than `<bos>` by `<unk>` with this probability (Bowman et al. 2016), so the decoder must lean on z.',
       },
     },
   };

@@ -93,7 +93,7 @@ export const categorical: Plugin<'loss', Record<string, never>> = {
   kind: 'loss',
   name: 'categorical',
   description:
-    'Categorical likelihood of token sequences: the cross-entropy of every predicted token (each <eos> included, padding masked), summed per sequence, in nats.',
+    'Categorical likelihood of token sequences: the cross-entropy of every predicted token (each `<eos>` included, padding masked), summed per sequence, in nats.',
   optionsSchema: { type: 'object', additionalProperties: false, properties: {} },
   create(_o, ctx) {
     return new CategoricalLoss(ctx.vocabSize);
