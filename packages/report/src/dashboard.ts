@@ -184,7 +184,8 @@ export async function startDashboard(o: DashboardOptions): Promise<Dashboard> {
       if (!st) return send(res, 404, 'text/plain; charset=utf-8', `no study "${seg[2]}" in ${label}`);
       if (seg.length === 3) {
         const trials = await storage.getTrials(st.id);
-        const data = buildReportData({ name: st.name, direction: st.direction, attrs: st.attrs ?? {}, storage: label }, trials, { sections, pictures: pictureUrls(st.name) });
+        const info = { name: st.name, direction: st.direction, ...(st.directions?.length > 1 ? { directions: st.directions } : {}), attrs: st.attrs ?? {}, storage: label };
+        const data = buildReportData(info, trials, { sections, pictures: pictureUrls(st.name) });
         return send(res, 200, 'application/json', JSON.stringify(data));
       }
       if (seg.length === 7 && seg[3] === 'trial' && /^\d+$/.test(seg[4])) {

@@ -98,10 +98,18 @@ function studyRows(studies: StudyListItem[]): string {
   return studies
     .map((s) => {
       const c = s.counts;
+      const multi = (s.directions?.length ?? 1) > 1;
+      const best = multi
+        ? s.front?.length
+          ? `front: trial${s.front.length > 1 ? 's' : ''} ${s.front.map((f) => f.number).join(', ')}`
+          : '—'
+        : s.best
+          ? `trial ${s.best.number}: ${+s.best.value.toPrecision(6)}`
+          : '—';
       return (
-        `<tr><td><a href="/study/${escapeHtml(encodeURIComponent(s.name))}">${escapeHtml(s.name)}</a></td><td>${escapeHtml(s.direction)}</td>` +
+        `<tr><td><a href="/study/${escapeHtml(encodeURIComponent(s.name))}">${escapeHtml(s.name)}</a></td><td>${escapeHtml(multi ? s.directions.join(', ') : s.direction)}</td>` +
         `<td>${c.COMPLETE ?? 0}</td><td>${c.PRUNED ?? 0}</td><td>${c.FAIL ?? 0}</td><td>${c.RUNNING ?? 0}</td>` +
-        `<td>${s.best ? `trial ${s.best.number}: ${escapeHtml(+s.best.value.toPrecision(6))}` : '—'}</td></tr>`
+        `<td>${escapeHtml(best)}</td></tr>`
       );
     })
     .join('\n');

@@ -52,7 +52,10 @@ export async function readStudyForReport(storage: VaekitStorage, name: string, u
       `vaekit ${command}: no study "${printable(name)}" in storage ${printable(redactStorageUrl(url))}` + (names.length ? ` (it holds: ${names.slice(0, 20).map(printable).join(', ')}${names.length > 20 ? ', …' : ''})` : ' (it holds no studies)'),
     );
   }
-  return { info: { name: st.name, direction: st.direction, attrs: st.attrs ?? {}, storage: redactStorageUrl(url) }, trials: await storage.getTrials(st.id) };
+  return {
+    info: { name: st.name, direction: st.direction, ...(st.directions?.length > 1 ? { directions: st.directions } : {}), attrs: st.attrs ?? {}, storage: redactStorageUrl(url) },
+    trials: await storage.getTrials(st.id),
+  };
 }
 
 /** A file name made from a study name (the storage allows any string). */

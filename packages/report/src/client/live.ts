@@ -62,7 +62,11 @@ namespace VaekitClient {
           first.appendChild(a);
           tr.appendChild(first);
           const c = s.counts || {};
-          [s.direction, c.COMPLETE || 0, c.PRUNED || 0, c.FAIL || 0, c.RUNNING || 0, s.best ? 'trial ' + s.best.number + ': ' + +s.best.value.toPrecision(6) : '\u2014'].forEach((v) => tr.appendChild(td(v)));
+          const multi = s.directions && s.directions.length > 1;
+          const best = multi
+            ? s.front && s.front.length ? 'front: trial' + (s.front.length > 1 ? 's ' : ' ') + s.front.map((f) => f.number).join(', ') : '\u2014'
+            : s.best ? 'trial ' + s.best.number + ': ' + +s.best.value.toPrecision(6) : '\u2014';
+          [multi ? s.directions.join(', ') : s.direction, c.COMPLETE || 0, c.PRUNED || 0, c.FAIL || 0, c.RUNNING || 0, best].forEach((v) => tr.appendChild(td(v)));
           rows.appendChild(tr);
         });
         showStatus(status, 'live, checked ' + new Date().toLocaleTimeString(), false);

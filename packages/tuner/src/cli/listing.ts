@@ -51,7 +51,7 @@ export async function runListing(command: 'studies' | 'trials', flags: { storage
     const trials = await storage.getTrials(st.id);
     if (flags.json) return void process.stdout.write(printableJson(trials) + '\n');
     for (const t of trials) {
-      process.stdout.write(`${t.number}\t${t.state}\t${t.value ?? ''}\t${printable(JSON.stringify(t.params))}${t.error ? '\t' + printable(t.error) : ''}\n`);
+      process.stdout.write(`${t.number}\t${t.state}\t${t.values ? t.values.join(' / ') : (t.value ?? '')}\t${printable(JSON.stringify(t.params))}${t.error ? '\t' + printable(t.error) : ''}\n`);
     }
   } finally {
     await storage.close();
