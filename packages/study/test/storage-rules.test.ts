@@ -294,6 +294,14 @@ async function scenario(s: VaekitStorage, tag: string): Promise<unknown[]> {
     out.push((await s.getTrials(id, ['COMPLETE', 'FAIL'])).map((t) => t.number));
     out.push(bestTrial(trials, id === min ? 'minimize' : 'maximize')?.number);
   }
+  // A multi-objective study: vectors (±Infinity kept, a NaN in a vector drops it) and its front.
+  const mo = await s.createStudy(`${RUN}-${tag}-mo`, ['minimize', 'maximize']);
+  for (const v of [[1, 2], [2, 3], [0.5, -Infinity], [3, Infinity], [1, NaN], [2, 2]]) {
+    const t = (await s.createTrial(mo))!;
+    await s.finishTrial(mo, t.number, 'COMPLETE', v);
+  }
+  out.push((await s.getTrials(mo)).map((t) => [t.number, t.value, t.values]));
+  out.push((await s.getStudy(`${RUN}-${tag}-mo`))!.directions);
   out.push(seen(await s.getTrial(min, 1)));
   const summaries = (await s.listStudies()).filter((x) => x.name.startsWith(`${RUN}-${tag}-`));
   out.push(summaries.map((x) => ({ ...x, name: x.name.slice(`${RUN}-${tag}-`.length) })));
@@ -342,6 +350,17 @@ describe('the same operations give the same results on every storage', () => {
         ['COMPLETE', 5],
       ]);
       expect(trials[9].error).toBe('heartbeat lost (no sign of life for 0.2 s)');
+      const moTrials = memory.find((x) => Array.isArray(x) && Array.isArray(x[0]) && (x as unknown[][])[0].length === 3) as unknown[][];
+      expect(moTrials).toEqual([
+        [0, 1, [1, 2]],
+        [1, 2, [2, 3]],
+        [2, 0.5, [0.5, -Infinity]],
+        [3, 3, [3, Infinity]],
+        [4, undefined, undefined],
+        [5, 2, [2, 2]],
+      ]);
+      const moSummary = (memory.slice(-1)[0] as Array<{ name: string; front?: Array<{ number: number }> }>).find((x) => x.name === 'mo')!;
+      expect(moSummary.front!.map((f) => f.number)).toEqual([0, 1, 2, 3]);
     }
   });
 
