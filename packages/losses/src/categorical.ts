@@ -1,5 +1,5 @@
 import * as tf from '@tensorflow/tfjs-core';
-import { ConfigError, DataInfo, Loss, PAD_ID, Plugin } from '@vaekit/core';
+import { ConfigError, DataInfo, Loss, ops, PAD_ID, Plugin } from '@vaekit/core';
 
 /**
  * The categorical likelihood of token sequences (see @vaekit/core's sequence/types.ts): x is a
@@ -23,7 +23,9 @@ export class CategoricalLoss implements Loss {
       const ids = x.dtype === 'int32' ? x : tf.cast(x, 'int32');
       const targets = tf.reshape(tf.slice(ids, [0, 1], [B, P]), [B * P]) as tf.Tensor1D;
       const weight = tf.cast(tf.notEqual(targets, PAD_ID), 'float32') as tf.Tensor1D;
-      const perToken = tokenCrossEntropy(tf.reshape(logits, [B * P, V]), targets, weight);
+      // One kernel each way (core's softmaxCrossEntropy): the [tokens, V] softmax is the widest
+      // tensor of a text model's step.
+      const perToken = ops.softmaxCrossEntropy(tf.reshape(logits, [B * P, V]) as tf.Tensor2D, targets, weight);
       return tf.sum(tf.reshape(perToken, [B, P]), 1) as tf.Tensor1D;
     });
   }
@@ -48,36 +50,6 @@ export class CategoricalLoss implements Loss {
       );
     }
   }
-}
-
-/**
- * Per row i: weight_i · (logsumexp(logits_i) − logits_i[target_i]), with a gradient of
- * weight_i · (softmax(logits_i) − onehot(target_i)) written out so the [rows, V] softmax is
- * computed once (the output layer of a text model is the widest tensor of its step).
- */
-function tokenCrossEntropy(logits: tf.Tensor2D, targets: tf.Tensor1D, weight: tf.Tensor1D): tf.Tensor1D {
-  const [N, V] = logits.shape;
-  // targets and weight are inputs too (with zero gradients) so that the tape keeps them for the backward pass.
-  const op = tf.customGrad((...args: Array<tf.Tensor | tf.GradSaveFunc>) => {
-    const [l, targets, weight] = args as [tf.Tensor2D, tf.Tensor1D, tf.Tensor1D];
-    const save = args[3] as tf.GradSaveFunc;
-    const m = tf.max(l, 1, true);
-    const e = tf.exp(tf.sub(l, m));
-    const s = tf.sum(e, 1, true);
-    const lse = tf.add(tf.reshape(tf.log(s), [N]), tf.reshape(m, [N]));
-    const flat = tf.add(tf.mul(tf.range(0, N, 1, 'int32'), tf.scalar(V, 'int32')), targets);
-    const picked = tf.gather(tf.reshape(l, [N * V]), flat);
-    save([tf.div(e, s), targets, weight]);
-    return {
-      value: tf.mul(tf.sub(lse, picked), weight) as tf.Tensor1D,
-      gradFunc: (dy: tf.Tensor1D, saved: tf.Tensor[]) => {
-        const [probs, t, w] = saved as [tf.Tensor2D, tf.Tensor1D, tf.Tensor1D];
-        const scale = tf.reshape(tf.mul(dy, w), [N, 1]);
-        return [tf.mul(tf.sub(probs, tf.oneHot(t, V, 1, 0, 'float32')), scale), tf.zerosLike(t), tf.zerosLike(w)];
-      },
-    };
-  });
-  return op(logits, targets, weight) as tf.Tensor1D;
 }
 
 /**

@@ -25,6 +25,13 @@ export interface NativeKernels {
   conv2d(heap: Float32Array, xOff: number, fOff: number, yOff: number, biasOff: number, geom: Int32Array): void;
   /** Filter gradient of conv2d: dw[kh,kw,C,outC] = im2col(x)ᵀ·dy[B,OH,OW,outC]; same geom as conv2d (biasOff ignored). */
   conv2dFilterGrad(heap: Float32Array, xOff: number, dwOff: number, dyOff: number, biasOff: number, geom: Int32Array): void;
+  /**
+   * Softmax cross-entropy of rows: probs[N,V] = softmax(logits), loss[N] = w·(logsumexp − logits[t]);
+   * targets are int32 at a float index of the same heap; rows of weight 0 get loss 0 and probs 0.
+   */
+  softmaxXent(heap: Float32Array, N: number, V: number, logitsOff: number, targetsOff: number, wOff: number, lossOff: number, probsOff: number): void;
+  /** Its gradient: grad[r] = scale[r]·(probs[r] − onehot(t[r])). */
+  softmaxXentGrad(heap: Float32Array, N: number, V: number, probsOff: number, targetsOff: number, scaleOff: number, gradOff: number): void;
   /** Whether this CPU has AVX2 and FMA. */
   supported(): boolean;
 }

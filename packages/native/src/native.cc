@@ -10,6 +10,7 @@
 // safe: supported() tells JS whether to use it at all.
 #include <node_api.h>
 
+#include <algorithm>
 #include <cmath>
 #include <cstdint>
 #include <cstdlib>
@@ -267,6 +268,80 @@ __attribute__((target("avx2,fma"))) inline __m256 logAvx(__m256 x) {
   y = _mm256_fmadd_ps(e, _mm256_set1_ps(-2.12194440e-4f), y);
   y = _mm256_fnmadd_ps(_mm256_set1_ps(0.5f), z, y);
   return _mm256_fmadd_ps(e, _mm256_set1_ps(0.693359375f), _mm256_add_ps(mnt, y));
+}
+
+// Horizontal max and sum of 8 lanes.
+__attribute__((target("avx2,fma"))) inline float hmaxAvx(__m256 v) {
+  __m128 m = _mm_max_ps(_mm256_castps256_ps128(v), _mm256_extractf128_ps(v, 1));
+  m = _mm_max_ps(m, _mm_movehl_ps(m, m));
+  m = _mm_max_ss(m, _mm_shuffle_ps(m, m, 1));
+  return _mm_cvtss_f32(m);
+}
+__attribute__((target("avx2,fma"))) inline double hsumAvx(__m256 v) {
+  alignas(32) float lanes[8];
+  _mm256_store_ps(lanes, v);
+  double s = 0;
+  for (float x : lanes) s += x;
+  return s;
+}
+
+// Softmax cross-entropy of rows of logits [N, V] against int32 targets [N] with weights [N]:
+// probs[r] = softmax(logits[r]), loss[r] = w[r] · (logsumexp(logits[r]) − logits[r][t[r]]).
+// A row of weight 0 (padding) gets loss 0 and probs 0 without computing its softmax.
+__attribute__((target("avx2,fma"))) void softmaxXent(int N, int V, const float* logits, const int32_t* targets,
+                                                     const float* w, float* loss, float* probs) {
+  for (int r = 0; r < N; r++) {
+    const float* x = logits + (size_t)r * V;
+    float* p = probs + (size_t)r * V;
+    if (w[r] == 0.f) {
+      std::memset(p, 0, sizeof(float) * V);
+      loss[r] = 0.f;
+      continue;
+    }
+    int i = 0;
+    __m256 vm = _mm256_set1_ps(-INFINITY);
+    for (; i + 8 <= V; i += 8) vm = _mm256_max_ps(vm, _mm256_loadu_ps(x + i));
+    float m = hmaxAvx(vm);
+    for (; i < V; i++) m = std::max(m, x[i]);
+    const __m256 bm = _mm256_set1_ps(m);
+    __m256 vs = _mm256_setzero_ps();
+    i = 0;
+    for (; i + 8 <= V; i += 8) {
+      const __m256 e = expAvx(_mm256_sub_ps(_mm256_loadu_ps(x + i), bm));
+      _mm256_storeu_ps(p + i, e);
+      vs = _mm256_add_ps(vs, e);
+    }
+    double s = hsumAvx(vs);
+    for (; i < V; i++) s += p[i] = std::exp(x[i] - m);
+    const float inv = (float)(1.0 / s);
+    const __m256 bi = _mm256_set1_ps(inv);
+    i = 0;
+    for (; i + 8 <= V; i += 8) _mm256_storeu_ps(p + i, _mm256_mul_ps(_mm256_loadu_ps(p + i), bi));
+    for (; i < V; i++) p[i] *= inv;
+    const int t = targets[r];
+    const float picked = (t >= 0 && t < V) ? x[t] : m;
+    loss[r] = (float)(w[r] * (std::log(s) + (double)m - (double)picked));
+  }
+}
+
+// Its gradient: grad[r] = scale[r] · (probs[r] − onehot(t[r])).
+__attribute__((target("avx2,fma"))) void softmaxXentGrad(int N, int V, const float* probs, const int32_t* targets,
+                                                         const float* scale, float* grad) {
+  for (int r = 0; r < N; r++) {
+    const float* p = probs + (size_t)r * V;
+    float* g = grad + (size_t)r * V;
+    const float c = scale[r];
+    if (c == 0.f) {
+      std::memset(g, 0, sizeof(float) * V);
+      continue;
+    }
+    const __m256 bc = _mm256_set1_ps(c);
+    int i = 0;
+    for (; i + 8 <= V; i += 8) _mm256_storeu_ps(g + i, _mm256_mul_ps(_mm256_loadu_ps(p + i), bc));
+    for (; i < V; i++) g[i] = p[i] * c;
+    const int t = targets[r];
+    if (t >= 0 && t < V) g[t] -= c;
+  }
 }
 
 // softplus as tfjs defines it: x above -t, exp(x) below t, else log(1 + exp(x)), with
@@ -662,6 +737,46 @@ napi_value Conv2d(napi_env env, napi_callback_info info) { return ConvCommon(env
 // conv2dFilterGrad(heap, xOff, dwOff, dyOff, -1, geom): dw = filter gradient of conv2d(x, .) for dy.
 napi_value Conv2dFilterGrad(napi_env env, napi_callback_info info) { return ConvCommon(env, info, true); }
 
+// softmaxXent(heap, N, V, logitsOff, targetsOff, wOff, lossOff, probsOff): targets are int32 in the same heap.
+napi_value SoftmaxXent(napi_env env, napi_callback_info info) {
+  napi_value a[8];
+  float* heap;
+  size_t len;
+  const char* usage = "vaekit_native.softmaxXent: expected (Float32Array, N, V, logitsOff, targetsOff, wOff, lossOff, probsOff)";
+  if (!heapArgs(env, info, 8, a, &heap, &len, usage, usage)) return nullptr;
+  const double N = getNum(env, a[1]), V = getNum(env, a[2]), lo = getNum(env, a[3]), to = getNum(env, a[4]),
+               wo = getNum(env, a[5]), so = getNum(env, a[6]), po = getNum(env, a[7]);
+  const double L = (double)len;
+  if (N < 1 || V < 1 || lo < 0 || to < 0 || wo < 0 || so < 0 || po < 0 || lo + N * V > L || po + N * V > L ||
+      to + N > L || wo + N > L || so + N > L) {
+    napi_throw_range_error(env, nullptr, "vaekit_native.softmaxXent: operands out of bounds");
+    return nullptr;
+  }
+  softmaxXent((int)N, (int)V, heap + (size_t)lo, reinterpret_cast<const int32_t*>(heap + (size_t)to), heap + (size_t)wo,
+              heap + (size_t)so, heap + (size_t)po);
+  return nullptr;
+}
+
+// softmaxXentGrad(heap, N, V, probsOff, targetsOff, scaleOff, gradOff)
+napi_value SoftmaxXentGrad(napi_env env, napi_callback_info info) {
+  napi_value a[7];
+  float* heap;
+  size_t len;
+  const char* usage = "vaekit_native.softmaxXentGrad: expected (Float32Array, N, V, probsOff, targetsOff, scaleOff, gradOff)";
+  if (!heapArgs(env, info, 7, a, &heap, &len, usage, usage)) return nullptr;
+  const double N = getNum(env, a[1]), V = getNum(env, a[2]), po = getNum(env, a[3]), to = getNum(env, a[4]),
+               so = getNum(env, a[5]), go = getNum(env, a[6]);
+  const double L = (double)len;
+  if (N < 1 || V < 1 || po < 0 || to < 0 || so < 0 || go < 0 || po + N * V > L || go + N * V > L || to + N > L ||
+      so + N > L) {
+    napi_throw_range_error(env, nullptr, "vaekit_native.softmaxXentGrad: operands out of bounds");
+    return nullptr;
+  }
+  softmaxXentGrad((int)N, (int)V, heap + (size_t)po, reinterpret_cast<const int32_t*>(heap + (size_t)to),
+                  heap + (size_t)so, heap + (size_t)go);
+  return nullptr;
+}
+
 napi_value Supported(napi_env env, napi_callback_info) {
   napi_value r;
   napi_get_boolean(env, cpuSupported(), &r);
@@ -676,6 +791,8 @@ napi_value Init(napi_env env, napi_value exports) {
       {"sum", nullptr, Sum, nullptr, nullptr, nullptr, napi_default, nullptr},
       {"conv2d", nullptr, Conv2d, nullptr, nullptr, nullptr, napi_default, nullptr},
       {"conv2dFilterGrad", nullptr, Conv2dFilterGrad, nullptr, nullptr, nullptr, napi_default, nullptr},
+      {"softmaxXent", nullptr, SoftmaxXent, nullptr, nullptr, nullptr, napi_default, nullptr},
+      {"softmaxXentGrad", nullptr, SoftmaxXentGrad, nullptr, nullptr, nullptr, napi_default, nullptr},
       {"supported", nullptr, Supported, nullptr, nullptr, nullptr, napi_default, nullptr},
   };
   napi_define_properties(env, exports, sizeof(props) / sizeof(props[0]), props);

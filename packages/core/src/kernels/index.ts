@@ -20,6 +20,7 @@ import { sumKernel } from './Sum';
 import { identityKernel } from './Identity';
 import { unsortedSegmentSumKernel } from './UnsortedSegmentSum';
 import { oneHotKernel } from './OneHot';
+import { softmaxXentGradKernel, softmaxXentKernel } from './VaekitSoftmaxXent';
 import { conv2dFilterGradKernel } from './VaekitConv2DFilterGrad';
 import { denseInputGradKernel } from './VaekitDenseInputGrad';
 import { denseFilterGradKernel } from './VaekitDenseFilterGrad';
@@ -48,6 +49,8 @@ const KERNELS: VaekitKernel[] = [
   identityKernel,
   unsortedSegmentSumKernel,
   oneHotKernel,
+  softmaxXentKernel,
+  softmaxXentGradKernel,
 ];
 
 const genericFor = new Set<string>();

@@ -46,5 +46,15 @@ export const VaekitDenseFilterGrad = 'VaekitDenseFilterGrad';
 /** The bias gradient of a layer: input dy [..., C]; output [C], dy summed over all axes but the last. */
 export const VaekitBiasGrad = 'VaekitBiasGrad';
 
+/**
+ * Softmax cross-entropy of rows: inputs logits [N, V] float32, targets [N] int32 and weights [N]
+ * float32; outputs [loss [N], probs [N, V]] with probs = softmax(logits) and
+ * loss = weight · (logsumexp(logits) − logits[target]). Rows of weight 0 (padding) get loss 0 and
+ * probs 0 (their softmax is never needed).
+ */
+export const VaekitSoftmaxXent = 'VaekitSoftmaxXent';
+/** Its gradient: inputs probs [N, V], targets [N] int32, scale [N]; output scale · (probs − onehot(targets)). */
+export const VaekitSoftmaxXentGrad = 'VaekitSoftmaxXentGrad';
+
 /** Inputs of the kernels above, by name. */
 export type KernelInputs<K extends string> = Record<K, tf.TensorInfo>;
