@@ -383,12 +383,33 @@ const LOG_TABLE = [
 const LN2 = fromWords(0x3fe62e42, 0xfefa39ef);
 
 /**
+ * Where the hardware's reciprocal estimate (VRCP14PD), rounded to 1/32, steps from (k + 1)/32 down
+ * to k/32 near the midpoint m = 64/(2k + 1), k = 16…31: the first mantissa giving k/32 (measured
+ * on the instruction by bisection, bench/tpe/rcp14_steps.c; it is monotone there). TPE's values
+ * are ratios of small integers and land on these midpoints often (2/45 has m = 64/45), where the
+ * exact 1/m would round the other way.
+ */
+const RCP_STEPS = [
+  1.939453125, 1.82855224609375, 1.729736328125, 1.641021728515625, 1.56097412109375, 1.4883880615234375,
+  1.4221954345703125, 1.3617095947265625, 1.3061370849609375, 1.2549285888671875, 1.2075653076171875,
+  1.163665771484375, 1.122802734375, 1.08477783203125, 1.0491790771484375, 1.0158538818359375,
+];
+
+/** SVML's reduction point for a mantissa m in [1, 2): VRCP14PD(m) rounded to a multiple of 1/32. */
+function svmlReciprocal(m: number): number {
+  const q = 32 / m;
+  const k = Math.floor(q);
+  // Away from a midpoint the estimate (relative error < 2^-14) rounds as 1/m does.
+  if (k >= 16 && k < 32 && Math.abs(q - (k + 0.5)) < (k + 0.5) / 2048) return (m < RCP_STEPS[k - 16] ? k + 1 : k) / 32;
+  return roundHalfEven(q) / 32;
+}
+
+/**
  * `numpy.log` of a float64 array element as numpy 1.24 computes it on an AVX-512 machine (SVML's
  * log8, which is not correctly rounded: it differs from Math.log in the last bit for about one
- * value in five). x = 2^e·m with m in [1, 2); c = 1/m rounded to 1/32; r = c·m − 1 (one FMA);
+ * value in five). x = 2^e·m with m in [1, 2); c ≈ 1/m rounded to 1/32 (svmlReciprocal); r = c·m − 1;
  * log x = (e + [c < 3/4])·log 2 + (T[c] + r + r²·P(r)), P evaluated by Estrin's scheme with FMAs.
- * The hardware's 14-bit reciprocal estimate is taken as the exact 1/m, which rounds to the same
- * multiple of 1/32 except within 2^-14 of a midpoint. Zero, negatives, infinities and NaN go to Math.log.
+ * Zero, negatives, infinities, subnormals and NaN go to Math.log.
  */
 export function numpyLog(x: number): number {
   if (!(x > 0) || x === Infinity || x < 2.2250738585072014e-308) return Math.log(x);
@@ -397,7 +418,7 @@ export function numpyLog(x: number): number {
   const e = (hi >>> 20) - 1023;
   bits.setUint32(0, (hi & 0x000fffff) | 0x3ff00000);
   const m = bits.getFloat64(0);
-  const c = roundHalfEven(32 / m) / 32;
+  const c = svmlReciprocal(m);
   const r = fma(c, m, -1);
   const [c2, c3, c4, c5, c6, c7, c8, c9] = LOG_POLY;
   const p76 = fma(c7, r, c6);
