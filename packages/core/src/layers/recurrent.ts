@@ -13,11 +13,11 @@
  * every weight and bias uniform in ±1/√H as PyTorch initialises them.
  *
  * Speed (this is the hot loop of a text model): the input projections of all time steps are one
- * matmul ([T·B, in] × [in, gates·H], `project`) before the loop; per step only h·W_hh runs as a
- * tfjs matmul (the native GEMM on wasm), and the gate arithmetic, the masking and the whole
- * backward pass through time run over Float32Arrays (one tfjs op per step instead of ~15 small
- * ones, each with its own dispatch and allocation). The gradients of W_hh is one matmul over all
- * steps at the end. Sequences are time-major: row t·B + b is step t of sequence b.
+ * matmul ([T·B, in] × [in, gates·H], `project`) before the loop; per step only h·W_hh (forward)
+ * and dG·W_hhᵀ (backward) run as tfjs matmuls (the native GEMM on wasm), while the gate
+ * arithmetic and the masking run over Float32Arrays (instead of ~15 small tfjs ops per step,
+ * each with its own dispatch and allocation). The gradient of W_hh is one matmul over all steps
+ * at the end. Sequences are time-major: row t·B + b is step t of sequence b.
  *
  * Masking: at a padded position the state is carried through unchanged (h_t = h_{t−1}), so the
  * state after the last step is each row's state after its last valid token.
@@ -25,7 +25,7 @@
 import * as tf from '@tensorflow/tfjs-core';
 import { Rng } from '../math/rng';
 import { reserveWeightValues } from '../build/budget';
-import { VaekitDenseFilterGrad, VaekitDenseInputGrad } from '../kernels';
+import { VaekitDenseFilterGrad } from '../kernels';
 
 export type RecurrentCell = 'gru' | 'lstm';
 
@@ -189,10 +189,13 @@ export class RecurrentLayer {
     return lstm ? [tf.tensor2d(fwd.hs, [B, H]), tf.tensor2d(fwd.c!, [B, H])] : [tf.tensor2d(fwd.hs, [B, H])];
   }
 
-  /** h·W_hh + b_hh for the B rows of h: [B, G·H]. */
-  private hiddenProjection(h: Float32Array, wHh: tf.Tensor2D, bHh: tf.Tensor1D, B: number): Float32Array {
+  /**
+   * h·W_hh for the B rows of h: [B, G·H]; b_hh is added by the caller. A plain MatMul: at B
+   * rows, the fused MatMul with a bias and the transposed forms take about twice as long.
+   */
+  private hiddenProjection(h: Float32Array, wHh: tf.Tensor2D, B: number): Float32Array {
     const ht = tf.tensor2d(h, [B, this.hidden]);
-    const y = tf.fused.matMul({ a: ht, b: wHh, bias: bHh });
+    const y = tf.matMul(ht, wHh);
     const out = y.dataSync() as Float32Array;
     tf.dispose([ht, y]);
     return out;
@@ -216,13 +219,15 @@ export class RecurrentLayer {
     const h = Float32Array.from(h0);
     const c = lstm ? Float32Array.from(c0!) : null;
     const hs = new Float32Array(T * B * H);
+    const bias = bHh.dataSync() as Float32Array;
     // Saved for the backward pass, per time-major row: the state before the step and the gates.
     const hPrev = keep ? new Float32Array(T * B * H) : null;
     const cPrev = keep && lstm ? new Float32Array(T * B * H) : null;
     const act = keep ? new Float32Array(T * B * (lstm ? 5 * H : 4 * H)) : null;
     for (let k = 0; k < T; k++) {
       const t = order(k);
-      const gh = this.hiddenProjection(h, wHh, bHh, B);
+      const gh = this.hiddenProjection(h, wHh, B);
+      for (let b = 0; b < B; b++) for (let j = 0; j < G; j++) gh[b * G + j] += bias[j];
       for (let b = 0; b < B; b++) {
         const row = t * B + b;
         const hb = b * H;
@@ -295,6 +300,7 @@ export class RecurrentLayer {
     const dGx = lstm ? dGh : new Float32Array(T * B * G);
     const direct = new Float32Array(B * H);
     const validRow = new Uint8Array(B);
+    const wT = tf.transpose(wHh);
     for (let k = T - 1; k >= 0; k--) {
       const t = order(k);
       for (let b = 0; b < B; b++) {
@@ -345,7 +351,7 @@ export class RecurrentLayer {
       }
       // dh_prev = direct + dG_t · W_hhᵀ for the valid rows; padded rows pass dh (and dc) on.
       const dgt = tf.tensor2d(dGh.subarray(t * B * G, (t + 1) * B * G), [B, G]);
-      const back = tf.engine().runKernel(VaekitDenseInputGrad, { dy: dgt, w: wHh }) as tf.Tensor2D;
+      const back = tf.matMul(dgt, wT);
       const bd = back.dataSync() as Float32Array;
       tf.dispose([dgt, back]);
       for (let b = 0; b < B; b++) {
@@ -354,6 +360,7 @@ export class RecurrentLayer {
         for (let j = 0; j < H; j++) dh[hb + j] = direct[hb + j] + bd[hb + j];
       }
     }
+    wT.dispose();
     const db = new Float32Array(G);
     for (let r = 0; r < T * B; r++) {
       const o = r * G;
