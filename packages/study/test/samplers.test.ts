@@ -261,7 +261,7 @@ describe('createSampler', () => {
   });
 
   it('rejects unknown names and options clearly', () => {
-    expect(() => createSampler({ name: 'cmaes' as 'tpe' })).toThrow(/unknown sampler "cmaes" \(expected one of: tpe, random, grid\)/);
+    expect(() => createSampler({ name: 'cmaes' as 'tpe' })).toThrow(/unknown sampler "cmaes" \(expected one of: tpe, random, grid, qmc, gp, nsga2\)/);
     expect(() => createSampler({ name: 'tpe', nStartup: 3 })).toThrow(/unknown option "nStartup" for the tpe sampler \(allowed: seed, nStartupTrials/);
     expect(() => createSampler({ name: 'random', gamma: 1 })).toThrow(/unknown option "gamma" for the random sampler/);
     expect(() => createSampler({ name: 'grid' })).toThrow(/grid sampler needs a search space/);
