@@ -1,6 +1,6 @@
 import * as tf from '@tensorflow/tfjs-core';
 import '@tensorflow/tfjs-backend-cpu';
-import '@vaekit/core';
+import { withWeightBudget } from '@vaekit/core';
 import { gruEncoder, lstmEncoder } from '../src';
 
 beforeAll(async () => {
@@ -67,6 +67,13 @@ describe.each([
     const rowNorm = (i: number) => table[i].reduce((s, v) => s + Math.abs(v), 0);
     for (const id of [4, 5, 6, 7]) expect(rowNorm(id)).toBeGreaterThan(0);
     for (const id of [0, 1, 2, 3, 8]) expect(rowNorm(id)).toBe(0); // specials and unseen tokens
+  });
+
+  it('reserves its weights from the model budget before allocating them', async () => {
+    const tooBig = new Error('over budget');
+    // Embedding 12·5 = 60 values, then the first GRU/LSTM weight 5·(3 or 4)·6 ≥ 90: a budget of 100 is exceeded.
+    await expect(withWeightBudget(100, () => tooBig, async () => plugin.create(opts(1, false), ctx))).rejects.toBe(tooBig);
+    await expect(withWeightBudget(1e6, () => tooBig, async () => plugin.create(opts(1, false), ctx))).resolves.toBeDefined();
   });
 
   it('refuses vector data, naming the config path', () => {
