@@ -29,6 +29,8 @@ CASES = [
     ("mixed5", 4, 60),
     ("mixed5", 17, 40),
     ("categoricals", 4, 40),
+    ("off_grid", 0, 40),
+    ("off_grid", 2, 40),
 ]
 
 
@@ -49,7 +51,22 @@ def categoricals(p):
     return sum(offsets[p[k]] for k in CATEGORICALS) + 0.01 * (p["n"] - 7) ** 2
 
 
+OFF_GRID = {
+    "drop": {"type": "float", "low": 0, "high": 0.95, "step": 0.25},  # Optuna moves high down to 0.75
+    "units": {"type": "int", "low": 0, "high": 10, "step": 3},  # and this one to 9
+    "lr": {"type": "float", "low": 1e-4, "high": 0.5, "log": True},
+    "flag": {"type": "categorical", "choices": [True, False]},
+    "mixed": {"type": "categorical", "choices": [None, "a", 3]},
+}
+
+
+def off_grid(p):
+    """Stepped parameters whose high is off their grid, a log float and categoricals of several types."""
+    return (p["drop"] - 0.25) ** 2 + ((p["units"] - 6) / 9) ** 2 + (math.log10(p["lr"]) + 2) ** 2 / 4 + (0 if p["flag"] else 0.2) + {None: 0.1, "a": 0, 3: 0.3}[p["mixed"]]
+
+
 EXTRA = {
+    "off_grid": (OFF_GRID, off_grid),
     "categoricals": (
         dict({k: {"type": "categorical", "choices": c} for k, c in CATEGORICALS.items()}, n={"type": "int", "low": 1, "high": 20}),
         categoricals,

@@ -9,7 +9,7 @@
  * genrand_res53) and numpy's documented semantics of random_sample, uniform and choice(p=...).
  */
 import type { Distribution, ParamValue } from '../types';
-import { isSingle, singleValue } from './distributions';
+import { effectiveHigh, isSingle, singleValue } from './distributions';
 import type { RandomStream } from './rng';
 import { roundHalfEven, snapToStepNumpy } from './round';
 
@@ -115,8 +115,10 @@ export function sampleUniformNumpy(dist: Distribution, rs: NumpyRandomState): Pa
   if (dist.type === 'float') {
     if (dist.log) return Math.min(Math.exp(draw(Math.log(dist.low), Math.log(dist.high))), below(dist.high));
     if (dist.step !== undefined) {
-      const v = draw(dist.low - dist.step / 2, dist.high + dist.step / 2);
-      return snapToStepNumpy(v, dist.low, dist.high, dist.step);
+      // Optuna moves a high that is off the grid down to the last grid point first.
+      const high = effectiveHigh(dist);
+      const v = draw(dist.low - dist.step / 2, high + dist.step / 2);
+      return snapToStepNumpy(v, dist.low, high, dist.step);
     }
     return Math.min(draw(dist.low, dist.high), below(dist.high));
   }
@@ -125,8 +127,9 @@ export function sampleUniformNumpy(dist: Distribution, rs: NumpyRandomState): Pa
     const v = roundHalfEven(Math.exp(draw(Math.log(dist.low - step / 2), Math.log(dist.high + step / 2))));
     return Math.min(Math.max(v, dist.low), dist.high);
   }
-  const v = draw(dist.low - step / 2, dist.high + step / 2);
-  return snapToStepNumpy(v, dist.low, dist.high, step);
+  const high = effectiveHigh(dist);
+  const v = draw(dist.low - step / 2, high + step / 2);
+  return snapToStepNumpy(v, dist.low, high, step);
 }
 
 /**

@@ -233,7 +233,7 @@ function fromKernelSpace(k: NumericKernel, t: number, numpy = false): number {
     const v = d.type === 'int' ? (numpy ? roundHalfEven : Math.round)(Math.exp(t)) : Math.exp(t);
     return Math.min(Math.max(v, d.low), d.high);
   }
-  if (k.q !== undefined && numpy) return snapToStepNumpy(t, d.low, d.high, k.q);
+  if (k.q !== undefined && numpy) return snapToStepNumpy(t, d.low, effectiveHigh(d), k.q);
   if (k.q !== undefined) return roundToStep(t, d.low, d.high, k.q);
   return Math.min(Math.max(t, d.low), d.high);
 }
