@@ -158,7 +158,7 @@ describe('vaekit search', () => {
     expect(rejected(dir, '{ sampler: { name: random, nStartupTrials: 3 } }', beta)).toMatch(
       /bad\.yaml: study\.sampler: unknown key "nStartupTrials" \(expected one of: name, seed\)/,
     );
-    expect(rejected(dir, '{ sampler: { name: cmaes } }', beta)).toMatch(/bad\.yaml: study\.sampler\.name: expected one of tpe, random, grid, found "cmaes"/);
+    expect(rejected(dir, '{ sampler: { name: cmaes } }', beta)).toMatch(/bad\.yaml: study\.sampler\.name: expected one of tpe, random, grid, qmc, gp, nsga2, found "cmaes"/);
     expect(rejected(dir, '{ pruner: { name: percentile } }', beta)).toMatch(/bad\.yaml: study\.pruner: missing required key "percentile"/);
     expect(rejected(dir, '{ pruner: { name: percentile, percentile: 150 } }', beta)).toMatch(
       /bad\.yaml: study\.pruner\.percentile: expected a number >= 0 and <= 100, found 150/,
