@@ -13,12 +13,14 @@ export interface TrialMetrics {
   activeUnits?: number;
   mutualInfo?: number;
   iwaeNll?: number;
+  /** Text models: perplexity (from the IWAE bound when computed, else the ELBO). */
+  ppl?: number;
   /** Anomaly studies: mean ROC-AUC and PR-AUC over the normal classes. */
   rocAuc?: number;
   prAuc?: number;
 }
 
-const KEYS = ['negElbo', 'recon', 'kl', 'activeUnits', 'mutualInfo', 'iwaeNll', 'rocAuc', 'prAuc'] as const;
+const KEYS = ['negElbo', 'recon', 'kl', 'activeUnits', 'mutualInfo', 'iwaeNll', 'ppl', 'rocAuc', 'prAuc'] as const;
 
 export const finite = (v: unknown): number | undefined => (typeof v === 'number' && Number.isFinite(v) ? v : undefined);
 
@@ -54,5 +56,6 @@ export const vaeMetricsSection: ReportSection = {
     ['kl', 'KL'],
     ['activeUnits', 'active units'],
     ['mutualInfo', 'MI'],
+    ['ppl', 'perplexity'],
   ]),
 };

@@ -91,9 +91,10 @@ async function startTrial(o: VaeObjectiveOptions, trial: Trial, logName: string)
   return { config, out, log: fs.createWriteStream(path.join(out, logName)) };
 }
 
-function pick(m: { negElbo: number; recon: number; kl: number; activeUnits: number; mutualInfo: number; iwaeNll?: number }) {
+function pick(m: { negElbo: number; recon: number; kl: number; activeUnits: number; mutualInfo: number; iwaeNll?: number; ppl?: number }) {
   const out: Record<string, number> = { negElbo: m.negElbo, recon: m.recon, kl: m.kl, activeUnits: m.activeUnits, mutualInfo: m.mutualInfo };
   if (m.iwaeNll !== undefined) out.iwaeNll = m.iwaeNll;
+  if (m.ppl !== undefined) out.ppl = m.ppl;
   return out;
 }
 

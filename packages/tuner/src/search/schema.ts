@@ -7,6 +7,8 @@ export const METRICS = {
   recon: 'minimize',
   kl: 'minimize',
   iwaeNll: 'minimize',
+  // Text models: perplexity per predicted token (from the IWAE bound when eval.iwaeSamples > 0).
+  ppl: 'minimize',
   activeUnits: 'maximize',
   mutualInfo: 'maximize',
   // Mean over the normal classes of the one-class protocol (needs an anomaly: section).
