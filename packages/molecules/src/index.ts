@@ -1,0 +1,10 @@
+/**
+ * @vaekit/molecules: the chemistry of SMILES VAEs on RDKit's WebAssembly build. Canonical SMILES,
+ * descriptors, QED as RDKit computes it, Morgan fingerprints and Tanimoto similarity, and the MOSES
+ * metrics of a set of generated molecules.
+ */
+export { loadRDKit, withMol, compileSmarts, RDKitModule, RDKitMol } from './rdkit';
+export { Chemistry, MoleculeDescription, loadChemistry } from './chemistry/chemistry';
+export { Descriptors, descriptorsOf } from './chemistry/descriptors';
+export { MorganOptions, MORGAN_DEFAULTS, morganBits, tanimoto } from './chemistry/fingerprint';
+export { QedCalculator, QedProperties, QED_WEIGHTS_MEAN, QED_WEIGHTS_NONE, desirability, qedFromProperties } from './chemistry/qed';
