@@ -74,7 +74,7 @@ describe('project tags', () => {
       expect(bad).toEqual([]);
     }
     const scopes = Object.fromEntries(Object.values(nxGraph.projects).map((p) => [p.name, p.tags.find((t) => t.startsWith('scope:'))]));
-    expect(scopes).toMatchObject({ study: 'scope:study', report: 'scope:study', core: 'scope:vae', native: 'scope:vae', encoders: 'scope:vae', decoders: 'scope:vae', losses: 'scope:vae', datasets: 'scope:vae', pipelines: 'scope:vae', tuner: 'scope:vae', 'plugin-resmlp': 'scope:vae', 'vaekit-plugin-example': 'scope:vae' });
+    expect(scopes).toMatchObject({ study: 'scope:study', report: 'scope:study', core: 'scope:vae', native: 'scope:vae', encoders: 'scope:vae', decoders: 'scope:vae', losses: 'scope:vae', molecules: 'scope:vae', datasets: 'scope:vae', pipelines: 'scope:vae', tuner: 'scope:vae', 'plugin-resmlp': 'scope:vae', 'vaekit-plugin-example': 'scope:vae' });
     expect(nxGraph.projects.tuner.tags).toContain('type:app');
   });
 });

@@ -8,9 +8,9 @@ import * as os from 'os';
 import * as path from 'path';
 
 const ROOT = path.resolve(__dirname, '..', '..', '..');
-const PUBLISHED = ['study', 'report', 'core', 'native', 'encoders', 'decoders', 'losses', 'datasets', 'pipelines', 'tuner'].map((p) => `packages/${p}`);
+const PUBLISHED = ['study', 'report', 'core', 'native', 'encoders', 'decoders', 'losses', 'molecules', 'datasets', 'pipelines', 'tuner'].map((p) => `packages/${p}`);
 const PACKED = [...PUBLISHED, 'examples/plugin-resmlp'];
-const TF_FREE = new Set(['@vaekit/study', '@vaekit/report']);
+const TF_FREE = new Set(['@vaekit/study', '@vaekit/report', '@vaekit/molecules']);
 const FULL = process.env.VAEKIT_RELEASE_CHECK_FULL === '1';
 const KEEP = process.env.VAEKIT_RELEASE_CHECK_KEEP === '1';
 /** Paths that leave their package, allowed by name (none: every file resolves inside its package). */
@@ -60,7 +60,7 @@ beforeAll(() => {
     packed.push(p);
   }
   expect(packed.map((p) => p.name).sort()).toEqual(
-    ['@vaekit/core', '@vaekit/datasets', '@vaekit/decoders', '@vaekit/encoders', '@vaekit/losses', '@vaekit/native', '@vaekit/pipelines', '@vaekit/report', '@vaekit/study', '@vaekit/tuner', 'vaekit-plugin-resmlp'],
+    ['@vaekit/core', '@vaekit/datasets', '@vaekit/decoders', '@vaekit/encoders', '@vaekit/losses', '@vaekit/molecules', '@vaekit/native', '@vaekit/pipelines', '@vaekit/report', '@vaekit/study', '@vaekit/tuner', 'vaekit-plugin-resmlp'],
   );
 
   // A new project, outside the workspace, that depends on the tarballs only.
@@ -147,7 +147,7 @@ describe('the tarballs', () => {
         }
       }
       expect(pkg.dependencies?.['@tensorflow/tfjs-core']).toBeUndefined();
-      // The study engine and its report work without TensorFlow.js; every other package shares one tfjs-core peer.
+      // The study engine, its report and the chemistry work without TensorFlow.js; every other package shares one tfjs-core peer.
       if (!TF_FREE.has(p.name) && p.name !== '@vaekit/native') expect(pkg.peerDependencies['@tensorflow/tfjs-core']).toBe('4.22.0');
       if (TF_FREE.has(p.name)) expect(JSON.stringify(pkg.dependencies ?? {}) + JSON.stringify(pkg.peerDependencies ?? {})).not.toMatch(/tensorflow/);
       expect(pkg.repository.directory).toBeTruthy();
