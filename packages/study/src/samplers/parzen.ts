@@ -203,6 +203,7 @@ function mixtureWeights(n: number, considerPrior: boolean, opts: ParzenOptions, 
   if (given !== undefined) {
     if (given.length !== n) throw new Error(`ParzenEstimator: ${given.length} weights for ${n} observations`);
     w = Array.from(given);
+    if (w.some((x) => !Number.isFinite(x) || x < 0)) throw new Error('ParzenEstimator: observation weights must be finite and non-negative');
   } else if (n > 0) {
     const raw = opts.weights(n);
     if (!Array.isArray(raw) || raw.length < n) throw new Error(`TPE weights(${n}) must return an array of at least ${n} numbers`);
