@@ -1,0 +1,94 @@
+/**
+ * The MOSES metrics against their definitions recomputed with RDKit's Python API (the fixture's
+ * "metrics" part, from test/fixtures/rdkit_reference.py) and against values worked out by hand.
+ */
+import * as fs from 'fs';
+import * as path from 'path';
+import { Chemistry, distribution, frechet1d, histogram, internalDiversity, loadChemistry, moleculeSetMetrics, referenceSet, tanimoto } from '../src';
+
+const fixture = JSON.parse(fs.readFileSync(path.join(__dirname, 'fixtures', 'rdkit-reference.json'), 'utf8')) as {
+  metrics: { generated: string[]; train: string[]; expected: { n: number; valid: number; validity: number; uniqueness: number; novelty: number; uniqueAt: Record<string, number>; intDiv: number } };
+};
+let chem: Chemistry;
+
+beforeAll(async () => {
+  chem = await loadChemistry();
+});
+
+describe('MOSES metrics', () => {
+  it('match the MOSES definitions computed with RDKit 2022.09 on a mixed set (invalid, duplicates written differently, training molecules)', () => {
+    const { generated, train, expected } = fixture.metrics;
+    const m = moleculeSetMetrics(chem, generated, { reference: referenceSet(chem, train, 100), k: [10, 100] });
+    expect(m.n).toBe(expected.n);
+    expect(m.valid).toBe(expected.valid);
+    expect(m.validity).toBeCloseTo(expected.validity, 12);
+    expect(m.uniqueness).toBeCloseTo(expected.uniqueness, 12);
+    expect(m.novelty).toBeCloseTo(expected.novelty!, 12);
+    expect(m.uniqueAt).toEqual({ '10': expected.uniqueAt['10'], '100': expected.uniqueAt['100'] });
+    expect(Math.abs(m.intDiv - expected.intDiv)).toBeLessThan(1e-9);
+  });
+
+  it('by hand: validity, uniqueness, novelty and unique@k of a small set', () => {
+    const gen = ['CCO', 'OCC', 'C1CC', '', 'c1ccccc1', 'C1=CC=CC=C1', 'CCN', 'xyz'];
+    const m = moleculeSetMetrics(chem, gen, { reference: referenceSet(chem, ['NCC', 'CCCC']), k: [2, 4, 10] });
+    expect(m.valid).toBe(5);
+    expect(m.validity).toBe(5 / 8);
+    expect(m.unique).toBe(3); // ethanol, benzene (Kekulé or aromatic), ethylamine
+    expect(m.uniqueness).toBe(3 / 5);
+    expect(m.uniqueAt).toEqual({ '2': 1 / 2, '4': 2 / 4 }); // first valid: CCO OCC | c1ccccc1 C1=CC=CC=C1
+    expect(m.novel).toBe(2); // ethylamine is in the training set, written NCC there
+    expect(m.novelty).toBe(2 / 3);
+    expect(m.frechet!.qed).toBeGreaterThanOrEqual(0);
+  });
+
+  it('IntDiv is 1 − the mean of the full Tanimoto matrix, diagonal included', () => {
+    const gen = ['CCO', 'CCO', 'CCN', 'c1ccccc1O', 'CC(=O)Nc1ccc(O)cc1'];
+    const fps = gen.map((s) => chem.morgan(s)!);
+    let sum = 0;
+    for (const a of fps) for (const b of fps) sum += tanimoto(a, b);
+    expect(internalDiversity(fps)).toBeCloseTo(1 - sum / 25, 14);
+    expect(moleculeSetMetrics(chem, gen).intDiv).toBeCloseTo(1 - sum / 25, 14);
+    // One molecule: its only pair is itself.
+    expect(internalDiversity([fps[0]])).toBe(0);
+    // Empty fingerprints count as identical to each other and share nothing with the rest.
+    const e = new Uint16Array(0);
+    expect(internalDiversity([e, e, fps[0]])).toBeCloseTo(1 - (3 + 2) / 9, 14);
+  });
+
+  it('the sparse inverted-index IntDiv equals the brute-force one on 300 ZINC molecules', () => {
+    const fps = fixture.metrics.train.slice(0, 300).map((s) => chem.morgan(s)!);
+    let sum = 0;
+    for (const a of fps) for (const b of fps) sum += tanimoto(a, b);
+    expect(internalDiversity(fps)).toBeCloseTo(1 - sum / (300 * 300), 12);
+  });
+
+  it('Morgan fingerprints: the on-bits of RDKit’s bit string, radius and length as asked', () => {
+    const s = 'CC(=O)Nc1ccc(O)cc1';
+    const bits = chem.morgan(s)!;
+    const str = chem.withMol(s, (m) => m.get_morgan_fp(JSON.stringify({ radius: 2, nBits: 2048 })))!;
+    expect(Array.from(bits)).toEqual([...str].flatMap((c, i) => (c === '1' ? [i] : [])));
+    const small = chem.morgan(s, { radius: 1, nBits: 512 })!;
+    expect(Math.max(...small)).toBeLessThan(512);
+    expect(small.length).toBeLessThan(bits.length);
+    expect(tanimoto(bits, bits)).toBe(1);
+    expect(chem.morgan('')).toBeUndefined();
+  });
+
+  it('a set with no valid molecule has validity 0 and no other figure', () => {
+    const m = moleculeSetMetrics(chem, ['', 'C1CC']);
+    expect(m.validity).toBe(0);
+    expect(m.uniqueness).toBeNaN();
+    expect(m.intDiv).toBeNaN();
+  });
+});
+
+describe('distributions', () => {
+  it('mean, population sd, histogram with out-of-range values in the end bins, and the Fréchet distance of two Gaussians', () => {
+    const d = distribution([1, 2, 3, 4, -10, 20], { min: 0, max: 5, bins: 5 });
+    expect(d.mean).toBeCloseTo(20 / 6, 12);
+    expect(d.sd).toBeCloseTo(Math.sqrt([1, 2, 3, 4, -10, 20].reduce((s, x) => s + (x - 20 / 6) ** 2, 0) / 6), 12);
+    expect(d.histogram).toEqual({ edges: [0, 1, 2, 3, 4, 5], counts: [1, 1, 1, 1, 2] });
+    expect(histogram([0.05, 0.95, 1], { min: 0, max: 1, bins: 10 }).counts).toEqual([1, 0, 0, 0, 0, 0, 0, 0, 0, 2]);
+    expect(frechet1d({ mean: 1, sd: 2 }, { mean: 3, sd: 5 })).toBeCloseTo(4 + 4 + 25 - 20, 12);
+  });
+});
