@@ -1,7 +1,7 @@
 import * as path from 'path';
 import * as tf from '@tensorflow/tfjs-core';
 import { readCheckpointMetadata, SequenceData } from '@vaekit/core';
-import { DEFAULT_MAX_TEXT_LINE_BYTES, encodeLines, forEachLine } from '@vaekit/datasets';
+import { DEFAULT_MAX_REGEX_LINE_BYTES, DEFAULT_MAX_TEXT_LINE_BYTES, encodeLines, forEachLine } from '@vaekit/datasets';
 import { UsageError } from '@vaekit/study';
 import { loadCheckpointModel } from '../checkpoint/load';
 import { DecodeOptions, interpolateText, reconstructText, sampleText } from './generate';
@@ -54,7 +54,9 @@ export async function runGenerate(a: GenerateArgs): Promise<GenerateResult> {
     }
     if (a.reconstruct) {
       const lines: string[] = [];
-      forEachLine(a.reconstruct, { name: a.reconstruct, maxLineBytes: DEFAULT_MAX_TEXT_LINE_BYTES }, (text, line) => {
+      // A regex tokenizer (from the checkpoint) may take time quadratic in a line's length: its lines are kept short.
+      const maxLineBytes = vocab!.tokenizer.kind === 'regex' ? DEFAULT_MAX_REGEX_LINE_BYTES : DEFAULT_MAX_TEXT_LINE_BYTES;
+      forEachLine(a.reconstruct, { name: a.reconstruct, maxLineBytes }, (text, line) => {
         if (line > MAX_RECONSTRUCT_LINES) throw new UsageError(`${a.reconstruct}: more than ${MAX_RECONSTRUCT_LINES} lines; split the file`);
         if (text.trim()) lines.push(text.trim());
       });
