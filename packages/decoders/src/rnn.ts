@@ -24,6 +24,8 @@ export interface RnnDecoderOptions {
   layers: number;
   zToInputs: boolean;
   wordDropout: number;
+  /** Use the encoder's token embedding (default false). */
+  shareEmbedding?: boolean;
 }
 
 /**
@@ -46,14 +48,19 @@ export class RnnDecoder implements Decoder, AutoregressiveDecoder {
   private readonly initC: Dense[] = [];
   private readonly out: Dense;
 
+  /** Whether the embedding is the encoder's (then the encoder lists it among its weights, not this). */
+  private readonly sharedEmbedding: boolean;
+
   constructor(
     readonly cell: RecurrentCell,
     readonly vocabSize: number,
     readonly latentDim: number,
     private readonly o: RnnDecoderOptions,
     rng: Rng,
+    shared?: Embedding,
   ) {
-    this.embedding = new Embedding(vocabSize, o.embedding, rng);
+    this.sharedEmbedding = !!shared;
+    this.embedding = shared ?? new Embedding(vocabSize, o.embedding, rng);
     for (let l = 0; l < o.layers; l++) {
       const inDim = l === 0 ? o.embedding + (o.zToInputs ? latentDim : 0) : o.hidden;
       this.layers.push(new RecurrentLayer(cell, inDim, o.hidden, rng));
@@ -125,7 +132,7 @@ export class RnnDecoder implements Decoder, AutoregressiveDecoder {
 
   weights(): tf.Variable[] {
     const rnn = this.layers.flatMap((layer, l) => [...layer.weights(), ...this.initH[l].weights(), ...(this.initC[l]?.weights() ?? [])]);
-    return [...this.embedding.weights(), ...rnn, ...this.out.weights()];
+    return [...(this.sharedEmbedding ? [] : this.embedding.weights()), ...rnn, ...this.out.weights()];
   }
 }
 
@@ -142,6 +149,12 @@ export function rnnDecoderSchema(cell: string): object {
         type: 'boolean',
         default: true,
         description: 'Also concatenate z to every input embedding (of the first layer), so that z is seen at every step.',
+      },
+      shareEmbedding: {
+        type: 'boolean',
+        default: false,
+        description:
+          "Read the input tokens through the encoder's token embedding instead of one of its own (one table for both, as many sequence VAEs do); the encoder must be gru or lstm with the same `embedding` size.",
       },
       wordDropout: {
         type: 'number',
@@ -165,6 +178,19 @@ function sequenceVocab(name: string, ctx: PluginContext): number {
   return ctx.vocabSize;
 }
 
+/** The encoder's token embedding, for a decoder with shareEmbedding: it must fit this decoder. */
+function encoderEmbedding(ctx: PluginContext, vocab: number, dim: number): Embedding {
+  const e = (ctx.encoder as { embedding?: unknown } | undefined)?.embedding;
+  const where = `${ctx.path}.shareEmbedding`;
+  if (!(e instanceof Embedding)) {
+    throw new ConfigError(`${where}: the encoder has no token embedding to share (use encoder: gru or lstm, or shareEmbedding: false)`, where);
+  }
+  if (e.vocabSize !== vocab || e.dim !== dim) {
+    throw new ConfigError(`${where}: the encoder's embedding is ${e.vocabSize} × ${e.dim}, this decoder's would be ${vocab} × ${dim}; give both the same \`embedding\` size`, where);
+  }
+  return e;
+}
+
 function rnnDecoderPlugin(cell: RecurrentCell): Plugin<'decoder', RnnDecoderOptions> {
   const name = cell.toUpperCase();
   return {
@@ -174,7 +200,7 @@ function rnnDecoderPlugin(cell: RecurrentCell): Plugin<'decoder', RnnDecoderOpti
     optionsSchema: rnnDecoderSchema(name),
     create(o, ctx) {
       const vocab = sequenceVocab(cell, ctx);
-      return new RnnDecoder(cell, vocab, ctx.latentDim, o, new Rng(ctx.seed));
+      return new RnnDecoder(cell, vocab, ctx.latentDim, o, new Rng(ctx.seed), o.shareEmbedding ? encoderEmbedding(ctx, vocab, o.embedding) : undefined);
     },
   };
 }

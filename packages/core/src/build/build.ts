@@ -71,7 +71,7 @@ export async function buildModel(spec: ModelSpec, data: Dataset['info'], ctx: Bu
 async function buildWithinBudget(spec: ModelSpec, data: Dataset['info'], ctx: BuildContext): Promise<VAE> {
   const base = { dataShape: data.shape, latentDim: spec.latentDim, ...(data.sequence ? { vocabSize: data.sequence.vocabSize } : {}) };
   const encoder = await createFromBlock('encoder', spec.encoder, 'model.encoder', { ...ctx, seed: ctx.seed * 3 + 1 }, base);
-  const decoder = await createFromBlock('decoder', spec.decoder, 'model.decoder', { ...ctx, seed: ctx.seed * 3 + 2 }, base);
+  const decoder = await createFromBlock('decoder', spec.decoder, 'model.decoder', { ...ctx, seed: ctx.seed * 3 + 2 }, { ...base, encoder });
   const loss = await createFromBlock('loss', spec.loss, 'model.loss', ctx, base);
   const model = new VAE(encoder, decoder, loss, spec.latentDim, data.shape);
   try {

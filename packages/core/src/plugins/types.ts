@@ -83,6 +83,8 @@ export interface PluginContext {
   baseDir: string;
   /** Sequence data: the vocabulary size (4 specials included). */
   vocabSize?: number;
+  /** For a decoder plugin: the model's encoder, built first (a text decoder may share its token embedding). */
+  encoder?: Encoder;
   /**
    * For a dataset plugin: a vocabulary to use as is (the checkpoint's, when scoring or
    * generating later) instead of building one from the training split.

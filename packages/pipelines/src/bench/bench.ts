@@ -1,9 +1,20 @@
 import * as tf from '@tensorflow/tfjs-core';
-import { backendLabel, buildModel, createOptimizer, Rng, selectBackend, validateOptions, BackendChoice } from '@vaekit/core';
+import {
+  backendLabel,
+  buildModel,
+  clipByGlobalNorm,
+  createOptimizer,
+  Rng,
+  selectBackend,
+  sequenceBatch,
+  sequenceData,
+  validateOptions,
+  BackendChoice,
+} from '@vaekit/core';
 import { builtInRegistry } from '../registry';
 
 export interface BenchOptions {
-  model: 'mlp' | 'conv';
+  model: 'mlp' | 'conv' | 'text';
   steps: number;
   backend: BackendChoice;
   warmup?: number;
@@ -19,10 +30,62 @@ const SPECS = {
 };
 
 /**
+ * The text benchmark spec, that of the PyTorch reference torch_seq_vae.py: embedding 128, GRU 256
+ * encoder (last state), latent 32, GRU 256 decoder with z → initial state and z beside every
+ * input, reading its inputs through the encoder's embedding (one table, as the reference's),
+ * input, categorical likelihood over 10,003 tokens; batches of 32 random sequences of 22 tokens
+ * (23 predicted with <eos>), Adam 1e-3, gradient norm clipped at 5.
+ */
+export const TEXT_SPEC = {
+  vocabSize: 10003,
+  length: 22,
+  batch: 32,
+  model: {
+    latentDim: 32,
+    encoder: { use: 'gru', embedding: 128, hidden: 256 },
+    decoder: { use: 'gru', embedding: 128, hidden: 256, zToInputs: true, shareEmbedding: true },
+    loss: { use: 'categorical' },
+  },
+};
+
+/** Training tokens per second of the text spec on random token sequences, timed after a warm-up. */
+export async function runTextBench(o: { steps: number; backend: BackendChoice; warmup?: number }) {
+  await selectBackend(o.backend);
+  const backend = backendLabel();
+  const { vocabSize: V, length, batch } = TEXT_SPEC;
+  const model = await buildModel(
+    TEXT_SPEC.model,
+    { shape: [], min: 0, max: V - 1, sequence: { vocabSize: V } },
+    { registry: builtInRegistry(), validateOptions, baseDir: process.cwd(), seed: 0 },
+  );
+  const rng = new Rng(0);
+  const seqs = Array.from({ length: batch }, () => Array.from({ length }, () => 4 + Math.floor(rng.next() * (V - 4))));
+  const b = sequenceBatch(sequenceData(seqs), null, 0, batch);
+  const x = tf.tensor2d(b.ids, [b.rows, b.T], 'int32');
+  const optimizer = createOptimizer({ name: 'adam', lr: 1e-3 });
+  const vars = model.weights();
+  const step = () => {
+    const { value, grads } = tf.variableGrads(() => model.objective(x, 1, 0, rng.nextSeed()).loss, vars);
+    const clipped = clipByGlobalNorm(grads, 5);
+    optimizer.applyGradients(clipped);
+    value.dataSync();
+    tf.dispose([value, ...Object.values(grads), ...Object.values(clipped)]);
+  };
+  for (let i = 0; i < (o.warmup ?? 3); i++) step();
+  const t0 = process.hrtime.bigint();
+  for (let i = 0; i < o.steps; i++) step();
+  const seconds = Number(process.hrtime.bigint() - t0) / 1e9;
+  tf.dispose([x, ...vars]);
+  optimizer.dispose();
+  const tokens = o.steps * b.predicted;
+  return { model: 'text' as const, backend, tokensPerSec: tokens / seconds, sequencesPerSec: (o.steps * batch) / seconds, steps: o.steps, seconds };
+}
+
+/**
  * Training steps per second of the benchmark spec on fixed random binary data (batch 128,
  * Adam 1e-3, Bernoulli loss, latent 20), timed after a warm-up, as samples/s.
  */
-export async function runBench(o: BenchOptions): Promise<{ model: string; backend: string; samplesPerSec: number; steps: number; seconds: number }> {
+export async function runBench(o: BenchOptions & { model: 'mlp' | 'conv' }): Promise<{ model: string; backend: string; samplesPerSec: number; steps: number; seconds: number }> {
   await selectBackend(o.backend);
   // "wasm+native" when the native SGEMM kernels of @vaekit/native are in use (VAEKIT_NATIVE=0 turns them off).
   const backend = backendLabel();

@@ -17,8 +17,9 @@ commands:
          [--set path=value ...] [--json]
       run or resume a hyperparameter study described by the config's study: and search:
       sections; writes OUT/STUDY/trial-N/, OUT/STUDY/summary.json and OUT/STUDY/best.yaml
-  bench --model mlp|conv [--steps N] [--backend B] [--json]
-      samples/s of training steps of the benchmark models (those of the PyTorch reference torch_vae.py)
+  bench --model mlp|conv|text [--steps N] [--backend B] [--threads 1] [--json]
+      samples/s (tokens/s for text) of training steps of the benchmark models (those of the
+      PyTorch references torch_vae.py and torch_seq_vae.py)
   generate --checkpoint DIR [--n 10] [--method greedy|sample|beam] [--beam 5] [--temperature 1]
            [--seed S] [--max-length N] [--json]
            [--reconstruct FILE | --interpolate "first sentence" "second sentence" [--steps 6]]
@@ -172,13 +173,25 @@ async function search(argv: string[]): Promise<void> {
 }
 
 async function bench(argv: string[]): Promise<void> {
-  const a = parseArgs(argv, { values: ['model', 'steps', 'backend'], booleans: ['json'] }, 'bench');
+  const a = parseArgs(argv, { values: ['model', 'steps', 'backend', 'threads'], booleans: ['json'] }, 'bench');
   const model = String(a.flags.model ?? 'mlp');
-  if (model !== 'mlp' && model !== 'conv') throw new UsageError(`vaekit bench: --model: expected mlp or conv, found "${model}"`);
+  if (model !== 'mlp' && model !== 'conv' && model !== 'text') throw new UsageError(`vaekit bench: --model: expected mlp, conv or text, found "${model}"`);
   const backend = String(a.flags.backend ?? 'auto');
   if (!['auto', 'tensorflow', 'wasm', 'cpu'].includes(backend)) throw new UsageError(`vaekit bench: --backend: expected auto, tensorflow, wasm or cpu, found "${backend}"`);
-  const { runBench } = await import('@vaekit/pipelines');
-  const r = await runBench({ model, steps: intFlag(a.flags.steps, 'steps') ?? (model === 'mlp' ? 100 : 20), backend: backend as 'auto' });
+  if (a.flags.threads !== undefined && Number(a.flags.threads) !== 1) {
+    throw new UsageError(`vaekit bench: --threads: training runs on one thread; expected 1, found "${a.flags.threads}"`);
+  }
+  const { runBench, runTextBench } = await import('@vaekit/pipelines');
+  if (model === 'text') {
+    const r = await runTextBench({ steps: intFlag(a.flags.steps, 'steps') ?? 30, backend: backend as 'auto' });
+    const line = `text on ${r.backend}: ${Math.round(r.tokensPerSec)} tokens/s (${r.steps} steps of 32 sequences of 22 tokens in ${r.seconds.toFixed(2)} s)`;
+    if (a.flags.json) {
+      process.stderr.write(line + '\n');
+      process.stdout.write(JSON.stringify({ model: r.model, backend: r.backend, tokensPerSec: r.tokensPerSec }) + '\n');
+    } else process.stdout.write(line + '\n');
+    return;
+  }
+  const r = await runBench({ model: model as 'mlp', steps: intFlag(a.flags.steps, 'steps') ?? (model === 'mlp' ? 100 : 20), backend: backend as 'auto' });
   const line = `${r.model} on ${r.backend}: ${Math.round(r.samplesPerSec)} samples/s (${r.steps} steps of 128 in ${r.seconds.toFixed(2)} s)`;
   if (a.flags.json) {
     process.stderr.write(line + '\n');
