@@ -32,6 +32,14 @@ export interface NativeKernels {
   softmaxXent(heap: Float32Array, N: number, V: number, logitsOff: number, targetsOff: number, wOff: number, lossOff: number, probsOff: number): void;
   /** Its gradient: grad[r] = scale[r]·(probs[r] − onehot(t[r])). */
   softmaxXentGrad(heap: Float32Array, N: number, V: number, probsOff: number, targetsOff: number, scaleOff: number, gradOff: number): void;
+  /**
+   * The size of the kernels' thread pool (1, the default, runs everything on the calling thread;
+   * n > 1 keeps n − 1 worker threads parked between calls). Results do not depend on it: every
+   * kernel gives the same bits on 1 or n threads. Throws a RangeError unless n is an integer >= 1.
+   */
+  setThreads(n: number): void;
+  /** The pool's size, as set by setThreads. */
+  threads(): number;
   /** Whether this CPU has AVX2 and FMA. */
   supported(): boolean;
 }

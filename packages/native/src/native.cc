@@ -1,5 +1,12 @@
-// vaekit native kernels: single-threaded SGEMM (AVX2 + FMA, 6x16 register
-// blocking, GotoBLAS-style packing) and a fused Adam update.
+// vaekit native kernels: SGEMM (AVX2 + FMA, 6x16 register blocking,
+// GotoBLAS-style packing), conv2d as im2col + SGEMM, softmax cross-entropy,
+// softplus, sums and a fused Adam update, split across a small persistent
+// thread pool (setThreads; one thread by default).
+//
+// Determinism: every kernel splits its output into disjoint parts (column or row
+// panels of C, rows, chunks) and computes each output element with the same
+// operations in the same order whatever the thread count, so the results are
+// bitwise identical for 1, 2 or n threads.
 //
 // Every function works on Float32Arrays (typically one view of the whole wasm
 // heap, HEAPF32) plus element offsets, so tensors of the tfjs wasm backend are
@@ -11,10 +18,15 @@
 #include <node_api.h>
 
 #include <algorithm>
+#include <atomic>
 #include <cmath>
+#include <condition_variable>
 #include <cstdint>
 #include <cstdlib>
 #include <cstring>
+#include <mutex>
+#include <thread>
+#include <vector>
 
 #if defined(__x86_64__) || defined(_M_X64) || defined(__i386__)
 #define VAEKIT_X86 1
@@ -24,6 +36,145 @@
 #endif
 
 namespace {
+
+// ---------------------------------------------------------------------------
+// Thread pool: n-1 std::threads parked on a condition variable (after a short
+// spin, so back-to-back kernel calls do not pay a futex wake each), plus the
+// calling thread as thread 0. run(parts, fn) calls fn(t) for t in [0, parts)
+// with parts <= threads(), and returns when all have finished. Created once per
+// setThreads, never per call.
+// ---------------------------------------------------------------------------
+
+inline void cpuRelax() {
+#if VAEKIT_X86
+  _mm_pause();
+#endif
+}
+
+class Pool {
+ public:
+  int threads() const { return n_; }
+
+  void resize(int n) {
+    if (n < 1) n = 1;
+    if (n == n_) return;
+    stop();
+    n_ = n;
+    quit_ = false;
+    // The generation as of now: a worker that starts after the first job was posted still sees it.
+    const uint64_t g0 = gen_.load();
+    for (int t = 1; t < n; t++) workers_.emplace_back([this, t, g0] { loop(t, g0); });
+  }
+
+  // fn(t) for t in [0, parts); runs inline when parts <= 1 or when called from a
+  // pool thread (no nesting).
+  template <class F>
+  void run(int parts, const F& fn) {
+    if (parts > n_) parts = n_;
+    if (parts <= 1 || inWorker()) {
+      for (int t = 0; t < parts; t++) fn(t);
+      return;
+    }
+    Job job{[](const void* f, int t) { (*static_cast<const F*>(f))(t); }, &fn, parts};
+    {
+      std::lock_guard<std::mutex> lk(mu_);
+      job_ = job;
+      pending_.store(parts - 1, std::memory_order_relaxed);
+      gen_.fetch_add(1, std::memory_order_release);
+    }
+    wake_.notify_all();
+    inWorker() = true;
+    fn(0);
+    inWorker() = false;
+    // Wait for the others: spin, then park.
+    for (int i = 0; i < kSpin && pending_.load(std::memory_order_acquire) != 0; i++) cpuRelax();
+    if (pending_.load(std::memory_order_acquire) != 0) {
+      std::unique_lock<std::mutex> lk(mu_);
+      done_.wait(lk, [this] { return pending_.load(std::memory_order_acquire) == 0; });
+    }
+  }
+
+ private:
+  struct Job {
+    void (*call)(const void*, int) = nullptr;
+    const void* fn = nullptr;
+    int parts = 0;
+  };
+  static constexpr int kSpin = 20000;  // ~0.1-0.5 ms of pause instructions
+
+  static bool& inWorker() {
+    static thread_local bool in = false;
+    return in;
+  }
+
+  void loop(int t, uint64_t seen) {
+    inWorker() = true;
+    for (;;) {
+      for (int i = 0; i < kSpin && gen_.load(std::memory_order_acquire) == seen && !quit_.load(); i++) cpuRelax();
+      Job job;
+      {
+        std::unique_lock<std::mutex> lk(mu_);
+        wake_.wait(lk, [&] { return quit_.load() || gen_.load(std::memory_order_acquire) != seen; });
+        if (quit_.load()) return;
+        seen = gen_.load(std::memory_order_acquire);
+        job = job_;
+      }
+      if (t < job.parts) {
+        job.call(job.fn, t);
+        if (pending_.fetch_sub(1, std::memory_order_acq_rel) == 1) {
+          std::lock_guard<std::mutex> lk(mu_);
+          done_.notify_one();
+        }
+      }
+    }
+  }
+
+  void stop() {
+    {
+      std::lock_guard<std::mutex> lk(mu_);
+      quit_ = true;
+    }
+    wake_.notify_all();
+    for (auto& w : workers_) w.join();
+    workers_.clear();
+  }
+
+  int n_ = 1;
+  std::vector<std::thread> workers_;
+  std::mutex mu_;
+  std::condition_variable wake_, done_;
+  std::atomic<uint64_t> gen_{0};
+  std::atomic<int> pending_{0};
+  std::atomic<bool> quit_{false};
+  Job job_;
+};
+
+// Never destroyed: parked workers must not be joined from static destructors at exit.
+Pool& pool() {
+  static Pool* p = new Pool();
+  return *p;
+}
+
+// Splits [0, n) into `parts` contiguous ranges whose boundaries are multiples of `align`
+// (the last range ends at n): range t is [begin(t), begin(t+1)).
+struct Split {
+  size_t n, align;
+  int parts;
+  size_t begin(int t) const {
+    if (t >= parts) return n;
+    const size_t units = (n + align - 1) / align;
+    const size_t b = units * (size_t)t / (size_t)parts * align;
+    return b < n ? b : n;
+  }
+};
+
+// How many parts to split `work` units of work into: one per `grain` units, at most threads().
+int partsFor(double work, double grain) {
+  const int n = pool().threads();
+  if (n <= 1 || work < 2 * grain) return 1;
+  const double p = work / grain;
+  return p < n ? (int)p : n;
+}
 
 // ---------------------------------------------------------------------------
 // SGEMM: C[M,N] = op(A)[M,K] * op(B)[K,N] (+ bias[N]), row-major.
@@ -46,8 +197,9 @@ struct Buffers {
   }
 };
 
+// One pair of packing buffers per thread (each thread packs its own panels).
 Buffers& buffers() {
-  static Buffers buf;
+  static thread_local Buffers buf;
   return buf;
 }
 
@@ -169,8 +321,9 @@ bool cpuSupported() {
 #endif
 }
 
-void sgemm(int M, int N, int K, const float* A, int lda, bool transA, const float* B, int ldb, bool transB, float* C,
-           int ldc, const float* bias, bool accumulate = false) {
+// One thread's SGEMM over the whole of C.
+void sgemmSerial(int M, int N, int K, const float* A, int lda, bool transA, const float* B, int ldb, bool transB,
+                 float* C, int ldc, const float* bias, bool accumulate) {
 #if VAEKIT_X86
   if (K == 0) {
     if (accumulate) return;
@@ -202,6 +355,35 @@ void sgemm(int M, int N, int K, const float* A, int lda, bool transA, const floa
     }
   }
 #endif
+}
+
+// Across the pool: C is split into column panels (multiples of NR) when it is at least as wide
+// as it is tall, else into row panels (multiples of MR); each thread packs its own panels of A
+// and B. Every element of C is the same sum in the same order as on one thread.
+void sgemm(int M, int N, int K, const float* A, int lda, bool transA, const float* B, int ldb, bool transB, float* C,
+           int ldc, const float* bias, bool accumulate = false) {
+  const int parts = partsFor(2.0 * M * N * (K > 0 ? K : 1), 4.0e6);
+  if (parts <= 1) {
+    sgemmSerial(M, N, K, A, lda, transA, B, ldb, transB, C, ldc, bias, accumulate);
+    return;
+  }
+  if (N >= M) {
+    const Split sp{(size_t)N, (size_t)NR, parts};
+    pool().run(parts, [&](int t) {
+      const int j0 = (int)sp.begin(t), j1 = (int)sp.begin(t + 1);
+      if (j1 <= j0) return;
+      const float* Bt = transB ? B + (size_t)j0 * ldb : B + j0;
+      sgemmSerial(M, j1 - j0, K, A, lda, transA, Bt, ldb, transB, C + j0, ldc, bias ? bias + j0 : nullptr, accumulate);
+    });
+  } else {
+    const Split sp{(size_t)M, (size_t)MR, parts};
+    pool().run(parts, [&](int t) {
+      const int i0 = (int)sp.begin(t), i1 = (int)sp.begin(t + 1);
+      if (i1 <= i0) return;
+      const float* At = transA ? A + i0 : A + (size_t)i0 * lda;
+      sgemmSerial(i1 - i0, N, K, At, lda, transA, B, ldb, transB, C + (size_t)i0 * ldc, ldc, bias, accumulate);
+    });
+  }
 }
 
 
@@ -288,7 +470,7 @@ __attribute__((target("avx2,fma"))) inline double hsumAvx(__m256 v) {
 // Softmax cross-entropy of rows of logits [N, V] against int32 targets [N] with weights [N]:
 // probs[r] = softmax(logits[r]), loss[r] = w[r] · (logsumexp(logits[r]) − logits[r][t[r]]).
 // A row of weight 0 (padding) gets loss 0 and probs 0 without computing its softmax.
-__attribute__((target("avx2,fma"))) void softmaxXent(int N, int V, const float* logits, const int32_t* targets,
+__attribute__((target("avx2,fma"))) void softmaxXentRows(int N, int V, const float* logits, const int32_t* targets,
                                                      const float* w, float* loss, float* probs) {
   for (int r = 0; r < N; r++) {
     const float* x = logits + (size_t)r * V;
@@ -325,7 +507,7 @@ __attribute__((target("avx2,fma"))) void softmaxXent(int N, int V, const float* 
 }
 
 // Its gradient: grad[r] = scale[r] · (probs[r] − onehot(t[r])).
-__attribute__((target("avx2,fma"))) void softmaxXentGrad(int N, int V, const float* probs, const int32_t* targets,
+__attribute__((target("avx2,fma"))) void softmaxXentGradRows(int N, int V, const float* probs, const int32_t* targets,
                                                          const float* scale, float* grad) {
   for (int r = 0; r < N; r++) {
     const float* p = probs + (size_t)r * V;
@@ -342,6 +524,25 @@ __attribute__((target("avx2,fma"))) void softmaxXentGrad(int N, int V, const flo
     const int t = targets[r];
     if (t >= 0 && t < V) g[t] -= c;
   }
+}
+
+// Both across the pool by rows.
+void softmaxXent(int N, int V, const float* logits, const int32_t* targets, const float* w, float* loss, float* probs) {
+  const int parts = partsFor((double)N * V, 1 << 15);
+  const Split sp{(size_t)N, 1, parts};
+  pool().run(parts, [&](int t) {
+    const size_t b = sp.begin(t), e = sp.begin(t + 1);
+    if (e > b) softmaxXentRows((int)(e - b), V, logits + b * V, targets + b, w + b, loss + b, probs + b * V);
+  });
+}
+
+void softmaxXentGrad(int N, int V, const float* probs, const int32_t* targets, const float* scale, float* grad) {
+  const int parts = partsFor((double)N * V, 1 << 15);
+  const Split sp{(size_t)N, 1, parts};
+  pool().run(parts, [&](int t) {
+    const size_t b = sp.begin(t), e = sp.begin(t + 1);
+    if (e > b) softmaxXentGradRows((int)(e - b), V, probs + b * V, targets + b, scale + b, grad + b * V);
+  });
 }
 
 // softplus as tfjs defines it: x above -t, exp(x) below t, else log(1 + exp(x)), with
@@ -371,18 +572,18 @@ size_t softplusAvx(size_t, const float*, float*) { return 0; }
 #if VAEKIT_X86
 // Sums x viewed as [outer, inner] over its leading axis (y[inner]) or its trailing axis
 // (y[outer]), accumulating in double as tfjs' cpu backend does.
-__attribute__((target("avx2,fma"))) void sumLeadingAvx(size_t outer, size_t inner, const float* x, float* y, double* acc) {
-  size_t j0 = 0;
+// Leading: columns [0, inner) of rows of stride ld.
+__attribute__((target("avx2,fma"))) void sumLeadingAvx(size_t outer, size_t inner, size_t ld, const float* x, float* y,
+                                                       double* acc) {
   for (size_t j = 0; j < inner; j++) acc[j] = 0.0;
   for (size_t i = 0; i < outer; i++) {
-    const float* row = x + i * inner;
+    const float* row = x + i * ld;
     size_t j = 0;
     for (; j + 4 <= inner; j += 4) {
       _mm256_storeu_pd(acc + j, _mm256_add_pd(_mm256_loadu_pd(acc + j), _mm256_cvtps_pd(_mm_loadu_ps(row + j))));
     }
     for (; j < inner; j++) acc[j] += row[j];
   }
-  (void)j0;
   for (size_t j = 0; j < inner; j++) y[j] = (float)acc[j];
 }
 
@@ -405,7 +606,7 @@ __attribute__((target("avx2,fma"))) void sumTrailingAvx(size_t outer, size_t inn
 
 #endif
 
-void softplus(size_t n, const float* x, float* y) {
+void softplusSerial(size_t n, const float* x, float* y) {
   size_t i = softplusAvx(n, x, y);
   const double t = std::log(1.1920928955078125e-7) + 2.0;
   for (; i < n; i++) {
@@ -413,6 +614,47 @@ void softplus(size_t n, const float* x, float* y) {
     y[i] = (float)(xi > -t ? xi : xi < t ? std::exp(xi) : std::log1p(std::exp(xi)));
   }
 }
+
+// Element-wise kernels split into chunks of multiples of 8, so that every element takes the
+// same (AVX or scalar tail) path as on one thread.
+template <class F>
+void forChunks(size_t n, double grainElems, const F& fn) {
+  const int parts = partsFor((double)n, grainElems);
+  const Split sp{n, 8, parts};
+  pool().run(parts, [&](int t) {
+    const size_t b = sp.begin(t), e = sp.begin(t + 1);
+    if (e > b) fn(b, e);
+  });
+}
+
+void softplus(size_t n, const float* x, float* y) {
+  forChunks(n, 1 << 14, [&](size_t b, size_t e) { softplusSerial(e - b, x + b, y + b); });
+}
+
+#if VAEKIT_X86
+// Sum over the leading axis: columns split across threads (each column summed in row order).
+void sumLeading(size_t outer, size_t inner, const float* x, float* y) {
+  const int parts = partsFor((double)outer * inner, 1 << 16);
+  const Split sp{inner, 8, parts};
+  pool().run(parts, [&](int t) {
+    const size_t b = sp.begin(t), e = sp.begin(t + 1);
+    if (e <= b) return;
+    static thread_local std::vector<double> acc;
+    if (acc.size() < e - b) acc.resize(e - b);
+    sumLeadingAvx(outer, e - b, inner, x + b, y + b, acc.data());
+  });
+}
+
+// Sum over the trailing axis: rows split across threads.
+void sumTrailing(size_t outer, size_t inner, const float* x, float* y) {
+  const int parts = partsFor((double)outer * inner, 1 << 16);
+  const Split sp{outer, 1, parts};
+  pool().run(parts, [&](int t) {
+    const size_t b = sp.begin(t), e = sp.begin(t + 1);
+    if (e > b) sumTrailingAvx(e - b, inner, x + b * inner, y + b);
+  });
+}
+#endif
 
 
 // ---------------------------------------------------------------------------
@@ -457,6 +699,17 @@ void im2colRows(const ConvGeom& g, const float* x, size_t r0, size_t rows, float
   }
 }
 
+// im2colRows across the pool (disjoint rows of col).
+void im2colParallel(const ConvGeom& g, const float* x, size_t r0, size_t rows, float* col) {
+  const size_t K = (size_t)g.kh * g.kw * g.C;
+  const int parts = partsFor((double)rows * K, 1 << 15);
+  const Split sp{rows, 1, parts};
+  pool().run(parts, [&](int t) {
+    const size_t b = sp.begin(t), e = sp.begin(t + 1);
+    if (e > b) im2colRows(g, x, r0 + b, e - b, col + b * K);
+  });
+}
+
 void conv2d(const ConvGeom& g, const float* x, const float* f, float* y, const float* bias) {
   const size_t K = (size_t)g.kh * g.kw * g.C;
   const size_t rowsTotal = (size_t)g.B * g.OH * g.OW;
@@ -479,7 +732,7 @@ void conv2d(const ConvGeom& g, const float* x, const float* f, float* y, const f
   }
   for (size_t r0 = 0; r0 < rowsTotal; r0 += chunk) {
     const size_t rows = rowsTotal - r0 < chunk ? rowsTotal - r0 : chunk;
-    im2colRows(g, x, r0, rows, col);
+    im2colParallel(g, x, r0, rows, col);
     sgemm((int)rows, g.outC, (int)K, col, (int)K, false, f, g.outC, false, y + r0 * g.outC, g.outC, bias);
   }
 }
@@ -500,7 +753,7 @@ void conv2dFilterGrad(const ConvGeom& g, const float* x, const float* dy, float*
   }
   for (size_t r0 = 0; r0 < rowsTotal; r0 += chunk) {
     const size_t rows = rowsTotal - r0 < chunk ? rowsTotal - r0 : chunk;
-    im2colRows(g, x, r0, rows, col);
+    im2colParallel(g, x, r0, rows, col);
     sgemm((int)K, g.outC, (int)rows, col, (int)K, true, dy + r0 * g.outC, g.outC, false, dw, g.outC, nullptr, r0 > 0);
   }
 }
@@ -510,8 +763,8 @@ void conv2dFilterGrad(const ConvGeom& g, const float* x, const float* dy, float*
 //   x' = (m'/c1) / (sqrt(v'/c2) + eps) * (-lr) + x     (c = 1 - beta^t)
 // Outputs may alias inputs.
 // Scalars are converted to float32 as tfjs does (1 - beta is computed in double first).
-void adam(size_t n, const float* x, const float* m, const float* v, const float* g, float* xo, float* mo, float* vo,
-          double lrD, double b1D, double b2D, double epsD, double c1D, double c2D) {
+void adamSerial(size_t n, const float* x, const float* m, const float* v, const float* g, float* xo, float* mo,
+                float* vo, double lrD, double b1D, double b2D, double epsD, double c1D, double c2D) {
   const float b1 = (float)b1D, b2 = (float)b2D, eps = (float)epsD, c1 = (float)c1D, c2 = (float)c2D;
   const float omb1 = (float)(1.0 - b1D), omb2 = (float)(1.0 - b2D), nlr = (float)(-lrD);
   size_t i = adamAvx(n, x, m, v, g, xo, mo, vo, b1, b2, omb1, omb2, eps, c1, c2, nlr);
@@ -532,6 +785,13 @@ void adam(size_t n, const float* x, const float* m, const float* v, const float*
     mo[i] = mn;
     vo[i] = vn;
   }
+}
+
+void adam(size_t n, const float* x, const float* m, const float* v, const float* g, float* xo, float* mo, float* vo,
+          double lr, double b1, double b2, double eps, double c1, double c2) {
+  forChunks(n, 1 << 15, [&](size_t b, size_t e) {
+    adamSerial(e - b, x + b, m + b, v + b, g + b, xo + b, mo + b, vo + b, lr, b1, b2, eps, c1, c2);
+  });
 }
 
 // ---------------------------------------------------------------------------
@@ -675,16 +935,9 @@ napi_value Sum(napi_env env, napi_callback_info info) {
   }
 #if VAEKIT_X86
   if (leading) {
-    static double* acc = nullptr;
-    static size_t accLen = 0;
-    if (accLen < (size_t)inner) {
-      std::free(acc);
-      accLen = (size_t)inner;
-      acc = static_cast<double*>(std::malloc(sizeof(double) * accLen));
-    }
-    sumLeadingAvx((size_t)outer, (size_t)inner, heap + (size_t)xo, heap + (size_t)yo, acc);
+    sumLeading((size_t)outer, (size_t)inner, heap + (size_t)xo, heap + (size_t)yo);
   } else {
-    sumTrailingAvx((size_t)outer, (size_t)inner, heap + (size_t)xo, heap + (size_t)yo);
+    sumTrailing((size_t)outer, (size_t)inner, heap + (size_t)xo, heap + (size_t)yo);
   }
 #endif
   return nullptr;
@@ -777,6 +1030,26 @@ napi_value SoftmaxXentGrad(napi_env env, napi_callback_info info) {
   return nullptr;
 }
 
+// setThreads(n): the pool's size (1 = no worker threads); n is clamped to [1, 256].
+napi_value SetThreads(napi_env env, napi_callback_info info) {
+  size_t argc = 1;
+  napi_value a[1];
+  NAPI_OK(napi_get_cb_info(env, info, &argc, a, nullptr, nullptr));
+  double n = 0;
+  if (argc != 1 || napi_get_value_double(env, a[0], &n) != napi_ok || !(n >= 1) || n != std::floor(n)) {
+    napi_throw_range_error(env, nullptr, "vaekit_native.setThreads: expected an integer >= 1");
+    return nullptr;
+  }
+  pool().resize(n > 256 ? 256 : (int)n);
+  return nullptr;
+}
+
+napi_value Threads(napi_env env, napi_callback_info) {
+  napi_value r;
+  napi_create_int32(env, pool().threads(), &r);
+  return r;
+}
+
 napi_value Supported(napi_env env, napi_callback_info) {
   napi_value r;
   napi_get_boolean(env, cpuSupported(), &r);
@@ -793,6 +1066,8 @@ napi_value Init(napi_env env, napi_value exports) {
       {"conv2dFilterGrad", nullptr, Conv2dFilterGrad, nullptr, nullptr, nullptr, napi_default, nullptr},
       {"softmaxXent", nullptr, SoftmaxXent, nullptr, nullptr, nullptr, napi_default, nullptr},
       {"softmaxXentGrad", nullptr, SoftmaxXentGrad, nullptr, nullptr, nullptr, napi_default, nullptr},
+      {"setThreads", nullptr, SetThreads, nullptr, nullptr, nullptr, napi_default, nullptr},
+      {"threads", nullptr, Threads, nullptr, nullptr, nullptr, napi_default, nullptr},
       {"supported", nullptr, Supported, nullptr, nullptr, nullptr, napi_default, nullptr},
   };
   napi_define_properties(env, exports, sizeof(props) / sizeof(props[0]), props);

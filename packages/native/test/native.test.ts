@@ -218,3 +218,104 @@ describe('@vaekit/native', () => {
     }
   });
 });
+
+/**
+ * The thread pool: every kernel splits its output into disjoint parts and computes each element
+ * in the same order whatever the thread count, so 2 and 3 threads must give bitwise the results
+ * of 1 thread (and the tests above hold those against float64 references). Shapes are large
+ * enough to be split and odd, so the parts are uneven.
+ */
+describe('@vaekit/native threads', () => {
+  afterAll(() => native?.setThreads(1));
+
+  /** Runs `fn` (which writes heap[out, out + n)) on 1, 2 and 3 threads; the outputs must be equal. */
+  function sameOnThreads(heap: Float32Array, out: number, n: number, fn: () => void): void {
+    const results: Float32Array[] = [];
+    for (const t of [1, 2, 3]) {
+      native!.setThreads(t);
+      expect(native!.threads()).toBe(t);
+      heap.fill(NaN, out, out + n);
+      fn();
+      results.push(heap.slice(out, out + n));
+    }
+    for (const r of results.slice(1)) {
+      expect(r.some((v) => Number.isNaN(v))).toBe(false);
+      expect(Buffer.from(r.buffer).equals(Buffer.from(results[0].buffer))).toBe(true);
+    }
+  }
+
+  maybe('setThreads takes an integer >= 1 and threads() reports it', () => {
+    native!.setThreads(2);
+    expect(native!.threads()).toBe(2);
+    for (const bad of [0, -1, 1.5, NaN]) expect(() => native!.setThreads(bad)).toThrow(/integer >= 1/);
+    expect(native!.threads()).toBe(2);
+    native!.setThreads(1);
+    expect(native!.threads()).toBe(1);
+  });
+
+  maybe('sgemm: column and row splits give the single-thread results bitwise', () => {
+    const heap = new Float32Array(1 << 23);
+    // [M, N, K]: wide (column panels) and tall (row panels), odd sizes, with and without bias.
+    const shapes: Array<[number, number, number]> = [[61, 530, 331], [530, 61, 331], [37, 3001, 64], [32, 768, 256]];
+    let seed = 100;
+    for (const [M, N, K] of shapes) {
+      for (const [tA, tB] of [[false, false], [true, false], [false, true]]) {
+        const aOff = 1, bOff = aOff + M * K + 3, biasOff = bOff + K * N + 5, cOff = biasOff + N + 1;
+        fill(heap, aOff, M * K, seed++);
+        fill(heap, bOff, K * N, seed++);
+        fill(heap, biasOff, N, seed++);
+        const bias = tA ? -1 : biasOff;
+        sameOnThreads(heap, cOff, M * N, () => native!.sgemm(heap, M, N, K, aOff, tA ? M : K, tA, bOff, tB ? K : N, tB, cOff, N, bias));
+      }
+    }
+  });
+
+  maybe('conv2d and conv2dFilterGrad give the single-thread results bitwise', () => {
+    const heap = new Float32Array(1 << 22);
+    // [B, H, W, C, kh, kw, outC, stride, pad]
+    for (const [B, H, W, C, kh, kw, outC, s, p] of [[16, 28, 28, 1, 4, 4, 32, 2, 1], [8, 14, 14, 32, 4, 4, 64, 2, 1], [3, 9, 11, 5, 3, 3, 7, 1, 1]]) {
+      const OH = Math.floor((H + 2 * p - kh) / s) + 1, OW = Math.floor((W + 2 * p - kw) / s) + 1;
+      const geom = Int32Array.from([B, H, W, C, kh, kw, outC, s, s, 1, 1, p, p, OH, OW]);
+      const xo = 1, fo = xo + B * H * W * C + 1, bo = fo + kh * kw * C * outC + 1, yo = bo + outC + 1;
+      const dyo = yo + B * OH * OW * outC + 1, dwo = dyo + B * OH * OW * outC + 1;
+      fill(heap, xo, B * H * W * C, 7);
+      fill(heap, fo, kh * kw * C * outC, 8);
+      fill(heap, bo, outC, 9);
+      fill(heap, dyo, B * OH * OW * outC, 10);
+      sameOnThreads(heap, yo, B * OH * OW * outC, () => native!.conv2d(heap, xo, fo, yo, bo, geom));
+      sameOnThreads(heap, dwo, kh * kw * C * outC, () => native!.conv2dFilterGrad(heap, xo, dwo, dyo, -1, geom));
+    }
+  });
+
+  maybe('softmaxXent, its gradient, sum, softplus and adam give the single-thread results bitwise', () => {
+    const heap = new Float32Array(1 << 21);
+    const N = 61, V = 3001;
+    const lo = 1, to = lo + N * V, wo = to + N, so = wo + N, po = so + N, go = po + N * V;
+    fill(heap, lo, N * V, 11, 5);
+    const ti = new Int32Array(heap.buffer, to * 4, N);
+    for (let r = 0; r < N; r++) ti[r] = (r * 7919) % V;
+    for (let r = 0; r < N; r++) heap[wo + r] = r % 5 === 0 ? 0 : 1 + r / N;
+    // loss and probs are adjacent: [so, so + N) and [po, po + N·V) with po = so + N.
+    sameOnThreads(heap, so, N + N * V, () => native!.softmaxXent(heap, N, V, lo, to, wo, so, po));
+    sameOnThreads(heap, go, N * V, () => native!.softmaxXentGrad(heap, N, V, po, to, wo, go));
+    const n = 100007;
+    const xo = go + N * V + 1, yo = xo + n + 1;
+    fill(heap, xo, n, 12, 20);
+    sameOnThreads(heap, yo, n, () => native!.softplus(heap, n, xo, yo));
+    const sums = new Float32Array(1 << 20);
+    const sy = 900000;
+    fill(sums, 1, sy - 1, 16);
+    for (const [outer, inner] of [[736, 1003], [10003, 37], [3, 100001]]) {
+      sameOnThreads(sums, sy, inner, () => native!.sum(sums, outer, inner, 1, sy, true));
+      sameOnThreads(sums, sy, outer, () => native!.sum(sums, outer, inner, 1, sy, false));
+    }
+    // adam writes x', m', v' into one output block of 3n.
+    const m = 100003;
+    const p0 = 1, mo = p0 + m, vo = mo + m, g = vo + m, out = g + m;
+    fill(heap, p0, m, 13);
+    fill(heap, mo, m, 14, 0.1);
+    fill(heap, g, m, 15);
+    for (let i = 0; i < m; i++) heap[vo + i] = Math.abs(heap[g + i]) * 0.01;
+    sameOnThreads(heap, out, 3 * m, () => native!.adam(heap, m, p0, mo, vo, g, out, out + m, out + 2 * m, 1e-3, 0.9, 0.999, 1e-7, 0.1, 0.001));
+  });
+});
