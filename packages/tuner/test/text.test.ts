@@ -131,3 +131,14 @@ describe('vaekit train on text', () => {
     expectRefused(runCli(['generate', '--checkpoint', path.join(img, 'run', 'checkpoint')], dir), /not of token sequences: vaekit generate needs a checkpoint of a text model/);
   }, 60_000);
 });
+
+describe('vaekit bench --model text', () => {
+  test('prints tokens/s of the text spec as JSON', () => {
+    const r = runCli(['bench', '--model', 'text', '--steps', '1', '--json'], dir);
+    expect(r.code).toBe(0);
+    const j = JSON.parse(r.stdout.trim());
+    expect(Object.keys(j).sort()).toEqual(['backend', 'model', 'tokensPerSec']);
+    expect(j.model).toBe('text');
+    expect(j.tokensPerSec).toBeGreaterThan(0);
+  }, 60_000);
+});
