@@ -16,6 +16,7 @@ export * from './train/yield';
 export * from './checkpoint/fileHandler';
 export * from './checkpoint/checkpoint';
 export * from './backend/select';
+export * from './backend/threads';
 export { installWasmKernels, wasmKernelsInstalled, loadNative, registerGenericKernels, ADAM_KERNEL } from './kernels';
 export type { NativeKernels, AdamKernelAttrs, Conv2DFilterGradAttrs } from './kernels';
 export { VaekitAdam, VaekitConv2DFilterGrad, VaekitDenseInputGrad, VaekitDenseFilterGrad, VaekitBiasGrad } from './kernels';

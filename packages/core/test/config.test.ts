@@ -218,7 +218,7 @@ describe('validateConfig: messages', () => {
 
   it('additionalProperties: unknown key, the allowed keys, and the closest one', () => {
     expect(message({ train: { epoch: 3 } })).toBe(
-      'configs/x.yaml: train: unknown key "epoch" (expected one of: epochs, batchSize, optimizer, seed, backend, clipNorm, earlyStopping); did you mean "epochs"?',
+      'configs/x.yaml: train: unknown key "epoch" (expected one of: epochs, batchSize, optimizer, seed, backend, threads, clipNorm, earlyStopping); did you mean "epochs"?',
     );
     expect(message({ train: { batch_size: 3 } })).toContain('unknown key "batch_size"');
     expect(message({ train: { batch_size: 3 } })).toContain('did you mean "batchSize"?');

@@ -98,7 +98,7 @@ describe('loadConfigFile', () => {
     expect(loadError(f)).toBe('configs/x.yaml: model.latentDim: expected an integer >= 1 and <= 4096, found "abc" (string)');
     const g = write('typo.yaml', 'train:\n  epoch: 3\n');
     expect(loadError(g)).toBe(
-      'configs/typo.yaml: train: unknown key "epoch" (expected one of: epochs, batchSize, optimizer, seed, backend, clipNorm, earlyStopping); did you mean "epochs"?',
+      'configs/typo.yaml: train: unknown key "epoch" (expected one of: epochs, batchSize, optimizer, seed, backend, threads, clipNorm, earlyStopping); did you mean "epochs"?',
     );
     const h = write('gpu.yaml', 'train:\n  backend: gpu\n');
     expect(loadError(h)).toBe('configs/gpu.yaml: train.backend: expected one of auto, tensorflow, wasm, cpu, found "gpu"');
@@ -196,7 +196,7 @@ describe('loadConfigFile with --set', () => {
       'configs/ok.yaml: train.batchSize: expected an integer >= 1 and <= 65536, found 0 (set by --set train.batchSize=0)',
     );
     expect(loadError(f, ['train.epoch=3'])).toBe(
-      'configs/ok.yaml: train: unknown key "epoch" (expected one of: epochs, batchSize, optimizer, seed, backend, clipNorm, earlyStopping); did you mean "epochs"? (set by --set train.epoch=3)',
+      'configs/ok.yaml: train: unknown key "epoch" (expected one of: epochs, batchSize, optimizer, seed, backend, threads, clipNorm, earlyStopping); did you mean "epochs"? (set by --set train.epoch=3)',
     );
     expect(loadError(f, ['model.encoder={hidden: [3]}'])).toBe(
       'configs/ok.yaml: model.encoder: missing required key "use" (set by --set model.encoder={hidden: [3]})',

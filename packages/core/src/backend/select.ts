@@ -2,6 +2,7 @@ import * as path from 'path';
 import * as tf from '@tensorflow/tfjs-core';
 import { ConfigError } from '../plugins/types';
 import { installWasmKernels, loadNative, registerGenericKernels, wasmKernelsInstalled } from '../kernels';
+import { applyKernelThreads } from './threads';
 
 export type BackendChoice = 'auto' | 'tensorflow' | 'wasm' | 'cpu';
 
@@ -20,6 +21,7 @@ onBackendSelected((name) => {
     installWasmKernels(loadNative().kernels);
     announceNativeKernels();
   }
+  applyKernelThreads();
 });
 
 const nativeTurnedOff = () => ['0', 'false', 'off'].includes(process.env.VAEKIT_NATIVE ?? '');

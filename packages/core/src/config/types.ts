@@ -59,6 +59,8 @@ export interface TrainSection {
   /** Integer. */
   seed: number;
   backend: 'auto' | 'tensorflow' | 'wasm' | 'cpu';
+  /** Threads of the native kernels, 1..256; unset = every core (defaultThreads()). */
+  threads?: number;
   /** Maximum global gradient norm; 0 = off. */
   clipNorm: number;
   earlyStopping: EarlyStoppingConfig;

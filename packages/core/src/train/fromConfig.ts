@@ -13,6 +13,7 @@ export function trainOptionsFromConfig(config: TrainConfig): TrainOptions {
     klSchedule: config.model.klSchedule,
     freeBits: config.model.freeBits,
     clipNorm: t.clipNorm,
+    threads: t.threads,
     earlyStopping: t.earlyStopping,
     evalBatchSize: config.eval.batchSize,
     activeUnitThreshold: config.eval.activeUnitThreshold,

@@ -8,6 +8,7 @@ import { batchRanges, batchTensor, evaluationView } from '../data/batches';
 import { evaluateAsync, EvalMetrics } from '../eval/evaluate';
 import { eventLoopYielder } from './yield';
 import { clipByGlobalNorm, createOptimizer, OptimizerOptions } from './optimizer';
+import { defaultThreads, setKernelThreads } from '../backend/threads';
 
 export interface TrainOptions {
   epochs: number;
@@ -19,6 +20,8 @@ export interface TrainOptions {
   freeBits?: number;
   /** Global-norm gradient clipping; 0 or undefined = off. */
   clipNorm?: number;
+  /** Threads of the native kernels; undefined = defaultThreads() (every core unless a search worker set less). */
+  threads?: number;
   /** Stop when validation −ELBO has not improved by minDelta for `patience` epochs; 0 = off. */
   earlyStopping?: { patience: number; minDelta?: number };
   evalBatchSize?: number;
@@ -66,6 +69,7 @@ export class NonFiniteLossError extends VaekitError {
 
 /** A custom training loop: shuffled mini-batches, β-weighted KL with a schedule, validation each epoch. */
 export async function trainModel(model: VAE, data: Dataset, o: TrainOptions): Promise<TrainResult> {
+  setKernelThreads(o.threads ?? defaultThreads());
   const rng = new Rng(o.seed);
   const optimizer = createOptimizer(o.optimizer);
   const vars = model.weights();

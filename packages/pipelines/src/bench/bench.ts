@@ -4,7 +4,10 @@ import {
   buildModel,
   clipByGlobalNorm,
   createOptimizer,
+  defaultThreads,
+  kernelThreads,
   Rng,
+  setKernelThreads,
   selectBackend,
   sequenceBatch,
   sequenceData,
@@ -18,6 +21,8 @@ export interface BenchOptions {
   steps: number;
   backend: BackendChoice;
   warmup?: number;
+  /** Threads of the native kernels (default: every core). */
+  threads?: number;
 }
 
 /** The benchmark specs: the MLP and conv VAEs of configs/mnist-mlp.yaml and configs/mnist-conv.yaml, also implemented by the PyTorch reference torch_vae.py that bench/throughput.sh compares against. */
@@ -49,8 +54,9 @@ export const TEXT_SPEC = {
 };
 
 /** Training tokens per second of the text spec on random token sequences, timed after a warm-up. */
-export async function runTextBench(o: { steps: number; backend: BackendChoice; warmup?: number }) {
+export async function runTextBench(o: { steps: number; backend: BackendChoice; warmup?: number; threads?: number }) {
   await selectBackend(o.backend);
+  setKernelThreads(o.threads ?? defaultThreads());
   const backend = backendLabel();
   const { vocabSize: V, length, batch } = TEXT_SPEC;
   const model = await buildModel(
@@ -78,15 +84,16 @@ export async function runTextBench(o: { steps: number; backend: BackendChoice; w
   tf.dispose([x, ...vars]);
   optimizer.dispose();
   const tokens = o.steps * b.predicted;
-  return { model: 'text' as const, backend, tokensPerSec: tokens / seconds, sequencesPerSec: (o.steps * batch) / seconds, steps: o.steps, seconds };
+  return { model: 'text' as const, backend, threads: kernelThreads(), tokensPerSec: tokens / seconds, sequencesPerSec: (o.steps * batch) / seconds, steps: o.steps, seconds };
 }
 
 /**
  * Training steps per second of the benchmark spec on fixed random binary data (batch 128,
  * Adam 1e-3, Bernoulli loss, latent 20), timed after a warm-up, as samples/s.
  */
-export async function runBench(o: BenchOptions & { model: 'mlp' | 'conv' }): Promise<{ model: string; backend: string; samplesPerSec: number; steps: number; seconds: number }> {
+export async function runBench(o: BenchOptions & { model: 'mlp' | 'conv' }): Promise<{ model: string; backend: string; threads: number; samplesPerSec: number; steps: number; seconds: number }> {
   await selectBackend(o.backend);
+  setKernelThreads(o.threads ?? defaultThreads());
   // "wasm+native" when the native SGEMM kernels of @vaekit/native are in use (VAEKIT_NATIVE=0 turns them off).
   const backend = backendLabel();
   const batch = 128;
@@ -112,5 +119,5 @@ export async function runBench(o: BenchOptions & { model: 'mlp' | 'conv' }): Pro
   const seconds = Number(process.hrtime.bigint() - t0) / 1e9;
   tf.dispose([x, ...vars]);
   optimizer.dispose();
-  return { model: o.model, backend, samplesPerSec: (o.steps * batch) / seconds, steps: o.steps, seconds };
+  return { model: o.model, backend, threads: kernelThreads(), samplesPerSec: (o.steps * batch) / seconds, steps: o.steps, seconds };
 }

@@ -8,23 +8,30 @@ import { checkInputDir, checkInputFile, checkOutputPath, findConfigsDir, isInsid
 const USAGE = `usage: vaekit <command> [options]
 
 commands:
-  train --config FILE [--set path=value ...] [--out DIR] [--json]
+  train --config FILE [--set path=value ...] [--out DIR] [--threads N] [--json]
       train a VAE from a YAML config (a bare name is looked up in configs/);
       writes metrics.json, the checkpoint and PNG pictures to --out (default out/<config name>);
-      Ctrl-C stops after the current epoch, keeping metrics.json and the checkpoint (exit code 130)
+      Ctrl-C stops after the current epoch, keeping metrics.json and the checkpoint (exit code 130);
+      --threads N sets train.threads (threads of the native kernels; default every core)
 
   search --config FILE [--trials N] [--workers K] [--storage URL] [--study NAME] [--out DIR]
          [--set path=value ...] [--json]
       run or resume a hyperparameter study described by the config's study: and search:
       sections; writes OUT/STUDY/trial-N/, OUT/STUDY/summary.json and OUT/STUDY/best.yaml
-  bench --model mlp|conv|text [--steps N] [--backend B] [--threads 1] [--json]
+  bench --model mlp|conv|text [--steps N] [--backend B] [--threads N] [--json]
       samples/s (tokens/s for text) of training steps of the benchmark models (those of the
-      PyTorch references torch_vae.py and torch_seq_vae.py)
+      PyTorch references torch_vae.py and torch_seq_vae.py); --threads: default every core
   generate --checkpoint DIR [--n 10] [--method greedy|sample|beam] [--beam 5] [--temperature 1]
            [--seed S] [--max-length N] [--json]
            [--reconstruct FILE | --interpolate "first sentence" "second sentence" [--steps 6]]
       text models: decode prior draws (default), each line of FILE through its posterior mean,
       or the straight line between two sentences' posterior means; one sequence per line
+  molecules describe --data FILE.smi [--out props.csv] [--json]
+      QED, Crippen logP, TPSA and molecular weight of each SMILES (CSV), invalid lines counted
+  molecules sample --checkpoint DIR [--n 10000] [--method greedy|sample] [--train FILE]
+                   [--out samples.smi] [--json]
+      a SMILES model's prior samples scored as MOSES does: validity, uniqueness, novelty,
+      internal diversity, QED and logP (needs the optional package @vaekit/molecules)
   score --checkpoint DIR --data FILE [--method elbo|iwae|recon] [--samples k] [--out scores.csv]
         [--scale S] [--label-column C]
       one anomaly score per row of a CSV, .npy or IDX file (higher = more anomalous, nats), streamed
@@ -85,15 +92,17 @@ async function allowPluginPathFlags(command: string, rest: string[]): Promise<st
 }
 
 async function train(argv: string[]): Promise<void> {
-  const a = parseArgs(argv, { values: ['config', 'out'], repeatable: ['set'], booleans: ['json'] }, 'train');
+  const a = parseArgs(argv, { values: ['config', 'out', 'threads'], repeatable: ['set'], booleans: ['json'] }, 'train');
   if (!a.flags.config) throw new UsageError('vaekit train: --config FILE is required');
+  const threads = intFlag(a.flags.threads, 'threads');
   if (a.flags.out !== undefined) checkOutputPath(String(a.flags.out), 'dir', 'vaekit train: --out');
   const { loadConfigFile } = await import('../config');
   const { runTraining, INTERRUPTED_EXIT_CODE } = await import('@vaekit/pipelines');
   const loaded = loadConfigFile(String(a.flags.config), {
     configsDir: findConfigsDir(),
     cwd: process.cwd(),
-    sets: (a.flags.set as string[]) ?? [],
+    // --threads wins over a --set of train.threads (it comes last).
+    sets: [...((a.flags.set as string[]) ?? []), ...(threads !== undefined ? [`train.threads=${threads}`] : [])],
   });
   const json = !!a.flags.json;
   const name = path.basename(loaded.file).replace(/\.ya?ml$/, '');
@@ -141,7 +150,7 @@ async function train(argv: string[]): Promise<void> {
 }
 
 /** Upper bounds of the numeric flags: generous, but finite. */
-export const FLAG_LIMITS = { trials: 1_000_000, workers: 256, steps: 1_000_000, samples: 10_000, n: 100_000, beam: 100, 'max-length': 10_000 } as const;
+export const FLAG_LIMITS = { trials: 1_000_000, workers: 256, threads: 256, steps: 1_000_000, samples: 10_000, n: 100_000, beam: 100, 'max-length': 10_000 } as const;
 
 function intFlag(v: unknown, name: keyof typeof FLAG_LIMITS): number | undefined {
   if (v === undefined) return undefined;
@@ -178,24 +187,22 @@ async function bench(argv: string[]): Promise<void> {
   if (model !== 'mlp' && model !== 'conv' && model !== 'text') throw new UsageError(`vaekit bench: --model: expected mlp, conv or text, found "${model}"`);
   const backend = String(a.flags.backend ?? 'auto');
   if (!['auto', 'tensorflow', 'wasm', 'cpu'].includes(backend)) throw new UsageError(`vaekit bench: --backend: expected auto, tensorflow, wasm or cpu, found "${backend}"`);
-  if (a.flags.threads !== undefined && Number(a.flags.threads) !== 1) {
-    throw new UsageError(`vaekit bench: --threads: training runs on one thread; expected 1, found "${a.flags.threads}"`);
-  }
+  const threads = intFlag(a.flags.threads, 'threads');
   const { runBench, runTextBench } = await import('@vaekit/pipelines');
   if (model === 'text') {
-    const r = await runTextBench({ steps: intFlag(a.flags.steps, 'steps') ?? 30, backend: backend as 'auto' });
-    const line = `text on ${r.backend}: ${Math.round(r.tokensPerSec)} tokens/s (${r.steps} steps of 32 sequences of 22 tokens in ${r.seconds.toFixed(2)} s)`;
+    const r = await runTextBench({ steps: intFlag(a.flags.steps, 'steps') ?? 30, backend: backend as 'auto', threads });
+    const line = `text on ${r.backend}, ${r.threads} thread${r.threads > 1 ? 's' : ''}: ${Math.round(r.tokensPerSec)} tokens/s (${r.steps} steps of 32 sequences of 22 tokens in ${r.seconds.toFixed(2)} s)`;
     if (a.flags.json) {
       process.stderr.write(line + '\n');
-      process.stdout.write(JSON.stringify({ model: r.model, backend: r.backend, tokensPerSec: r.tokensPerSec }) + '\n');
+      process.stdout.write(JSON.stringify({ model: r.model, backend: r.backend, threads: r.threads, tokensPerSec: r.tokensPerSec }) + '\n');
     } else process.stdout.write(line + '\n');
     return;
   }
-  const r = await runBench({ model: model as 'mlp', steps: intFlag(a.flags.steps, 'steps') ?? (model === 'mlp' ? 100 : 20), backend: backend as 'auto' });
-  const line = `${r.model} on ${r.backend}: ${Math.round(r.samplesPerSec)} samples/s (${r.steps} steps of 128 in ${r.seconds.toFixed(2)} s)`;
+  const r = await runBench({ model: model as 'mlp', steps: intFlag(a.flags.steps, 'steps') ?? (model === 'mlp' ? 100 : 20), backend: backend as 'auto', threads });
+  const line = `${r.model} on ${r.backend}, ${r.threads} thread${r.threads > 1 ? 's' : ''}: ${Math.round(r.samplesPerSec)} samples/s (${r.steps} steps of 128 in ${r.seconds.toFixed(2)} s)`;
   if (a.flags.json) {
     process.stderr.write(line + '\n');
-    process.stdout.write(JSON.stringify({ model: r.model, backend: r.backend, samplesPerSec: r.samplesPerSec }) + '\n');
+    process.stdout.write(JSON.stringify({ model: r.model, backend: r.backend, threads: r.threads, samplesPerSec: r.samplesPerSec }) + '\n');
   } else process.stdout.write(line + '\n');
 }
 
@@ -392,6 +399,11 @@ export async function main(argv: string[]): Promise<number> {
       case 'anomaly':
         await anomaly(rest);
         return 0;
+      case 'molecules': {
+        const { molecules } = await import('./molecules');
+        await molecules(rest);
+        return 0;
+      }
       case 'studies':
       case 'trials':
         await listing(command, rest);

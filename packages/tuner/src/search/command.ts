@@ -3,7 +3,7 @@ import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
 import { stringify } from 'yaml';
-import { announceNativeKernels, backendLabel, ConfigError, selectBackend, setPath, wasmExpected } from '@vaekit/core';
+import { announceNativeKernels, backendLabel, ConfigError, machineCores, selectBackend, setDefaultThreads, setPath, threadsPerWorker, wasmExpected } from '@vaekit/core';
 import { checkStudyName, loadConfigFile } from '../config';
 import { createSampler, createStudy, frontSummary, redactStorageUrl, Study, trialValues, VaekitError } from '@vaekit/study';
 import type { FrontSummary, FrozenTrial, ParamValue } from '@vaekit/study';
@@ -78,7 +78,10 @@ function resolve(a: SearchArgs) {
   if (a.trials !== undefined && (!Number.isInteger(a.trials) || a.trials < 1)) throw new ConfigError(`--trials: expected an integer >= 1, found ${a.trials}`);
   if (a.workers !== undefined && (!Number.isInteger(a.workers) || a.workers < 1)) throw new ConfigError(`--workers: expected an integer >= 1, found ${a.workers}`);
   if (workers > 1 && storage.startsWith('memory:')) throw new ConfigError(`study.storage: memory: cannot be shared by ${workers} worker processes (use sqlite:PATH or postgres://…, or --workers 1)`);
-  return { loaded, file, spec, out, storage, trials, workers, studyDir: path.join(out, s.name) };
+  // Threads of the native kernels per process: train.threads, else every core shared out among the
+  // worker processes (max(1, floor(cores / workers))) so a study never oversubscribes the machine.
+  const threads = loaded.config.train.threads ?? (workers > 1 ? threadsPerWorker(workers) : machineCores());
+  return { loaded, file, spec, out, storage, trials, workers, threads, studyDir: path.join(out, s.name) };
 }
 
 function openStudy(r: ReturnType<typeof resolve>, worker = false): Study {
@@ -138,6 +141,7 @@ export async function runSearch(a: SearchArgs): Promise<SearchSummary | undefine
   const optimizeOpts = { nTrials: r.trials, timeoutSeconds: s.timeout, heartbeatSeconds: s.heartbeatSeconds, staleSeconds: s.staleSeconds };
 
   if (a.worker) {
+    setDefaultThreads(r.threads);
     await selectBackend(r.loaded.config.train.backend);
     const study = openStudy(r, true);
     await study.optimize(objective, { ...optimizeOpts, workers: 1, onTrialEnd: (t) => void process.stdout.write(WORKER_LINE + JSON.stringify(t) + '\n') });
@@ -149,7 +153,7 @@ export async function runSearch(a: SearchArgs): Promise<SearchSummary | undefine
   const already = study.trials.filter((t) => t.state === 'COMPLETE' || t.state === 'PRUNED').length;
   log.write(
     `vaekit: study ${s.name} (${s.sampler.name} sampler, ${s.pruner.name} pruner, ${objectives(s)}) in ${redactStorageUrl(r.storage)}: ` +
-      `${already} of ${r.trials} trials finished, ${r.workers} worker${r.workers > 1 ? 's' : ''}\n`,
+      `${already} of ${r.trials} trials finished, ${r.workers} worker${r.workers > 1 ? 's' : ''} × ${r.threads} thread${r.threads > 1 ? 's' : ''}\n`,
   );
   const onEnd = async (t: FrozenTrial) => {
     await study.refresh();
@@ -182,7 +186,7 @@ export async function runSearch(a: SearchArgs): Promise<SearchSummary | undefine
 /** Starts K worker processes on the same study and relays each finished trial. */
 async function runWorkers(a: SearchArgs, k: number, onEnd: (t: FrozenTrial) => Promise<void>, log: NodeJS.WritableStream): Promise<void> {
   const main = path.join(__dirname, '..', 'cli', 'main.js');
-  const args = ['search', '--config', a.config, '--worker', '--json', '--out', path.resolve(a.out ?? 'out')];
+  const args = ['search', '--config', a.config, '--worker', '--json', '--out', path.resolve(a.out ?? 'out'), '--workers', String(k)];
   for (const s of a.sets) args.push('--set', s);
   if (a.trials !== undefined) args.push('--trials', String(a.trials));
   if (a.storage) args.push('--storage', a.storage);
