@@ -20,3 +20,5 @@ export * from './checkpoint/load';
 export * from './text/generate';
 export * from './text/files';
 export * from './text/command';
+export * from './text/trainset';
+export * from './text/smiles';

@@ -20,6 +20,7 @@ import {
 } from '@vaekit/core';
 import { checkVocabulary, DataError } from '@vaekit/datasets';
 import { builtInRegistry } from '../registry';
+import { trainSetFingerprint } from '../text/trainset';
 
 /** A model rebuilt from a checkpoint, with its config and, for token sequences, its vocabulary. */
 export interface CheckpointModel {
@@ -84,11 +85,12 @@ export async function loadCheckpointModel(dir: string): Promise<CheckpointModel>
 
 /**
  * What a checkpoint's model.json keeps beside the weights, so the model can be rebuilt: the
- * config, the data's shape and range, and for token sequences the vocabulary and the longest
- * training sequence (generation's default length).
+ * config, the data's shape and range, and for token sequences the vocabulary, the longest
+ * training sequence (generation's default length) and the training set's fingerprint (its size and
+ * hash, to recognise the file later, never its path).
  */
 export function checkpointMetadata(config: TrainConfig, data: Dataset): object {
   const { info, vocab } = data;
-  const seq = vocab && data.train.seq ? { vocab, longestSequence: longestSequence(data.train.seq) } : {};
+  const seq = vocab && data.train.seq ? { vocab, longestSequence: longestSequence(data.train.seq), trainSet: trainSetFingerprint(data.train.seq) } : {};
   return { config, dataShape: info.shape, dataRange: [info.min, info.max], ...seq };
 }
