@@ -26,6 +26,12 @@ commands:
            [--reconstruct FILE | --interpolate "first sentence" "second sentence" [--steps 6]]
       text models: decode prior draws (default), each line of FILE through its posterior mean,
       or the straight line between two sentences' posterior means; one sequence per line
+  molecules describe --data FILE.smi [--out props.csv] [--json]
+      QED, Crippen logP, TPSA and molecular weight of each SMILES (CSV), invalid lines counted
+  molecules sample --checkpoint DIR [--n 10000] [--method greedy|sample] [--train FILE]
+                   [--out samples.smi] [--json]
+      a SMILES model's prior samples scored as MOSES does: validity, uniqueness, novelty,
+      internal diversity, QED and logP (needs the optional package @vaekit/molecules)
   score --checkpoint DIR --data FILE [--method elbo|iwae|recon] [--samples k] [--out scores.csv]
         [--scale S] [--label-column C]
       one anomaly score per row of a CSV, .npy or IDX file (higher = more anomalous, nats), streamed
@@ -393,6 +399,11 @@ export async function main(argv: string[]): Promise<number> {
       case 'anomaly':
         await anomaly(rest);
         return 0;
+      case 'molecules': {
+        const { molecules } = await import('./molecules');
+        await molecules(rest);
+        return 0;
+      }
       case 'studies':
       case 'trials':
         await listing(command, rest);
