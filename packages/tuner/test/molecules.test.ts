@@ -79,6 +79,17 @@ describe('vaekit molecules describe', () => {
     expectRefused(runCli(['molecules', 'describe', '--data', 'mixed.smi', '--out', 'mixed.smi'], dir), /--out mixed\.smi is the --data file/);
     expectRefused(runCli(['molecules', 'draw'], dir), /unknown subcommand "draw"/);
   }, 60_000);
+
+  test('without the optional package @vaekit/molecules: exit 2 saying how to install it', () => {
+    // As if it were not installed: resolving it fails the way Node fails for a missing package.
+    const hide = path.join(dir, 'hide-molecules.js');
+    fs.writeFileSync(
+      hide,
+      "const M = require('module'); const r = M._resolveFilename; M._resolveFilename = function (req, ...a) { if (req === '@vaekit/molecules') { const e = new Error(\"Cannot find module '@vaekit/molecules'\"); e.code = 'MODULE_NOT_FOUND'; throw e; } return r.call(this, req, ...a); };\n",
+    );
+    const r = runCli(['molecules', 'describe', '--data', 'mixed.smi'], dir, { NODE_OPTIONS: `--require ${hide}` });
+    expectRefused(r, /needs the optional package @vaekit\/molecules .*npm install @vaekit\/molecules/);
+  }, 60_000);
 });
 
 describe('vaekit molecules sample', () => {
