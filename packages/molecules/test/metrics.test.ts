@@ -48,6 +48,10 @@ describe('MOSES metrics', () => {
     for (const a of fps) for (const b of fps) sum += tanimoto(a, b);
     expect(internalDiversity(fps)).toBeCloseTo(1 - sum / 25, 14);
     expect(moleculeSetMetrics(chem, gen).intDiv).toBeCloseTo(1 - sum / 25, 14);
+    // intDivMax: on the first valid molecules only (an invalid string in between does not count).
+    const cut = moleculeSetMetrics(chem, ['CCO', 'C1CC', 'CCN', 'c1ccccc1O'], { intDivMax: 2 });
+    expect(cut.intDivOf).toBe(2);
+    expect(cut.intDiv).toBeCloseTo(internalDiversity([fps[0], fps[2]]), 14);
     // One molecule: its only pair is itself.
     expect(internalDiversity([fps[0]])).toBe(0);
     // Empty fingerprints count as identical to each other and share nothing with the rest.

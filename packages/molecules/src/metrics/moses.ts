@@ -64,7 +64,6 @@ export interface SetMetricsOptions {
 
 interface Scored {
   canonical: string;
-  bits: Uint16Array;
   qed: number;
   logp: number;
   tpsa: number;
@@ -78,12 +77,12 @@ function qedCalculator(chem: Chemistry): QedCalculator {
   return c;
 }
 
-/** Canonical SMILES, fingerprint and properties from one parse (undefined when invalid). */
-function score(chem: Chemistry, smiles: string, morgan: MorganOptions | undefined): Scored | undefined {
+/** Canonical SMILES and properties from one parse (undefined when invalid). */
+function score(chem: Chemistry, smiles: string): Scored | undefined {
   const calc = qedCalculator(chem);
   return chem.withMol(smiles, (m) => {
     const p = calc.properties(m);
-    return { canonical: m.get_smiles(), bits: morgan ? morganBits(m, morgan) : new Uint16Array(0), qed: qedFromProperties(p), logp: p.ALOGP, tpsa: p.PSA, mw: p.MW };
+    return { canonical: m.get_smiles(), qed: qedFromProperties(p), logp: p.ALOGP, tpsa: p.PSA, mw: p.MW };
   });
 }
 
@@ -105,7 +104,7 @@ export function referenceSet(chem: Chemistry, smiles: readonly string[], propert
   const rows: Scored[] = [];
   smiles.forEach((s, i) => {
     if (i % stride === 0) {
-      const r = score(chem, s, undefined);
+      const r = score(chem, s);
       if (!r) invalid++;
       else {
         canonical.add(r.canonical);
@@ -120,29 +119,50 @@ export function referenceSet(chem: Chemistry, smiles: readonly string[], propert
   return { n: smiles.length, invalid, canonical, properties: distributions(rows), propertiesOf: rows.length };
 }
 
-/** The MOSES metrics of `generated` (one SMILES string per sample, in the order drawn). */
+/**
+ * The MOSES metrics of `generated` (one SMILES string per sample, in the order drawn). Memory grows
+ * with the distinct molecules and four numbers per valid one; fingerprints are kept only for the
+ * molecules IntDiv uses, and canonical SMILES in order only up to the largest k of unique@k.
+ */
 export function moleculeSetMetrics(chem: Chemistry, generated: readonly string[], options: SetMetricsOptions = {}): SetMetrics {
   const morgan = options.morgan ?? MORGAN_DEFAULTS;
-  const valid: Scored[] = [];
+  const ks = options.k ?? [1000, 10000];
+  const keepOrder = Math.max(0, ...ks);
+  const intDivMax = options.intDivMax ?? Infinity;
+  const calc = qedCalculator(chem);
+  const first: string[] = []; // canonical SMILES of the first valid molecules, for unique@k
+  const distinct = new Set<string>();
+  const bits: Uint16Array[] = [];
+  const values: Record<PropertyName, number[]> = { qed: [], logp: [], tpsa: [], mw: [] };
+  let valid = 0;
   for (const s of generated) {
-    const r = score(chem, s, morgan);
-    if (r) valid.push(r);
+    const ok = chem.withMol(s, (m) => {
+      const p = calc.properties(m);
+      const canonical = m.get_smiles();
+      distinct.add(canonical);
+      if (first.length < keepOrder) first.push(canonical);
+      if (bits.length < intDivMax) bits.push(morganBits(m, morgan));
+      values.qed.push(qedFromProperties(p));
+      values.logp.push(p.ALOGP);
+      values.tpsa.push(p.PSA);
+      values.mw.push(p.MW);
+      return true;
+    });
+    if (ok) valid++;
   }
-  const canon = valid.map((r) => r.canonical);
-  const distinct = new Set(canon);
   const uniqueAt: Record<string, number> = {};
-  for (const k of options.k ?? [1000, 10000]) if (valid.length >= k) uniqueAt[String(k)] = new Set(canon.slice(0, k)).size / k;
-  const properties = distributions(valid);
-  const intDivOf = Math.min(valid.length, options.intDivMax ?? Infinity);
+  for (const k of ks) if (valid >= k) uniqueAt[String(k)] = new Set(first.slice(0, k)).size / k;
+  const properties = {} as Record<PropertyName, Distribution>;
+  for (const name of PROPERTY_NAMES) properties[name] = distribution(values[name], HISTOGRAM_RANGES[name]);
   const out: SetMetrics = {
     n: generated.length,
-    valid: valid.length,
-    validity: generated.length ? valid.length / generated.length : NaN,
+    valid,
+    validity: generated.length ? valid / generated.length : NaN,
     unique: distinct.size,
-    uniqueness: valid.length ? distinct.size / valid.length : NaN,
+    uniqueness: valid ? distinct.size / valid : NaN,
     uniqueAt,
-    intDiv: internalDiversity(valid.slice(0, intDivOf).map((r) => r.bits), morgan.nBits),
-    intDivOf,
+    intDiv: internalDiversity(bits, morgan.nBits),
+    intDivOf: bits.length,
     properties,
   };
   const ref = options.reference;
