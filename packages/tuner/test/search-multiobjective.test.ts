@@ -80,10 +80,12 @@ describe('vaekit search with study.metrics', () => {
     ['a reference point of another length', 'study: { metrics: [recon, kl], referencePoint: [1] }\n', /study\.referencePoint/],
     ['an enqueued path that is not searched', 'study: { metrics: [recon, kl], enqueue: [{ model.latent: 3 }] }\n', /study\.enqueue\[0\]\.model\.latent: not a searched path/],
     ['an enqueued value out of range', 'study: { metrics: [recon, kl], enqueue: [{ model.beta: 100 }] }\n', /study\.enqueue\[0\]\.model\.beta: 100 is outside its search range/],
+    ['an enqueued trial without a value the grid sampler needs', 'study: { metrics: [recon, kl], sampler: { name: grid }, enqueue: [{ model.beta: 1 }] }\nsearch:\n  model.beta: { grid: [1, 2] }\n  model.encoder.activation: { grid: [relu, tanh] }\n', /study\.enqueue\[0\]: no value for model\.encoder\.activation/],
   ];
   it.each(refused)('refuses %s with exit code 2', (_what, study, message) => {
     const dir = tmp();
-    write(dir, 'bad.yaml', study);
+    const [head, search] = study.split(/(?=search:\n)/);
+    write(dir, 'bad.yaml', head, search);
     expectRefused(runCli(['search', '--config', 'bad.yaml', '--workers', '1'], dir), message);
   });
 });

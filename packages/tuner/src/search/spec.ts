@@ -139,6 +139,13 @@ export function parseSearchConfig(raw: Record<string, unknown>, file: string, de
     }
   }
   if (study.enqueue) study.enqueue = enqueuedTrials(study.enqueue, entries, base, file);
+  if (study.enqueue && study.sampler.name === 'grid') {
+    // The grid sampler draws nothing: an enqueued trial must have a value for every searched path.
+    study.enqueue.forEach((point, i) => {
+      const missing = entries.find((e) => !p(point, e.path));
+      if (missing) throw new ConfigError(`${file}: study.enqueue[${i}]: no value for ${missing.path} (the config has none in its range either), which the grid sampler cannot draw`, `study.enqueue[${i}]`);
+    });
+  }
   let grid: Record<string, ParamValue[]> | undefined;
   if (study.sampler.name === 'grid') {
     const bad = entries.find((e) => !e.grid && e.dist.type !== 'categorical');
