@@ -16,6 +16,8 @@ export interface NativeKernels {
   ): void;
   /** y = softplus(x) over n elements (tfjs thresholds; AVX2 exp/log, ~1e-7 relative error). */
   softplus(heap: Float32Array, n: number, xOff: number, yOff: number): void;
+  /** y = max(x, 0) over n elements (NaN stays NaN); y may be x. */
+  relu(heap: Float32Array, n: number, xOff: number, yOff: number): void;
   /** Sums x viewed as [outer, inner] over its leading axis (y[inner], leading true) or trailing axis (y[outer]), in double. */
   sum(heap: Float32Array, outer: number, inner: number, xOff: number, yOff: number, leading: boolean): void;
   /**
@@ -30,7 +32,7 @@ export interface NativeKernels {
    * targets are int32 at a float index of the same heap; rows of weight 0 get loss 0 and probs 0.
    */
   softmaxXent(heap: Float32Array, N: number, V: number, logitsOff: number, targetsOff: number, wOff: number, lossOff: number, probsOff: number): void;
-  /** Its gradient: grad[r] = scale[r]·(probs[r] − onehot(t[r])). */
+  /** Its gradient: grad[r] = scale[r]·(probs[r] − onehot(t[r])); gradOff may be probsOff (in place). */
   softmaxXentGrad(heap: Float32Array, N: number, V: number, probsOff: number, targetsOff: number, scaleOff: number, gradOff: number): void;
   /**
    * The size of the kernels' thread pool (1, the default, runs everything on the calling thread;

@@ -587,21 +587,40 @@ __attribute__((target("avx2,fma"))) void sumLeadingAvx(size_t outer, size_t inne
   for (size_t j = 0; j < inner; j++) y[j] = (float)acc[j];
 }
 
-__attribute__((target("avx2,fma"))) void sumTrailingAvx(size_t outer, size_t inner, const float* x, float* y) {
-  for (size_t i = 0; i < outer; i++) {
-    const float* row = x + i * inner;
-    __m256d a0 = _mm256_setzero_pd(), a1 = _mm256_setzero_pd();
-    size_t j = 0;
-    for (; j + 8 <= inner; j += 8) {
-      a0 = _mm256_add_pd(a0, _mm256_cvtps_pd(_mm_loadu_ps(row + j)));
-      a1 = _mm256_add_pd(a1, _mm256_cvtps_pd(_mm_loadu_ps(row + j + 4)));
-    }
-    alignas(32) double t[4];
-    _mm256_store_pd(t, _mm256_add_pd(a0, a1));
-    double s = (t[0] + t[1]) + (t[2] + t[3]);
-    for (; j < inner; j++) s += row[j];
-    y[i] = (float)s;
+// The sum of n floats in double: two 4-lane accumulators, then the tail.
+__attribute__((target("avx2,fma"))) double sumBlockAvx(const float* row, size_t n) {
+  __m256d a0 = _mm256_setzero_pd(), a1 = _mm256_setzero_pd();
+  size_t j = 0;
+  for (; j + 8 <= n; j += 8) {
+    a0 = _mm256_add_pd(a0, _mm256_cvtps_pd(_mm_loadu_ps(row + j)));
+    a1 = _mm256_add_pd(a1, _mm256_cvtps_pd(_mm_loadu_ps(row + j + 4)));
   }
+  alignas(32) double t[4];
+  _mm256_store_pd(t, _mm256_add_pd(a0, a1));
+  double s = (t[0] + t[1]) + (t[2] + t[3]);
+  for (; j < n; j++) s += row[j];
+  return s;
+}
+
+// Rows longer than this are summed as blocks of this many values whose partial sums are then
+// added in block order: the same arithmetic on 1 or n threads (blocks go to different threads).
+constexpr size_t kSumBlock = 1 << 16;
+
+__attribute__((target("avx2,fma"))) void sumTrailingAvx(size_t outer, size_t inner, const float* x, float* y) {
+  for (size_t i = 0; i < outer; i++) y[i] = (float)sumBlockAvx(x + i * inner, inner);
+}
+
+// y = max(x, 0); NaN stays NaN as in tfjs.
+__attribute__((target("avx2,fma"))) void reluAvx(size_t n, const float* x, float* y) {
+  const __m256 zero = _mm256_setzero_ps();
+  size_t i = 0;
+  // max_ps(x, 0) returns its second operand when x is NaN: keep x where x is NaN.
+  for (; i + 8 <= n; i += 8) {
+    const __m256 v = _mm256_loadu_ps(x + i);
+    const __m256 r = _mm256_max_ps(v, zero);
+    _mm256_storeu_ps(y + i, _mm256_blendv_ps(r, v, _mm256_cmp_ps(v, v, _CMP_UNORD_Q)));
+  }
+  for (; i < n; i++) y[i] = x[i] < 0.f ? 0.f : x[i];
 }
 
 #endif
@@ -631,6 +650,12 @@ void softplus(size_t n, const float* x, float* y) {
   forChunks(n, 1 << 14, [&](size_t b, size_t e) { softplusSerial(e - b, x + b, y + b); });
 }
 
+void relu(size_t n, const float* x, float* y) {
+#if VAEKIT_X86
+  forChunks(n, 1 << 16, [&](size_t b, size_t e) { reluAvx(e - b, x + b, y + b); });
+#endif
+}
+
 #if VAEKIT_X86
 // Sum over the leading axis: columns split across threads (each column summed in row order).
 void sumLeading(size_t outer, size_t inner, const float* x, float* y) {
@@ -645,8 +670,29 @@ void sumLeading(size_t outer, size_t inner, const float* x, float* y) {
   });
 }
 
-// Sum over the trailing axis: rows split across threads.
+// Sum over the trailing axis: rows split across threads; long rows in blocks (kSumBlock).
 void sumTrailing(size_t outer, size_t inner, const float* x, float* y) {
+  if (inner > kSumBlock) {
+    const size_t nb = (inner + kSumBlock - 1) / kSumBlock;
+    static thread_local std::vector<double> partial;
+    partial.resize(outer * nb);
+    double* part = partial.data();
+    const int parts = partsFor((double)outer * inner, 1 << 16);
+    const Split sp{outer * nb, 1, parts};
+    pool().run(parts, [&](int t) {
+      for (size_t q = sp.begin(t); q < sp.begin(t + 1); q++) {
+        const size_t i = q / nb, b = q % nb;
+        const size_t j0 = b * kSumBlock, len = std::min(kSumBlock, inner - j0);
+        part[q] = sumBlockAvx(x + i * inner + j0, len);
+      }
+    });
+    for (size_t i = 0; i < outer; i++) {
+      double s = 0;
+      for (size_t b = 0; b < nb; b++) s += part[i * nb + b];
+      y[i] = (float)s;
+    }
+    return;
+  }
   const int parts = partsFor((double)outer * inner, 1 << 16);
   const Split sp{outer, 1, parts};
   pool().run(parts, [&](int t) {
@@ -918,6 +964,22 @@ napi_value Softplus(napi_env env, napi_callback_info info) {
   return nullptr;
 }
 
+// relu(heap, n, xOff, yOff)
+napi_value Relu(napi_env env, napi_callback_info info) {
+  napi_value a[4];
+  float* heap;
+  size_t len;
+  const char* usage = "vaekit_native.relu: expected (Float32Array, n, xOff, yOff)";
+  if (!heapArgs(env, info, 4, a, &heap, &len, usage, usage)) return nullptr;
+  const double n = getNum(env, a[1]), xo = getNum(env, a[2]), yo = getNum(env, a[3]);
+  if (n < 0 || xo < 0 || yo < 0 || xo + n > (double)len || yo + n > (double)len) {
+    napi_throw_range_error(env, nullptr, "vaekit_native.relu: operands out of bounds");
+    return nullptr;
+  }
+  relu((size_t)n, heap + (size_t)xo, heap + (size_t)yo);
+  return nullptr;
+}
+
 // sum(heap, outer, inner, xOff, yOff, leading)
 napi_value Sum(napi_env env, napi_callback_info info) {
   napi_value a[6];
@@ -1061,6 +1123,7 @@ napi_value Init(napi_env env, napi_value exports) {
       {"sgemm", nullptr, Sgemm, nullptr, nullptr, nullptr, napi_default, nullptr},
       {"adam", nullptr, Adam, nullptr, nullptr, nullptr, napi_default, nullptr},
       {"softplus", nullptr, Softplus, nullptr, nullptr, nullptr, napi_default, nullptr},
+      {"relu", nullptr, Relu, nullptr, nullptr, nullptr, napi_default, nullptr},
       {"sum", nullptr, Sum, nullptr, nullptr, nullptr, napi_default, nullptr},
       {"conv2d", nullptr, Conv2d, nullptr, nullptr, nullptr, napi_default, nullptr},
       {"conv2dFilterGrad", nullptr, Conv2dFilterGrad, nullptr, nullptr, nullptr, napi_default, nullptr},

@@ -119,6 +119,21 @@ describe('@vaekit/native', () => {
     }
   });
 
+  maybe('relu is max(x, 0), NaN kept, in place too', () => {
+    const n = 1003;
+    const heap = new Float32Array(2 * n + 2);
+    fill(heap, 1, n, 77, 3);
+    heap[4] = NaN;
+    const x = heap.slice(1, n + 1);
+    native!.relu(heap, n, 1, n + 1);
+    for (let i = 0; i < n; i++) {
+      if (Number.isNaN(x[i])) expect(Number.isNaN(heap[n + 1 + i])).toBe(true);
+      else expect(heap[n + 1 + i]).toBe(x[i] > 0 ? x[i] : 0);
+    }
+    native!.relu(heap, n, 1, 1);
+    expect(Array.from(heap.slice(1, n + 1))).toEqual(Array.from(heap.slice(n + 1, 2 * n + 1)));
+  });
+
   maybe('sum over the leading or trailing axis matches a float64 reference', () => {
     for (const [outer, inner] of [[1, 1], [1, 13], [13, 1], [128, 784], [7, 9]]) {
       const heap = new Float32Array(outer * inner + Math.max(outer, inner) + 2);
@@ -298,14 +313,20 @@ describe('@vaekit/native threads', () => {
     // loss and probs are adjacent: [so, so + N) and [po, po + N·V) with po = so + N.
     sameOnThreads(heap, so, N + N * V, () => native!.softmaxXent(heap, N, V, lo, to, wo, so, po));
     sameOnThreads(heap, go, N * V, () => native!.softmaxXentGrad(heap, N, V, po, to, wo, go));
+    // In place (gradOff = probsOff): the same values as into a separate output.
+    const separate = heap.slice(go, go + N * V);
+    native!.softmaxXentGrad(heap, N, V, po, to, wo, po);
+    expect(Buffer.from(heap.slice(po, po + N * V).buffer).equals(Buffer.from(separate.buffer))).toBe(true);
     const n = 100007;
     const xo = go + N * V + 1, yo = xo + n + 1;
     fill(heap, xo, n, 12, 20);
     sameOnThreads(heap, yo, n, () => native!.softplus(heap, n, xo, yo));
-    const sums = new Float32Array(1 << 20);
+    sameOnThreads(heap, yo, n, () => native!.relu(heap, n, xo, yo));
+    const sums = new Float32Array(1 << 21);
     const sy = 900000;
     fill(sums, 1, sy - 1, 16);
-    for (const [outer, inner] of [[736, 1003], [10003, 37], [3, 100001]]) {
+    // [3, 200001]: rows longer than one block of 65,536 (blocks spread over the threads).
+    for (const [outer, inner] of [[736, 1003], [10003, 37], [3, 100001], [1, 200001]]) {
       sameOnThreads(sums, sy, inner, () => native!.sum(sums, outer, inner, 1, sy, true));
       sameOnThreads(sums, sy, outer, () => native!.sum(sums, outer, inner, 1, sy, false));
     }

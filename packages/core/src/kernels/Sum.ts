@@ -19,7 +19,8 @@ function wasmNative(native: NativeKernels, fallback: KernelFn<WasmBackendLike> |
     if (axes.length === 0 || axes.some((a) => a < 0 || a >= rank)) return fallback!(args);
     const k = axes.length;
     // Leading axes [0, k) or trailing axes [rank - k, rank) only; the rest: the wasm kernel.
-    const leading = axes.every((a, i) => a === i);
+    // All axes: as one trailing row (vectorised and split in blocks across the threads).
+    const leading = k < rank && axes.every((a, i) => a === i);
     const trailing = axes.every((a, i) => a === rank - k + i);
     if (!leading && !trailing) return fallback!(args);
     const outShape = keepDims ? x.shape.map((d, i) => (axes.includes(i) ? 1 : d)) : x.shape.filter((_, i) => !axes.includes(i));

@@ -119,9 +119,17 @@ function nativeForward(native: NativeKernels): KernelFn<WasmBackendLike> {
 }
 
 function nativeGrad(native: NativeKernels): KernelFn<WasmBackendLike> {
-  return ({ inputs, backend }) => {
+  return ({ inputs, backend, attrs }) => {
     const { probs, targets, scale } = inputs as Record<string, tf.TensorInfo>;
     const [N, V] = checkShapes(VaekitSoftmaxXentGrad, probs, targets, scale);
+    if (attrs?.inPlace) {
+      // The caller gives up probs: the gradient overwrites it and shares its buffer (no
+      // allocation of another [N, V], which the allocator would map and fault in afresh).
+      const o = offsetOf(backend, probs);
+      native.softmaxXentGrad(backend.wasm.HEAPF32, N, V, o, offsetOf(backend, targets), offsetOf(backend, scale), o);
+      backend.incRef(probs.dataId);
+      return { dataId: probs.dataId, shape: [N, V], dtype: 'float32' };
+    }
     const grad = backend.makeOutput([N, V], 'float32');
     native.softmaxXentGrad(backend.wasm.HEAPF32, N, V, offsetOf(backend, probs), offsetOf(backend, targets), offsetOf(backend, scale), offsetOf(backend, grad));
     return grad;

@@ -5,9 +5,10 @@
  *    vaekit selects (cpu, wasm, tensorflow), so nn's ops run on any of them; selectBackend
  *    (backend/select.ts) registers them for any other backend it activates;
  *  - when wasm is selected, installWasmKernels: with @vaekit/native, the native BatchMatMul,
- *    _FusedMatMul, Conv2D, FusedConv2D, Softplus, Sum, VaekitAdam and the native forms of
+ *    _FusedMatMul, Conv2D, FusedConv2D, Softplus, Relu, Sum, VaekitAdam and the native forms of
  *    vaekit's kernels; on either path a zero-copy Identity, UnsortedSegmentSum (which wasm
- *    lacks) and a OneHot that honours its dtype (wasm's writes int32 always). Every case a native kernel does not handle goes to the kernel it replaced.
+ *    lacks), a OneHot that honours its dtype (wasm's writes int32 always) and a GatherV2 of
+ *    table rows (embeddings) by copies on the heap. Every case a native kernel does not handle goes to the kernel it replaced.
  */
 import * as tf from '@tensorflow/tfjs-core';
 import { adamKernel } from './VaekitAdam';
@@ -20,6 +21,8 @@ import { sumKernel } from './Sum';
 import { identityKernel } from './Identity';
 import { unsortedSegmentSumKernel } from './UnsortedSegmentSum';
 import { oneHotKernel } from './OneHot';
+import { reluKernel } from './Relu';
+import { gatherV2Kernel } from './GatherV2';
 import { softmaxXentGradKernel, softmaxXentKernel } from './VaekitSoftmaxXent';
 import { conv2dFilterGradKernel } from './VaekitConv2DFilterGrad';
 import { denseInputGradKernel } from './VaekitDenseInputGrad';
@@ -49,6 +52,8 @@ const KERNELS: VaekitKernel[] = [
   identityKernel,
   unsortedSegmentSumKernel,
   oneHotKernel,
+  reluKernel,
+  gatherV2Kernel,
   softmaxXentKernel,
   softmaxXentGradKernel,
 ];

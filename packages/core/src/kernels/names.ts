@@ -53,7 +53,11 @@ export const VaekitBiasGrad = 'VaekitBiasGrad';
  * probs 0 (their softmax is never needed).
  */
 export const VaekitSoftmaxXent = 'VaekitSoftmaxXent';
-/** Its gradient: inputs probs [N, V], targets [N] int32, scale [N]; output scale · (probs − onehot(targets)). */
+/**
+ * Its gradient: inputs probs [N, V], targets [N] int32, scale [N]; output scale · (probs −
+ * onehot(targets)). Attribute inPlace (boolean): the caller will never read probs again, so a
+ * backend may write the gradient over it and return its buffer (wasm with @vaekit/native does).
+ */
 export const VaekitSoftmaxXentGrad = 'VaekitSoftmaxXentGrad';
 
 /** Inputs of the kernels above, by name. */

@@ -27,7 +27,10 @@ export function clipByGlobalNorm(grads: tf.NamedTensorMap, maxNorm: number): tf.
     const norm = tf.sqrt(tf.addN(names.map((n) => tf.sum(tf.square(grads[n])))));
     const scale = tf.div(maxNorm, tf.maximum(norm, maxNorm));
     const out: tf.NamedTensorMap = {};
-    for (const n of names) out[n] = tf.mul(grads[n], scale);
+    // A scale of exactly 1 (norm within bounds) changes nothing: clones share the data instead of
+    // multiplying every gradient (millions of values for a text model's output layer) by 1.
+    const unit = scale.dataSync()[0] === 1;
+    for (const n of names) out[n] = unit ? tf.clone(grads[n]) : tf.mul(grads[n], scale);
     return out;
   });
 }
