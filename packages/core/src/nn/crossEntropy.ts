@@ -20,7 +20,8 @@ export function softmaxCrossEntropy(logits: tf.Tensor2D, targets: tf.Tensor1D, w
       gradFunc: (dy: tf.Tensor, saved: tf.Tensor[]) => {
         const [p, t, w] = saved;
         const scale = tf.mul(dy, w);
-        const g = tf.engine().runKernel(VaekitSoftmaxXentGrad, { probs: p, targets: t, scale }) as tf.Tensor;
+        // probs is read by nothing else and this runs once per backward pass: in place.
+        const g = tf.engine().runKernel(VaekitSoftmaxXentGrad, { probs: p, targets: t, scale }, { inPlace: true }) as tf.Tensor;
         scale.dispose();
         return g;
       },
