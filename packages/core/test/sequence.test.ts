@@ -36,9 +36,10 @@ class BigramDecoder implements AutoregressiveDecoder {
     return tf.tidy(() => {
       const [B, T] = x!.shape;
       const inputs = tf.slice(x!, [0, 0], [B, T - 1]);
-      const rows = tf.reshape(tf.gather(this.table, tf.reshape(inputs, [-1])), [B, T - 1, this.vocabSize]);
+      const V = this.table.shape[1];
+      const rows = tf.reshape(tf.gather(this.table, tf.reshape(inputs, [-1])), [B, T - 1, V]);
       const zu = tf.expandDims(tf.matMul(z, this.u), 1);
-      return tf.reshape(tf.add(rows, zu), [B, (T - 1) * this.vocabSize]) as tf.Tensor2D;
+      return tf.reshape(tf.add(rows, zu), [B, (T - 1) * V]) as tf.Tensor2D;
     });
   }
   start(z: tf.Tensor2D): DecoderState {
@@ -217,5 +218,31 @@ describe('training and evaluation on token sequences', () => {
     expect(before.pplBound).toBe('elbo');
     expect(before.ppl).toBeCloseTo(Math.exp((before.negElbo * 20) / tokens), 4);
     tf.dispose(model.weights());
+  });
+});
+
+describe('evaluation batches of sequence models', () => {
+  test('I(x; z) is estimated in full batches when the logits cut the decoding batches short', () => {
+    const V = 10;
+    // A decoder that says its vocabulary is huge: decoding batches shrink to one row.
+    const wide = new BigramDecoder(V, 2);
+    Object.defineProperty(wide, 'vocabSize', { value: 2 ** 24 });
+    const seqs = Array.from({ length: 40 }, (_, i) => [4 + (i % 5), 5 + (i % 3), 6]);
+    const split = { x: new Float32Array(0), n: 40, dim: 0, seq: sequenceData(seqs) };
+    const enc = new BagEncoder(V, 2);
+    const rows: number[] = [];
+    const encode = enc.encode.bind(enc);
+    enc.encode = (x: tf.Tensor2D) => {
+      rows.push(x.shape[0]);
+      return encode(x);
+    };
+    const narrow = new VAE(enc, wide, categorical(V), 2, []);
+    const m = evaluate(narrow, split, { seed: 1 });
+    // 40 decoding batches of one row, then one batch of 40 rows through the encoder alone for I(x; z)
+    // (from batches of one row it would be 0).
+    expect(rows).toEqual([...new Array(40).fill(1), 40]);
+    expect(Number.isFinite(m.mutualInfo) && m.mutualInfo !== 0).toBe(true);
+    const full = evaluate(new VAE(enc, new BigramDecoder(V, 2), categorical(V), 2, []), split, { seed: 1 });
+    expect(m.negElbo).toBeCloseTo(full.negElbo, 0);
   });
 });

@@ -5,6 +5,7 @@ import { batchRanges, batchTensor } from '../data/batches';
 import { longestSequence, predictedTokens } from '../sequence/batches';
 import { isAutoregressive } from '../model/vae';
 import { logDiagNormal, logStandardNormal } from '../math/kl';
+import { reparameterize } from '../math/reparameterize';
 import { Rng } from '../math/rng';
 import { eventLoopYielder } from '../train/yield';
 
@@ -69,7 +70,11 @@ function* evaluationSteps(model: VAE, split: DataSplit, opts: EvalOptions): Gene
   // Sequence models decode [rows, T, V] logits at once: rows are capped so a batch stays near
   // LOGITS_BUDGET values whatever the vocabulary and the longest sentence.
   const rowCost = decodedValuesPerRow(model, split);
-  const batchSize = Math.max(1, Math.min(opts.batchSize ?? 500, Math.floor(LOGITS_BUDGET / rowCost)));
+  const miBatchSize = opts.batchSize ?? 500;
+  const batchSize = Math.max(1, Math.min(miBatchSize, Math.floor(LOGITS_BUDGET / rowCost)));
+  // I(x; z) is estimated per batch and cannot exceed log(batch size): when the batches are cut
+  // short for the logits, it gets its own pass through the encoder alone in full-size batches.
+  const separateMi = batchSize < miBatchSize;
   const rng = new Rng(opts.seed ?? 7);
   const L = model.latentDim;
   let recon = 0;
@@ -97,7 +102,7 @@ function* evaluationSteps(model: VAE, split: DataSplit, opts: EvalOptions): Gene
         mSq[d] += v * v;
       }
     }
-    if (to - from > 1) {
+    if (to - from > 1 && !separateMi) {
       miSum += mi.dataSync()[0];
       miBatches++;
     }
@@ -113,6 +118,20 @@ function* evaluationSteps(model: VAE, split: DataSplit, opts: EvalOptions): Gene
       }
     }
     x.dispose();
+  }
+  if (separateMi) {
+    for (const [from, to] of batchRanges(split.n, miBatchSize)) {
+      if (to - from < 2) continue;
+      const x = batchTensor(split, null, from, to).x;
+      const mi = tf.tidy(() => {
+        const { mean, logVar } = model.encoder.encode(x);
+        return mutualInfoBatch(mean, logVar, reparameterize(mean, logVar, undefined, rng.nextSeed()));
+      });
+      miSum += mi.dataSync()[0];
+      miBatches++;
+      tf.dispose([x, mi]);
+      yield;
+    }
   }
   const n = split.n;
   const klPerDim = Array.from(kl, (v) => v / n);
