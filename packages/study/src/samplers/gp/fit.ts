@@ -3,9 +3,11 @@
  * observations plus log priors that keep the fit well behaved with few points, over
  * θ = (log ρ_1 … log ρ_D, log s², log σ²) with the box-constrained quasi-Newton of lbfgsb.ts.
  *
- * The priors are those of Optuna's GPSampler: on each inverse squared length scale ρ,
- * −(0.1/ρ + 0.1·ρ) (most mass near length scale 1 on the unit cube, neither 0 nor ∞); a Gamma(2, 1)
- * on the signal variance; a Gamma(1.1, 30) on the noise variance, which is at least 1e-6.
+ * The priors: on each length scale ℓ = ρ^(−1/2), the dimension-scaled log-normal of BoTorch
+ * (Hvarfner et al., "Vanilla Bayesian optimization performs great in high dimensions", ICML 2024),
+ * log ℓ ~ N(√2 + ½ log D, 3), whose longer length scales in more dimensions keep the GP from
+ * treating every point as unrelated; on the signal variance a Gamma(2, 1) and on the noise variance
+ * a Gamma(1.1, 30), at least 1e-6, as Optuna's GPSampler.
  *
  *   log p(y | θ) = −½ yᵀK⁻¹y − ½ log det K − n/2 log 2π,   K = s² M(ρ) + σ² I,
  *   ∂/∂θ_j log p = ½ tr((ααᵀ − K⁻¹) ∂K/∂θ_j),  α = K⁻¹y.
@@ -91,9 +93,13 @@ export function logPrior(p: KernelParams): { value: number; grad: Float64Array }
   const D = p.rho.length;
   const grad = new Float64Array(D + 2);
   let value = 0;
+  // Log-normal density of ℓ up to a constant: −log ℓ − (log ℓ − μ)²/(2σ²), with log ℓ = −θ/2.
+  const mu = Math.SQRT2 + 0.5 * Math.log(D);
+  const sigma2 = 3;
   for (let d = 0; d < D; d++) {
-    value -= 0.1 / p.rho[d] + 0.1 * p.rho[d];
-    grad[d] = 0.1 / p.rho[d] - 0.1 * p.rho[d];
+    const logL = -0.5 * Math.log(p.rho[d]);
+    value += -logL - (logL - mu) ** 2 / (2 * sigma2);
+    grad[d] = -0.5 * (-1 - (logL - mu) / sigma2);
   }
   // Gamma(k, rate) log density up to a constant: (k − 1) log x − rate·x; d/dlog x = (k − 1) − rate·x.
   value += Math.log(p.signal) - p.signal;
