@@ -98,8 +98,7 @@ describe('descriptors and canonical SMILES', () => {
   it('Crippen logP, TPSA and MolWt agree with RDKit', () => {
     expect(worst((i) => [ours[i].logp, fixture.molecules[i].logp]).max).toBeLessThan(1e-6);
     expect(worst((i) => [ours[i].tpsa, fixture.molecules[i].tpsa]).max).toBeLessThan(1e-6);
-    // RDKit's JSON rounds amw to 6 significant digits (e.g. 151.165).
-    expect(worst((i) => [ours[i].mw, fixture.molecules[i].mw]).max).toBeLessThan(0.006);
+    expect(worst((i) => [ours[i].mw, fixture.molecules[i].mw]).max).toBeLessThan(1e-6);
   });
 
   it('describe gives the same values in one call', () => {
@@ -107,7 +106,7 @@ describe('descriptors and canonical SMILES', () => {
     expect(chem.describe(r.smiles)).toEqual({ smiles: r.smiles, valid: true, canonical: ours[0].canonical, qed: ours[0].qed, logp: ours[0].logp, tpsa: ours[0].tpsa, mw: ours[0].mw });
   });
 
-  it('canonical SMILES: the same string as RDKit 2022.09 for most, the same molecule for all, stable under re-parsing', () => {
+  it('canonical SMILES: the same string as RDKit 2022.09 (all 1,050 today; a later RDKit may write some differently, but the same molecule), stable under re-parsing', () => {
     let same = 0;
     fixture.molecules.forEach((r, i) => {
       const c = ours[i].canonical;
