@@ -257,7 +257,7 @@ describe('parseSearchConfig and the search-config schema', () => {
   const repoConfigs = path.join(__dirname, '..', '..', '..', 'configs');
 
   it("accepts every search config in the repository's configs/", () => {
-    const files = fs.readdirSync(repoConfigs).filter((f) => /^search:/m.test(fs.readFileSync(path.join(repoConfigs, f), 'utf8')));
+    const files = fs.readdirSync(repoConfigs).filter((f) => /\.ya?ml$/.test(f) && /^search:/m.test(fs.readFileSync(path.join(repoConfigs, f), 'utf8')));
     expect(files.length).toBeGreaterThan(0);
     for (const f of files) {
       const loaded = loadConfigFile(path.join(repoConfigs, f), { configsDir: repoConfigs, cwd: repoConfigs });
