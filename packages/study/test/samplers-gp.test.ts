@@ -341,6 +341,22 @@ describe('GP sampler', () => {
     expect(second).not.toEqual(first);
   });
 
+  it('works out the suggestion of an earlier trial that is running but has not drawn yet, and goes elsewhere', () => {
+    const trials = history();
+    const running = (number: number): FrozenTrial => ({ ...trials[0], number, state: 'RUNNING', value: undefined, params: {} });
+    // Trial 12 ignores the later trial 13; trial 13 counts trial 12 as pending at 12's own suggestion.
+    const twelve = suggest([...trials, running(12), running(13)], 12);
+    expect(twelve).toEqual(suggest([...trials, running(12)], 12));
+    const thirteen = suggest([...trials, running(12), running(13)], 13);
+    expect(thirteen).not.toEqual(twelve);
+    expect(thirteen).not.toEqual(suggest([...trials, running(13)], 13));
+    // Had trial 12 already drawn, trial 13 would see the same pending point (up to the rounding of
+    // the round trip through the parameter's value).
+    const drawn = suggest([...trials, { ...running(12), params: twelve }, running(13)], 13);
+    expect({ ...drawn, x: undefined }).toEqual({ ...thirteen, x: undefined });
+    expect(drawn.x as number).toBeCloseTo(thirteen.x as number, 9);
+  });
+
   it('refuses bad options with the option path', () => {
     expect(() => createSampler({ name: 'gp', nStartupTrials: -1 })).toThrow(ConfigError);
     expect(() => createSampler({ name: 'gp', nStartupTrials: -1 })).toThrow(/study\.sampler\.nStartupTrials: nStartupTrials must be an integer >= 0, got -1/);

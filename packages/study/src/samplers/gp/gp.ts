@@ -12,7 +12,9 @@
  * - As Optuna's GPSampler, only COMPLETE trials are observations: PRUNED and FAILED ones are left
  *   out. RUNNING trials of other workers that hold every parameter are added at the posterior
  *   mean of their point ("kriging believer"): that leaves the mean unchanged but removes the
- *   uncertainty there, so concurrent workers do not suggest the same point.
+ *   uncertainty there, so concurrent workers do not suggest the same point. Earlier RUNNING trials
+ *   that have not drawn yet (their workers are asking at this moment) get the suggestion they will
+ *   compute, which is then pending in the same way.
  * - Everything random (the candidates' scramble) is keyed by the seed and the trial number: a
  *   suggestion is a pure function of the seed, the trial number and the study's trials.
  */
@@ -38,6 +40,9 @@ export interface GPSamplerOptions {
   /** The objective has no noise: the noise variance is held at its minimum (1e-6) instead of fitted. Default false. */
   deterministicObjective?: boolean;
 }
+
+/** Running trials without parameters whose suggestions are worked out and counted as pending (the latest ones). */
+const MAX_SIMULATED = 4;
 
 export class GPSampler implements Sampler {
   readonly name = 'gp';
@@ -76,6 +81,7 @@ export class GPSampler implements Sampler {
     const enc = new EncodedSpace(space);
     const observed: Array<{ x: Float64Array; loss: number }> = [];
     const pending: Float64Array[] = [];
+    const undrawn: number[] = [];
     const sign = ctx.direction === 'maximize' ? -1 : 1;
     for (const t of ctx.trials) {
       if (t.number === ctx.trialNumber) continue;
@@ -85,9 +91,15 @@ export class GPSampler implements Sampler {
       } else if (t.state === 'RUNNING') {
         const x = enc.encode(t.params ?? {});
         if (x) pending.push(x);
+        else if (t.number < ctx.trialNumber && !enc.names.some((n) => n in (t.params ?? {}))) undrawn.push(t.number);
       }
     }
     if (observed.length < Math.max(this.nStartupTrials, 1)) return this.qmc.jointPoint(space, ctx.trialNumber);
+    // Earlier trials that are running but have drawn nothing yet are being sampled right now, by other
+    // workers, from (very likely) these same trials. A suggestion is a pure function of them, so
+    // compute theirs and count them as pending: two workers asking at once do not pick one point.
+    // Oldest first, each seeing the ones before it as pending, as its own worker does.
+    for (const m of undrawn.sort((a, b) => a - b).slice(-MAX_SIMULATED)) pending.push(this.suggest(enc, observed, pending.slice(), m));
     const x = this.suggest(enc, observed, pending, ctx.trialNumber);
     return enc.decode(x);
   }
