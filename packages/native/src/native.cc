@@ -40,9 +40,11 @@ namespace {
 // ---------------------------------------------------------------------------
 // Thread pool: n-1 std::threads parked on a condition variable (after a short
 // spin, so back-to-back kernel calls do not pay a futex wake each), plus the
-// calling thread as thread 0. run(parts, fn) calls fn(t) for t in [0, parts)
-// with parts <= threads(), and returns when all have finished. Created once per
-// setThreads, never per call.
+// calling thread. run(parts, fn) calls fn(c) for each part c in [0, parts),
+// parts claimed by whichever thread gets there first, and returns when all have
+// finished. A part's work is fixed by its index, never by the thread that runs
+// it, so results do not depend on timing. Created once per setThreads, never per
+// call.
 // ---------------------------------------------------------------------------
 
 inline void cpuRelax() {
@@ -63,30 +65,33 @@ class Pool {
     quit_ = false;
     // The generation as of now: a worker that starts after the first job was posted still sees it.
     const uint64_t g0 = gen_.load();
-    for (int t = 1; t < n; t++) workers_.emplace_back([this, t, g0] { loop(t, g0); });
+    for (int t = 1; t < n; t++) workers_.emplace_back([this, g0] { loop(g0); });
   }
 
-  // fn(t) for t in [0, parts); runs inline when parts <= 1 or when called from a
-  // pool thread (no nesting).
+  // fn(c) for every part c in [0, parts), each exactly once, on whichever thread claims it first
+  // (the caller included: a worker the OS has not scheduled yet never holds the caller up); returns
+  // when all have finished. Runs inline when parts <= 1 or when called from a pool thread.
   template <class F>
   void run(int parts, const F& fn) {
-    if (parts > n_) parts = n_;
-    if (parts <= 1 || inWorker()) {
-      for (int t = 0; t < parts; t++) fn(t);
+    if (parts <= 1 || n_ <= 1 || inWorker()) {
+      for (int c = 0; c < parts; c++) fn(c);
       return;
     }
-    Job job{[](const void* f, int t) { (*static_cast<const F*>(f))(t); }, &fn, parts};
+    Job job{[](const void* f, int c) { (*static_cast<const F*>(f))(c); }, &fn, parts};
+    uint64_t g;
     {
       std::lock_guard<std::mutex> lk(mu_);
       job_ = job;
-      pending_.store(parts - 1, std::memory_order_relaxed);
-      gen_.fetch_add(1, std::memory_order_release);
+      g = gen_.load() + 1;
+      pending_.store(parts, std::memory_order_relaxed);
+      claim_.store((g & 0xffffffffu) << 32, std::memory_order_relaxed);
+      gen_.store(g, std::memory_order_release);
     }
     wake_.notify_all();
     inWorker() = true;
-    fn(0);
+    work(job, g);
     inWorker() = false;
-    // Wait for the others: spin, then park.
+    // Parts still running on workers: spin, then park.
     for (int i = 0; i < kSpin && pending_.load(std::memory_order_acquire) != 0; i++) cpuRelax();
     if (pending_.load(std::memory_order_acquire) != 0) {
       std::unique_lock<std::mutex> lk(mu_);
@@ -100,14 +105,33 @@ class Pool {
     const void* fn = nullptr;
     int parts = 0;
   };
-  static constexpr int kSpin = 20000;  // ~0.1-0.5 ms of pause instructions
+  // Pause instructions a thread spins before parking (~0.1 ms): enough to bridge the gap between
+  // two kernels of a training step, short enough not to steal much from a busy machine.
+  static constexpr int kSpin = 4000;
 
   static bool& inWorker() {
     static thread_local bool in = false;
     return in;
   }
 
-  void loop(int t, uint64_t seen) {
+  // Claims and runs parts of generation g until none is left. claim_ holds the generation (high
+  // 32 bits) and the next part (low 32), so a late thread can never claim a part of a later job.
+  void work(const Job& job, uint64_t g) {
+    for (;;) {
+      uint64_t v = claim_.load(std::memory_order_acquire);
+      for (;;) {
+        if ((v >> 32) != (g & 0xffffffffu) || (int)(v & 0xffffffffu) >= job.parts) return;
+        if (claim_.compare_exchange_weak(v, v + 1, std::memory_order_acq_rel)) break;
+      }
+      job.call(job.fn, (int)(v & 0xffffffffu));
+      if (pending_.fetch_sub(1, std::memory_order_acq_rel) == 1) {
+        std::lock_guard<std::mutex> lk(mu_);
+        done_.notify_all();
+      }
+    }
+  }
+
+  void loop(uint64_t seen) {
     inWorker() = true;
     for (;;) {
       for (int i = 0; i < kSpin && gen_.load(std::memory_order_acquire) == seen && !quit_.load(); i++) cpuRelax();
@@ -119,13 +143,7 @@ class Pool {
         seen = gen_.load(std::memory_order_acquire);
         job = job_;
       }
-      if (t < job.parts) {
-        job.call(job.fn, t);
-        if (pending_.fetch_sub(1, std::memory_order_acq_rel) == 1) {
-          std::lock_guard<std::mutex> lk(mu_);
-          done_.notify_one();
-        }
-      }
+      work(job, seen);
     }
   }
 
@@ -144,6 +162,7 @@ class Pool {
   std::mutex mu_;
   std::condition_variable wake_, done_;
   std::atomic<uint64_t> gen_{0};
+  std::atomic<uint64_t> claim_{0};
   std::atomic<int> pending_{0};
   std::atomic<bool> quit_{false};
   Job job_;
@@ -168,12 +187,13 @@ struct Split {
   }
 };
 
-// How many parts to split `work` units of work into: one per `grain` units, at most threads().
+// How many parts to split `work` units of work into: one per `grain` units, at most twice the
+// threads (smaller parts even out the load when a thread is slowed down by other processes).
 int partsFor(double work, double grain) {
   const int n = pool().threads();
   if (n <= 1 || work < 2 * grain) return 1;
   const double p = work / grain;
-  return p < n ? (int)p : n;
+  return p < 2 * n ? (int)p : 2 * n;
 }
 
 // ---------------------------------------------------------------------------
