@@ -35,6 +35,19 @@ export interface NativeKernels {
   /** Its gradient: grad[r] = scale[r]·(probs[r] − onehot(t[r])); gradOff may be probsOff (in place). */
   softmaxXentGrad(heap: Float32Array, N: number, V: number, probsOff: number, targetsOff: number, scaleOff: number, gradOff: number): void;
   /**
+   * A GRU layer's recurrence (PyTorch's gate layout r, z, n) over T steps of B rows, time-major
+   * (row t·B + b), on plain Float32Arrays: per step gh = h·W_hh + b_hh, r = σ(x_r + gh_r),
+   * z = σ(x_z + gh_z), n = tanh(x_n + r·gh_n), h = (1 − z)·n + z·h, except where mask is 0 (the
+   * state is kept). px [T·B, 3H] (input projections), h [B, H] (the initial state, updated in
+   * place), wHh [H, 3H], bias [3H]; outputs hs [T·B, H] and, when not empty, hPrev [T·B, H] (the
+   * state before each step) and act [T·B, 4H] (r, z, n, gh_n). mask may be empty (none); reverse
+   * runs the steps from T − 1 down. H must be a multiple of 8.
+   */
+  gruForward(
+    B: number, T: number, H: number, px: Float32Array, h: Float32Array, wHh: Float32Array, bias: Float32Array,
+    mask: Float32Array, reverse: boolean, hs: Float32Array, hPrev: Float32Array, act: Float32Array,
+  ): void;
+  /**
    * The size of the kernels' thread pool (1, the default, runs everything on the calling thread;
    * n > 1 keeps n − 1 worker threads parked between calls). Results do not depend on it: every
    * kernel gives the same bits on 1 or n threads. Throws a RangeError unless n is an integer >= 1.

@@ -860,6 +860,67 @@ void adam(size_t n, const float* x, const float* m, const float* v, const float*
   });
 }
 
+#if VAEKIT_X86
+// 1 / (1 + exp(-x)) and tanh(x) = sign(x)·(1 − e)/(1 + e), e = exp(−2|x|), 8 lanes (~1e-7).
+__attribute__((target("avx2,fma"))) inline __m256 sigmoidAvx(__m256 x) {
+  const __m256 one = _mm256_set1_ps(1.f);
+  return _mm256_div_ps(one, _mm256_add_ps(one, expAvx(_mm256_sub_ps(_mm256_setzero_ps(), x))));
+}
+__attribute__((target("avx2,fma"))) inline __m256 tanhAvx(__m256 x) {
+  const __m256 one = _mm256_set1_ps(1.f);
+  const __m256 sign = _mm256_and_ps(x, _mm256_set1_ps(-0.f));
+  const __m256 a = _mm256_andnot_ps(_mm256_set1_ps(-0.f), x);
+  const __m256 e = expAvx(_mm256_mul_ps(a, _mm256_set1_ps(-2.f)));
+  return _mm256_or_ps(sign, _mm256_div_ps(_mm256_sub_ps(one, e), _mm256_add_ps(one, e)));
+}
+
+// The GRU gates of one row (PyTorch's layout: r, z, n), H a multiple of 8:
+//   r = σ(xr + gr), z = σ(xz + gz), n = tanh(xn + r·gn), h = (1 − z)·n + z·h
+// with act (if any) = [r, z, n, gn].
+__attribute__((target("avx2,fma"))) void gruRowAvx(int H, const float* px, const float* gh, float* h, float* act) {
+  const __m256 one = _mm256_set1_ps(1.f);
+  for (int j = 0; j < H; j += 8) {
+    const __m256 r = sigmoidAvx(_mm256_add_ps(_mm256_loadu_ps(px + j), _mm256_loadu_ps(gh + j)));
+    const __m256 z = sigmoidAvx(_mm256_add_ps(_mm256_loadu_ps(px + H + j), _mm256_loadu_ps(gh + H + j)));
+    const __m256 hn = _mm256_loadu_ps(gh + 2 * H + j);
+    const __m256 n = tanhAvx(_mm256_add_ps(_mm256_loadu_ps(px + 2 * H + j), _mm256_mul_ps(r, hn)));
+    const __m256 hp = _mm256_loadu_ps(h + j);
+    _mm256_storeu_ps(h + j, _mm256_add_ps(_mm256_mul_ps(_mm256_sub_ps(one, z), n), _mm256_mul_ps(z, hp)));
+    if (act) {
+      _mm256_storeu_ps(act + j, r);
+      _mm256_storeu_ps(act + H + j, z);
+      _mm256_storeu_ps(act + 2 * H + j, n);
+      _mm256_storeu_ps(act + 3 * H + j, hn);
+    }
+  }
+}
+#endif
+
+// A GRU layer's recurrence over T steps of B rows (time-major rows t·B + b), in place on h [B, H]:
+// per step gh = h·W_hh + b_hh (the pool's SGEMM), then the gates row by row. A row whose mask is
+// 0 keeps its state. hs [T·B, H] gets every step's state; hPrev [T·B, H] and act [T·B, 4H]
+// (optional) what the backward pass needs.
+void gruForward(int B, int T, int H, const float* px, float* h, const float* wHh, const float* bias, const float* mask,
+                bool reverse, float* hs, float* hPrev, float* act) {
+#if VAEKIT_X86
+  const int G = 3 * H;
+  static thread_local std::vector<float> ghBuf;
+  ghBuf.resize((size_t)B * G);
+  float* gh = ghBuf.data();
+  for (int k = 0; k < T; k++) {
+    const int t = reverse ? T - 1 - k : k;
+    sgemm(B, G, H, h, H, false, wHh, G, false, gh, G, bias);
+    for (int b = 0; b < B; b++) {
+      const size_t row = (size_t)t * B + b;
+      float* hb = h + (size_t)b * H;
+      if (hPrev) std::memcpy(hPrev + row * H, hb, sizeof(float) * H);
+      if (!mask || mask[row] != 0.f) gruRowAvx(H, px + row * G, gh + (size_t)b * G, hb, act ? act + row * 4 * H : nullptr);
+      std::memcpy(hs + row * H, hb, sizeof(float) * H);
+    }
+  }
+#endif
+}
+
 // ---------------------------------------------------------------------------
 // N-API glue
 // ---------------------------------------------------------------------------
@@ -1132,6 +1193,49 @@ napi_value Threads(napi_env env, napi_callback_info) {
   return r;
 }
 
+// A Float32Array's data and length (nullptr, 0 for an empty one).
+bool f32Arg(napi_env env, napi_value v, float** data, size_t* len) {
+  if (!getF32(env, v, data, len)) return false;
+  if (*len == 0) *data = nullptr;
+  return true;
+}
+
+// gruForward(B, T, H, px, h, wHh, bias, mask, reverse, hs, hPrev, act): plain Float32Arrays (mask,
+// hPrev and act may be empty: none); H a multiple of 8.
+napi_value GruForward(napi_env env, napi_callback_info info) {
+  size_t argc = 12;
+  napi_value a[12];
+  NAPI_OK(napi_get_cb_info(env, info, &argc, a, nullptr, nullptr));
+  const char* usage = "vaekit_native.gruForward: expected (B, T, H, px, h, wHh, bias, mask, reverse, hs, hPrev, act)";
+  if (argc != 12) {
+    napi_throw_type_error(env, nullptr, usage);
+    return nullptr;
+  }
+  const double Bd = getNum(env, a[0]), Td = getNum(env, a[1]), Hd = getNum(env, a[2]);
+  float* p[9] = {};
+  size_t n[9] = {};
+  const int idx[9] = {3, 4, 5, 6, 7, 9, 10, 11, -1};
+  for (int i = 0; i < 8; i++) {
+    if (!f32Arg(env, a[idx[i]], &p[i], &n[i])) {
+      napi_throw_type_error(env, nullptr, usage);
+      return nullptr;
+    }
+  }
+  bool reverse = false;
+  napi_get_value_bool(env, a[8], &reverse);
+  const double TB = Td * Bd, G = 3 * Hd;
+  // px, h, wHh, bias, mask, hs, hPrev, act
+  if (!(Bd >= 1 && Td >= 1 && Hd >= 8) || Bd != std::floor(Bd) || Td != std::floor(Td) || (int)Hd % 8 != 0 ||
+      (double)n[0] < TB * G || (double)n[1] != Bd * Hd || (double)n[2] != Hd * G || (double)n[3] != G ||
+      (n[4] != 0 && (double)n[4] < TB) || (double)n[5] < TB * Hd || (n[6] != 0 && (double)n[6] < TB * Hd) ||
+      (n[7] != 0 && (double)n[7] < TB * 4 * Hd)) {
+    napi_throw_range_error(env, nullptr, "vaekit_native.gruForward: sizes do not fit B, T, H (H a multiple of 8)");
+    return nullptr;
+  }
+  gruForward((int)Bd, (int)Td, (int)Hd, p[0], p[1], p[2], p[3], p[4], reverse, p[5], p[6], p[7]);
+  return nullptr;
+}
+
 napi_value Supported(napi_env env, napi_callback_info) {
   napi_value r;
   napi_get_boolean(env, cpuSupported(), &r);
@@ -1144,6 +1248,7 @@ napi_value Init(napi_env env, napi_value exports) {
       {"adam", nullptr, Adam, nullptr, nullptr, nullptr, napi_default, nullptr},
       {"softplus", nullptr, Softplus, nullptr, nullptr, nullptr, napi_default, nullptr},
       {"relu", nullptr, Relu, nullptr, nullptr, nullptr, napi_default, nullptr},
+      {"gruForward", nullptr, GruForward, nullptr, nullptr, nullptr, napi_default, nullptr},
       {"sum", nullptr, Sum, nullptr, nullptr, nullptr, napi_default, nullptr},
       {"conv2d", nullptr, Conv2d, nullptr, nullptr, nullptr, napi_default, nullptr},
       {"conv2dFilterGrad", nullptr, Conv2dFilterGrad, nullptr, nullptr, nullptr, napi_default, nullptr},

@@ -73,6 +73,16 @@ describe('@vaekit/native', () => {
     }
   });
 
+  maybe('gruForward rejects sizes that do not fit B, T, H', () => {
+    const f = (n: number) => new Float32Array(n);
+    const [B, T, H] = [2, 3, 8];
+    const ok = () => native!.gruForward(B, T, H, f(T * B * 3 * H), f(B * H), f(H * 3 * H), f(3 * H), f(0), false, f(T * B * H), f(0), f(0));
+    ok();
+    expect(() => native!.gruForward(B, T, H, f(T * B * 3 * H - 1), f(B * H), f(H * 3 * H), f(3 * H), f(0), false, f(T * B * H), f(0), f(0))).toThrow(/do not fit/);
+    expect(() => native!.gruForward(B, T, 12, f(T * B * 36), f(B * 12), f(12 * 36), f(36), f(0), false, f(T * B * 12), f(0), f(0))).toThrow(/multiple of 8/);
+    expect(() => native!.gruForward(B, T, H, f(T * B * 3 * H), f(B * H), f(H * 3 * H), f(3 * H), f(T * B - 1), false, f(T * B * H), f(0), f(0))).toThrow(/do not fit/);
+  });
+
   maybe('sgemm rejects out-of-bounds operands', () => {
     const heap = new Float32Array(100);
     expect(() => native!.sgemm(heap, 10, 10, 10, 0, 10, false, 0, 10, false, 50, 10, -1)).toThrow(/out of bounds/);

@@ -25,7 +25,18 @@
 import * as tf from '@tensorflow/tfjs-core';
 import { Rng } from '../math/rng';
 import { reserveWeightValues } from '../build/budget';
-import { VaekitDenseFilterGrad } from '../kernels';
+import { loadNative, VaekitDenseFilterGrad, wasmKernelsInstalled } from '../kernels';
+import type { NativeKernels } from '../kernels';
+
+/**
+ * The native GRU recurrence (@vaekit/native's gruForward: per step the pool's SGEMM and AVX2
+ * gates), when the wasm backend runs on the native kernels; null otherwise (the loops below).
+ */
+function nativeGru(H: number): NativeKernels['gruForward'] | null {
+  if (H % 8 !== 0 || tf.getBackend() !== 'wasm' || wasmKernelsInstalled() !== 'native') return null;
+  const k = loadNative().kernels;
+  return k && typeof k.gruForward === 'function' ? k.gruForward.bind(k) : null;
+}
 
 export type RecurrentCell = 'gru' | 'lstm';
 
@@ -224,6 +235,13 @@ export class RecurrentLayer {
     const hPrev = keep ? new Float32Array(T * B * H) : null;
     const cPrev = keep && lstm ? new Float32Array(T * B * H) : null;
     const act = keep ? new Float32Array(T * B * (lstm ? 5 * H : 4 * H)) : null;
+    const gru = lstm ? null : nativeGru(H);
+    if (gru) {
+      const none = new Float32Array(0);
+      const w = wHh.dataSync() as Float32Array;
+      gru(B, T, H, px, h, w, bias, mask ?? none, order(0) !== 0, hs, hPrev ?? none, act ?? none);
+      return { hs, c, saved: keep ? { hPrev: hPrev!, cPrev, act: act! } : undefined };
+    }
     for (let k = 0; k < T; k++) {
       const t = order(k);
       const gh = this.hiddenProjection(h, wHh, B);
