@@ -121,8 +121,9 @@ export function referenceSet(chem: Chemistry, smiles: readonly string[], propert
 
 /**
  * The MOSES metrics of `generated` (one SMILES string per sample, in the order drawn). Memory grows
- * with the distinct molecules and four numbers per valid one; fingerprints are kept only for the
- * molecules IntDiv uses, and canonical SMILES in order only up to the largest k of unique@k.
+ * with the distinct molecules (their properties, computed once each) and four numbers per valid
+ * sample; fingerprints are kept only for the molecules IntDiv uses, and canonical SMILES in order
+ * only up to the largest k of unique@k.
  */
 export function moleculeSetMetrics(chem: Chemistry, generated: readonly string[], options: SetMetricsOptions = {}): SetMetrics {
   const morgan = options.morgan ?? MORGAN_DEFAULTS;
@@ -131,25 +132,29 @@ export function moleculeSetMetrics(chem: Chemistry, generated: readonly string[]
   const intDivMax = options.intDivMax ?? Infinity;
   const calc = qedCalculator(chem);
   const first: string[] = []; // canonical SMILES of the first valid molecules, for unique@k
-  const distinct = new Set<string>();
+  // Each distinct molecule's properties, computed once (a collapsed model repeats a few molecules);
+  // its fingerprint too while IntDiv still takes molecules.
+  const seen = new Map<string, { props: number[]; bits?: Uint16Array }>();
   const bits: Uint16Array[] = [];
   const values: Record<PropertyName, number[]> = { qed: [], logp: [], tpsa: [], mw: [] };
   let valid = 0;
   for (const s of generated) {
     const ok = chem.withMol(s, (m) => {
-      const p = calc.properties(m);
       const canonical = m.get_smiles();
-      distinct.add(canonical);
+      let entry = seen.get(canonical);
+      if (!entry) {
+        const p = calc.properties(m);
+        entry = { props: [qedFromProperties(p), p.ALOGP, p.PSA, p.MW] };
+        seen.set(canonical, entry);
+      }
       if (first.length < keepOrder) first.push(canonical);
-      if (bits.length < intDivMax) bits.push(morganBits(m, morgan));
-      values.qed.push(qedFromProperties(p));
-      values.logp.push(p.ALOGP);
-      values.tpsa.push(p.PSA);
-      values.mw.push(p.MW);
+      if (bits.length < intDivMax) bits.push((entry.bits ??= morganBits(m, morgan)));
+      PROPERTY_NAMES.forEach((name, i) => values[name].push(entry!.props[i]));
       return true;
     });
     if (ok) valid++;
   }
+  const distinct = seen;
   const uniqueAt: Record<string, number> = {};
   for (const k of ks) if (valid >= k) uniqueAt[String(k)] = new Set(first.slice(0, k)).size / k;
   const properties = {} as Record<PropertyName, Distribution>;
@@ -168,7 +173,7 @@ export function moleculeSetMetrics(chem: Chemistry, generated: readonly string[]
   const ref = options.reference;
   if (ref) {
     let novel = 0;
-    for (const c of distinct) if (!ref.canonical.has(c)) novel++;
+    for (const c of distinct.keys()) if (!ref.canonical.has(c)) novel++;
     out.novel = novel;
     out.novelty = distinct.size ? novel / distinct.size : NaN;
     out.frechet = {} as Record<PropertyName, number>;
