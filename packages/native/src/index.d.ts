@@ -48,6 +48,16 @@ export interface NativeKernels {
     mask: Float32Array, reverse: boolean, hs: Float32Array, hPrev: Float32Array, act: Float32Array,
   ): void;
   /**
+   * Backpropagation through time of gruForward (the same B, T, H, wHh, mask, reverse; its hPrev
+   * and act): dy [T·B, H] is the gradient of every step's state; dh [B, H] holds the gradient of
+   * the final state and receives that of the initial state; dGx and dGh [T·B, 3H], zero-filled by
+   * the caller, receive the gradients of the input projections and of h·W_hh + b_hh.
+   */
+  gruBackward(
+    B: number, T: number, H: number, dy: Float32Array, wHh: Float32Array, mask: Float32Array, reverse: boolean,
+    hPrev: Float32Array, act: Float32Array, dh: Float32Array, dGx: Float32Array, dGh: Float32Array,
+  ): void;
+  /**
    * The size of the kernels' thread pool (1, the default, runs everything on the calling thread;
    * n > 1 keeps n − 1 worker threads parked between calls). Results do not depend on it: every
    * kernel gives the same bits on 1 or n threads. Throws a RangeError unless n is an integer >= 1.

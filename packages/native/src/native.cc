@@ -921,6 +921,57 @@ void gruForward(int B, int T, int H, const float* px, float* h, const float* wHh
 #endif
 }
 
+// Backpropagation through time of gruForward, steps in reverse order: dy [T·B, H] (the gradient
+// of every step's state), dh [B, H] in/out (the gradient of the final state in, of the initial
+// state out); outputs (zero-filled by the caller) dGx [T·B, 3H], the gradient of the input
+// projections, and dGh [T·B, 3H], of h·W_hh + b_hh. Per step dh_prev = dh·z + dGh_t·W_hhᵀ (the
+// pool's SGEMM) for valid rows; masked rows pass dh on.
+void gruBackward(int B, int T, int H, const float* dy, const float* wHh, const float* mask, bool reverse,
+                 const float* hPrev, const float* act, float* dh, float* dGx, float* dGh) {
+  const int G = 3 * H;
+  static thread_local std::vector<float> buf;
+  buf.resize((size_t)B * H * 2);
+  float* direct = buf.data();
+  float* back = direct + (size_t)B * H;
+  for (int k = T - 1; k >= 0; k--) {
+    const int t = reverse ? T - 1 - k : k;
+    for (int b = 0; b < B; b++) {
+      const size_t row = (size_t)t * B + b;
+      float* g = dh + (size_t)b * H;
+      const float* dyr = dy + row * H;
+      for (int j = 0; j < H; j++) g[j] += dyr[j];
+      if (mask && mask[row] == 0.f) continue;
+      const float* a = act + row * 4 * H;
+      const float* hp = hPrev + row * H;
+      float* gx = dGx + row * G;
+      float* gh = dGh + row * G;
+      float* d = direct + (size_t)b * H;
+      for (int j = 0; j < H; j++) {
+        const float r = a[j], z = a[H + j], n = a[2 * H + j], hn = a[3 * H + j];
+        const float dan = g[j] * (1.f - z) * (1.f - n * n);
+        const float dar = dan * hn * r * (1.f - r);
+        const float daz = g[j] * (hp[j] - n) * z * (1.f - z);
+        gx[j] = dar;
+        gx[H + j] = daz;
+        gx[2 * H + j] = dan;
+        gh[j] = dar;
+        gh[H + j] = daz;
+        gh[2 * H + j] = dan * r;
+        d[j] = g[j] * z;
+      }
+    }
+    sgemm(B, H, G, dGh + (size_t)t * B * G, G, false, wHh, G, true, back, H, nullptr);
+    for (int b = 0; b < B; b++) {
+      const size_t row = (size_t)t * B + b;
+      if (mask && mask[row] == 0.f) continue;
+      float* g = dh + (size_t)b * H;
+      const float* d = direct + (size_t)b * H;
+      const float* bk = back + (size_t)b * H;
+      for (int j = 0; j < H; j++) g[j] = d[j] + bk[j];
+    }
+  }
+}
+
 // ---------------------------------------------------------------------------
 // N-API glue
 // ---------------------------------------------------------------------------
@@ -1236,6 +1287,41 @@ napi_value GruForward(napi_env env, napi_callback_info info) {
   return nullptr;
 }
 
+// gruBackward(B, T, H, dy, wHh, mask, reverse, hPrev, act, dh, dGx, dGh): plain Float32Arrays (mask
+// may be empty).
+napi_value GruBackward(napi_env env, napi_callback_info info) {
+  size_t argc = 12;
+  napi_value a[12];
+  NAPI_OK(napi_get_cb_info(env, info, &argc, a, nullptr, nullptr));
+  const char* usage = "vaekit_native.gruBackward: expected (B, T, H, dy, wHh, mask, reverse, hPrev, act, dh, dGx, dGh)";
+  if (argc != 12) {
+    napi_throw_type_error(env, nullptr, usage);
+    return nullptr;
+  }
+  const double Bd = getNum(env, a[0]), Td = getNum(env, a[1]), Hd = getNum(env, a[2]);
+  const int idx[8] = {3, 4, 5, 7, 8, 9, 10, 11};
+  float* p[8] = {};
+  size_t n[8] = {};
+  for (int i = 0; i < 8; i++) {
+    if (!f32Arg(env, a[idx[i]], &p[i], &n[i])) {
+      napi_throw_type_error(env, nullptr, usage);
+      return nullptr;
+    }
+  }
+  bool reverse = false;
+  napi_get_value_bool(env, a[6], &reverse);
+  const double TB = Td * Bd, G = 3 * Hd;
+  // dy, wHh, mask, hPrev, act, dh, dGx, dGh
+  if (!(Bd >= 1 && Td >= 1 && Hd >= 1) || Bd != std::floor(Bd) || Td != std::floor(Td) || Hd != std::floor(Hd) ||
+      (double)n[0] < TB * Hd || (double)n[1] != Hd * G || (n[2] != 0 && (double)n[2] < TB) || (double)n[3] < TB * Hd ||
+      (double)n[4] < TB * 4 * Hd || (double)n[5] != Bd * Hd || (double)n[6] < TB * G || (double)n[7] < TB * G) {
+    napi_throw_range_error(env, nullptr, "vaekit_native.gruBackward: sizes do not fit B, T, H");
+    return nullptr;
+  }
+  gruBackward((int)Bd, (int)Td, (int)Hd, p[0], p[1], p[2], reverse, p[3], p[4], p[5], p[6], p[7]);
+  return nullptr;
+}
+
 napi_value Supported(napi_env env, napi_callback_info) {
   napi_value r;
   napi_get_boolean(env, cpuSupported(), &r);
@@ -1249,6 +1335,7 @@ napi_value Init(napi_env env, napi_value exports) {
       {"softplus", nullptr, Softplus, nullptr, nullptr, nullptr, napi_default, nullptr},
       {"relu", nullptr, Relu, nullptr, nullptr, nullptr, napi_default, nullptr},
       {"gruForward", nullptr, GruForward, nullptr, nullptr, nullptr, napi_default, nullptr},
+      {"gruBackward", nullptr, GruBackward, nullptr, nullptr, nullptr, napi_default, nullptr},
       {"sum", nullptr, Sum, nullptr, nullptr, nullptr, napi_default, nullptr},
       {"conv2d", nullptr, Conv2d, nullptr, nullptr, nullptr, napi_default, nullptr},
       {"conv2dFilterGrad", nullptr, Conv2dFilterGrad, nullptr, nullptr, nullptr, napi_default, nullptr},

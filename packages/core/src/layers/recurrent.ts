@@ -38,6 +38,13 @@ function nativeGru(H: number): NativeKernels['gruForward'] | null {
   return k && typeof k.gruForward === 'function' ? k.gruForward.bind(k) : null;
 }
 
+/** Its backward pass (gruBackward), on the same conditions. */
+function nativeGruBackward(H: number): NativeKernels['gruBackward'] | null {
+  if (H % 8 !== 0 || tf.getBackend() !== 'wasm' || wasmKernelsInstalled() !== 'native') return null;
+  const k = loadNative().kernels;
+  return k && typeof k.gruBackward === 'function' ? k.gruBackward.bind(k) : null;
+}
+
 export type RecurrentCell = 'gru' | 'lstm';
 
 function uniformVariable(shape: number[], bound: number, rng: Rng): tf.Variable {
@@ -316,6 +323,11 @@ export class RecurrentLayer {
     const dGh = new Float32Array(T * B * G);
     // For a GRU the input and hidden pre-activation gradients differ in the n gate (r ⊙ …).
     const dGx = lstm ? dGh : new Float32Array(T * B * G);
+    const gruBack = lstm ? null : nativeGruBackward(H);
+    if (gruBack) {
+      gruBack(B, T, H, dy, wHh.dataSync() as Float32Array, mask ?? new Float32Array(0), order(0) !== 0, s.hPrev, s.act, dh, dGx, dGh);
+      return this.gradients(s, dGx, dGh, dh, dc, B, T);
+    }
     const direct = new Float32Array(B * H);
     const validRow = new Uint8Array(B);
     const wT = tf.transpose(wHh);
@@ -379,6 +391,13 @@ export class RecurrentLayer {
       }
     }
     wT.dispose();
+    return this.gradients(s, dGx, dGh, dh, dc, B, T);
+  }
+
+  /** What the backward pass returns, with db = Σ_rows dGh. */
+  private gradients(s: Saved, dGx: Float32Array, dGh: Float32Array, dh: Float32Array, dc: Float32Array | null, B: number, T: number) {
+    const H = this.hidden;
+    const G = this.gates * H;
     const db = new Float32Array(G);
     for (let r = 0; r < T * B; r++) {
       const o = r * G;
