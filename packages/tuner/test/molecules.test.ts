@@ -69,6 +69,17 @@ describe('vaekit molecules describe', () => {
     expect(fs.readFileSync(path.join(dir, 'props.csv'), 'utf8').trimEnd().split('\n')).toHaveLength(6);
   }, 60_000);
 
+  test('many invalid lines: all counted, the first 20 listed', () => {
+    fs.writeFileSync(path.join(dir, 'junk.smi'), ['CCO', ...Array.from({ length: 25 }, (_, i) => `C1C${i}`)].join('\n') + '\n');
+    const r = runCli(['molecules', 'describe', '--data', 'junk.smi', '--out', 'junk.csv', '--json'], dir);
+    expect(r.code).toBe(0);
+    const s = JSON.parse(r.stdout.trim().split('\n').pop()!);
+    expect(s).toMatchObject({ n: 26, valid: 1, invalid: 25 });
+    expect(s.invalidLines).toEqual(Array.from({ length: 20 }, (_, i) => i + 2));
+    expect(r.stderr).toMatch(/junk\.smi: 25 of 26 lines are not valid SMILES \(lines 2, 3, .*, 21, \.\.\.\)/);
+    expect(fs.readFileSync(path.join(dir, 'junk.csv'), 'utf8').trimEnd().split('\n')).toHaveLength(27);
+  }, 60_000);
+
   test('bad input: a missing file, a file that is not UTF-8, an empty one, no --data: exit 2 naming the file', () => {
     expectRefused(runCli(['molecules', 'describe', '--data', 'missing.smi'], dir), /missing\.smi/);
     fs.writeFileSync(path.join(dir, 'latin1.smi'), Buffer.from([0x43, 0x43, 0xe9, 0x0a]));

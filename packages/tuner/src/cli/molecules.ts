@@ -103,7 +103,8 @@ async function describe(argv: string[]): Promise<void> {
     }
   };
   const stats = { qed: new Running(), logp: new Running(), tpsa: new Running(), mw: new Running() };
-  const invalidLines: number[] = [];
+  const invalidLines: number[] = []; // the first LISTED_INVALID; all are counted
+  let invalid = 0;
   let n = 0;
   try {
     buffer += 'smiles,valid,canonical,qed,logp,tpsa,mw\n';
@@ -115,7 +116,7 @@ async function describe(argv: string[]): Promise<void> {
         stats.logp.add(d.logp!);
         stats.tpsa.add(d.tpsa!);
         stats.mw.add(d.mw!);
-      } else invalidLines.push(line);
+      } else if (invalid++ < LISTED_INVALID) invalidLines.push(line);
       buffer += [csvField(smiles), d.valid ? 'true' : 'false', csvField(d.canonical ?? ''), num(d.qed), num(d.logp), num(d.tpsa), num(d.mw)].join(',') + '\n';
       flush(false);
     });
@@ -131,13 +132,13 @@ async function describe(argv: string[]): Promise<void> {
     }
     throw e;
   }
-  const valid = n - invalidLines.length;
+  const valid = n - invalid;
   const summary = {
     n,
     valid,
-    invalid: invalidLines.length,
+    invalid,
     validity: valid / n,
-    invalidLines: invalidLines.slice(0, LISTED_INVALID),
+    invalidLines,
     qed: stats.qed.summary,
     logp: stats.logp.summary,
     tpsa: stats.tpsa.summary,
@@ -145,10 +146,10 @@ async function describe(argv: string[]): Promise<void> {
   };
   // The summary goes last on stdout when the CSV went to a file, else last on stderr.
   const log = out === undefined ? process.stderr : process.stdout;
-  if (invalidLines.length) {
-    const listed = invalidLines.slice(0, LISTED_INVALID).join(', ');
+  if (invalid) {
+    const listed = invalidLines.join(', ');
     process.stderr.write(
-      `${data}: ${invalidLines.length} of ${n} lines are not valid SMILES (line${invalidLines.length > 1 ? 's' : ''} ${listed}${invalidLines.length > LISTED_INVALID ? ', ...' : ''}); their property cells are empty\n`,
+      `${data}: ${invalid} of ${n} lines are not valid SMILES (line${invalid > 1 ? 's' : ''} ${listed}${invalid > LISTED_INVALID ? ', ...' : ''}); their property cells are empty\n`,
     );
   }
   if (a.flags.json) log.write(JSON.stringify(summary) + '\n');
