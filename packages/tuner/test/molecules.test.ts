@@ -134,6 +134,10 @@ describe('vaekit molecules sample', () => {
     else expect(nonBlank).toBe(0);
     // Part of the training file (the first 260 lines) was the training split: the check says it matches only for that exact set.
     expect(j.train).toEqual({ n: 300, matches: false });
+    // The training file's own distributions (all 300 valid) and the Fréchet distance of each property.
+    expect(j.trainProperties.of).toBe(300);
+    expect(j.trainProperties.qed.mean).toBeGreaterThan(0);
+    expect(Object.keys(j.frechet).sort()).toEqual(['logp', 'mw', 'qed', 'tpsa']);
     expect(r.stderr).toMatch(/train\.smi: not the training set of this checkpoint \(300 sequences, the model was trained on 260\)/);
     expect(r.stderr.trimEnd().split('\n').pop()).toMatch(/^peak resident memory \d+ MiB$/);
   }, 120_000);

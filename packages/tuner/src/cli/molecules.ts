@@ -258,6 +258,14 @@ async function sample(argv: string[]): Promise<void> {
     mw: ms(m.properties.mw),
     method,
     ...(trainCheck ? { train: trainCheck } : {}),
+    // The training set's distributions beside the samples' (MOSES compares them by the Fréchet
+    // distance of fitted Gaussians).
+    ...(reference
+      ? {
+          trainProperties: { qed: ms(reference.properties.qed), logp: ms(reference.properties.logp), tpsa: ms(reference.properties.tpsa), mw: ms(reference.properties.mw), of: reference.propertiesOf },
+          frechet: m.frechet,
+        }
+      : {}),
   };
   const pct = (x: number | null) => (x === null ? '-' : (100 * x).toFixed(1) + '%');
   const line =
