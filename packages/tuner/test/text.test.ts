@@ -137,7 +137,7 @@ describe('vaekit bench --model text', () => {
     const r = runCli(['bench', '--model', 'text', '--steps', '1', '--json'], dir);
     expect(r.code).toBe(0);
     const j = JSON.parse(r.stdout.trim());
-    expect(Object.keys(j).sort()).toEqual(['backend', 'model', 'tokensPerSec']);
+    expect(Object.keys(j).sort()).toEqual(['backend', 'model', 'threads', 'tokensPerSec']);
     expect(j.model).toBe('text');
     expect(j.tokensPerSec).toBeGreaterThan(0);
   }, 60_000);
