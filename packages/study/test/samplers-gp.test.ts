@@ -357,6 +357,22 @@ describe('GP sampler', () => {
     expect(drawn.x as number).toBeCloseTo(thirteen.x as number, 9);
   });
 
+  it('does not suggest a point already tried, unless every point was', () => {
+    const grid: Record<string, Distribution> = { n: { type: 'int', low: 1, high: 4 }, m: { type: 'int', low: 1, high: 3 } };
+    const trial = (number: number, n: number, m: number): FrozenTrial =>
+      ({ number, state: 'COMPLETE', params: { n, m }, distributions: grid, value: (n - 4) ** 2 + (m - 3) ** 2, intermediate: {}, userAttrs: {}, systemAttrs: {} }) as FrozenTrial;
+    const points = [[1, 1], [2, 2], [3, 3], [4, 3], [4, 1], [1, 3], [2, 1], [3, 1], [1, 2], [4, 2], [3, 2]];
+    const trials = points.map(([n, m], i) => trial(i, n, m));
+    const s = new GPSampler({ seed: 0 });
+    const ctx = ctxOf(trials, 11);
+    // The only untried point is (2, 3), though the best, (4, 3), is at the range's end.
+    expect(s.sampleRelative(ctx, s.inferRelativeSearchSpace(ctx))).toEqual({ n: 2, m: 3 });
+    const all = [...trials, trial(11, 2, 3)];
+    const full = ctxOf(all, 12);
+    const p = s.sampleRelative(full, s.inferRelativeSearchSpace(full));
+    expect(points.concat([[2, 3]]).some(([n, m]) => p.n === n && p.m === m)).toBe(true);
+  });
+
   it('refuses bad options with the option path', () => {
     expect(() => createSampler({ name: 'gp', nStartupTrials: -1 })).toThrow(ConfigError);
     expect(() => createSampler({ name: 'gp', nStartupTrials: -1 })).toThrow(/study\.sampler\.nStartupTrials: nStartupTrials must be an integer >= 0, got -1/);

@@ -122,12 +122,16 @@ export class GPSampler implements Sampler {
         bestIndex = i;
       }
     });
+    // A point already tried (a range's end, a discrete value) is not suggested again: with a fitted
+    // noise level the GP may find its EI highest there, but the trial would tell little.
+    const exclude = new Set([...X, ...pending].map((x) => JSON.stringify(enc.decode(x))));
     return maximizeLogEI(gp, best, enc, {
       nCandidates: this.nCandidates,
       nRefine: this.nRefine,
       seed: this.seed,
       key: `gp-candidates:${trialNumber}`,
       starts: [X[bestIndex]],
+      exclude,
     }).x;
   }
 

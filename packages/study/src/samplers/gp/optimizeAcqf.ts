@@ -21,6 +21,11 @@ export interface AcquisitionOptions {
   key: string;
   /** Extra starting points (inputs), such as the best trials'. */
   starts?: Float64Array[];
+  /**
+   * Points not to suggest again (the trials' own, as `JSON.stringify(space.decode(x))`): the best
+   * point that is not one of them wins, unless every candidate is.
+   */
+  exclude?: Set<string>;
 }
 
 /** log EI at x (snapped), and its gradient with respect to x's continuous inputs. */
@@ -93,7 +98,7 @@ export function maximizeLogEI(gp: GaussianProcess, best: number, space: EncodedS
     scored.push({ x, value: logEIAt(gp, best, x, false).value });
   }
   scored.sort((a, b) => b.value - a.value);
-  let winner = scored[0];
+  const results: Array<{ x: Float64Array; value: number }> = [];
   const seen = new Set<string>();
   let refined = 0;
   for (const start of scored) {
@@ -108,7 +113,11 @@ export function maximizeLogEI(gp: GaussianProcess, best: number, space: EncodedS
       if (!moved.moved) break;
       cur = refineContinuous(gp, best, space, moved.x, moved.value);
     }
-    if (cur.value > winner.value) winner = cur;
+    results.push({ x: space.snap(Float64Array.from(cur.x)), value: cur.value });
   }
+  // The best refined point, else the best candidate, that is not a point already tried.
+  results.sort((a, b) => b.value - a.value);
+  const isNew = (x: Float64Array) => !o.exclude?.has(JSON.stringify(space.decode(x)));
+  const winner = results.find((r) => isNew(r.x)) ?? scored.find((r) => isNew(r.x)) ?? results[0] ?? scored[0];
   return { x: space.snap(Float64Array.from(winner.x)), value: winner.value };
 }
