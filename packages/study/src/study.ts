@@ -77,6 +77,12 @@ export class Study {
     this.directions = studyDirections(o);
     this.sampler = isSampler(o.sampler) ? o.sampler : createSampler(o.sampler ?? { name: 'tpe' }, o.searchSpace);
     this.pruner = isPruner(o.pruner) ? o.pruner : createPruner(o.pruner ?? { name: 'none' });
+    if (this.isMultiObjective && this.sampler.singleObjective) {
+      throw new ConfigError(
+        `study.sampler: the ${this.sampler.name} sampler optimises one objective, and this study has ${this.directions.length} directions; use tpe, nsga2, random, qmc or grid`,
+        'study.sampler',
+      );
+    }
     if (this.isMultiObjective && !(this.pruner instanceof NopPruner)) {
       throw new ConfigError(
         `study.pruner: pruning is not supported for multi-objective studies (this one has ${this.directions.length} directions); use the pruner none`,

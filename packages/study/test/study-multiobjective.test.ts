@@ -122,3 +122,9 @@ describe('multi-objective Study', () => {
     expect(seen).toEqual([['maximize', ['maximize', 'minimize']]]);
   });
 });
+
+test('a single-objective sampler (gp) is refused when the study is created with several directions', () => {
+  expect(() => createStudy({ directions: ['minimize', 'minimize'], sampler: { name: 'gp', seed: 1 } as never })).toThrow(
+    /study\.sampler: the gp sampler optimises one objective, and this study has 2 directions/,
+  );
+});

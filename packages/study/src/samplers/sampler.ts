@@ -75,6 +75,8 @@ export type TrialClaim = FrozenTrial | undefined | 'exhausted';
 
 export interface Sampler {
   readonly name: string;
+  /** True when the sampler models one objective only: a study with several directions refuses it. */
+  readonly singleObjective?: boolean;
   /**
    * Creates the trial, claiming the work it will do. Optional: without it the study calls
    * `ctx.createTrial()`.

@@ -46,6 +46,7 @@ const MAX_SIMULATED = 4;
 
 export class GPSampler implements Sampler {
   readonly name = 'gp';
+  readonly singleObjective = true;
   readonly seed: number;
   readonly nStartupTrials: number;
   readonly nCandidates: number;
