@@ -5,21 +5,8 @@
  * GP's median beats Optuna's. Usage: `node samplers_table.js ours.json optuna.json`.
  */
 'use strict';
-const fs = require('fs');
-const path = require('path');
-const [oursFile, optunaFile] = process.argv.slice(2);
-const ours = JSON.parse(fs.readFileSync(oursFile, 'utf8'));
-const optuna = JSON.parse(fs.readFileSync(optunaFile, 'utf8'));
-const problems = require(path.join(__dirname, 'problems.json'));
-
-const quantile = (xs, q) => {
-  const s = [...xs].sort((a, b) => a - b);
-  const r = q * (s.length - 1);
-  const lo = Math.floor(r);
-  const hi = Math.ceil(r);
-  return s[lo] + (s[hi] - s[lo]) * (r - lo);
-};
-const fmt = (v) => (v === undefined || Number.isNaN(v) ? 'n/a' : Math.abs(v) < 1e-12 ? '0' : Number(v.toPrecision(4)).toString());
+const { loadResults, quantile, fmt } = require('./results');
+const { ours, optuna, problems } = loadResults(process.argv);
 const names = Object.keys(ours.results);
 const samplers = [...new Set(names.flatMap((p) => Object.keys(ours.results[p])))];
 const LABEL = { gp: 'ours GP', qmc: 'ours QMC', tpe: 'ours TPE', 'tpe-keyed': 'ours TPE (keyed)', 'tpe-mv': 'ours TPE (multivariate)', random: 'ours random' };

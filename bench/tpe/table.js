@@ -1,21 +1,8 @@
 #!/usr/bin/env node
 /** Merges run_ours.js and run_optuna.py outputs into markdown tables: usage `node table.js ours.json optuna.json`. */
 'use strict';
-const fs = require('fs');
-const path = require('path');
-const [oursFile, optunaFile] = process.argv.slice(2);
-const ours = JSON.parse(fs.readFileSync(oursFile, 'utf8'));
-const optuna = JSON.parse(fs.readFileSync(optunaFile, 'utf8'));
-const problems = require(path.join(__dirname, 'problems.json'));
-
-const quantile = (xs, q) => {
-  const s = [...xs].sort((a, b) => a - b);
-  const r = q * (s.length - 1);
-  const lo = Math.floor(r);
-  const hi = Math.ceil(r);
-  return s[lo] + (s[hi] - s[lo]) * (r - lo);
-};
-const fmt = (v) => (v === undefined || Number.isNaN(v) ? 'n/a' : Math.abs(v) < 1e-12 ? '0' : Number(v.toPrecision(4)).toString());
+const { loadResults, quantile, fmt } = require('./results');
+const { ours, optuna, problems } = loadResults(process.argv);
 const cell = (r, stat) => (r && r.length ? fmt(stat(r)) + (r.length < nSeeds ? ` (${r.length} seeds)` : '') : 'n/a');
 const get = (src, p, s) => (src.results[p] || {})[s];
 const names = Object.keys(ours.results);
