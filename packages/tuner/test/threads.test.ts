@@ -71,4 +71,19 @@ describe('thread counts on the command line and in configs', () => {
     const metrics = JSON.parse(fs.readFileSync(path.join(dir, 'out', 'metrics.json'), 'utf8'));
     expect(metrics.config.train.threads).toBe(2);
   });
+
+  it('a search with 2 workers gives each max(1, floor(cores / 2)) threads and says so', () => {
+    fs.writeFileSync(
+      path.join(dir, 'study.yaml'),
+      config() + 'output: { images: false }\nstudy: { name: s, sampler: { name: random, seed: 0 }, trials: 2 }\nsearch:\n  model.beta: { type: float, low: 0.5, high: 2 }\n',
+    );
+    const cores = typeof os.availableParallelism === 'function' ? os.availableParallelism() : os.cpus().length;
+    const per = Math.max(1, Math.floor(cores / 2));
+    const r = run(['search', '--config', 'study.yaml', '--workers', '2', '--out', 'search'], dir);
+    expect(r.code).toBe(0);
+    expect(r.stdout.split('\n')[0]).toMatch(new RegExp(`0 of 2 trials finished, 2 workers × ${per} thread${per > 1 ? 's' : ''}$`));
+    const one = run(['search', '--config', 'study.yaml', '--workers', '1', '--study', 'one', '--trials', '1', '--out', 'search', '--set', 'train.threads=1'], dir);
+    expect(one.code).toBe(0);
+    expect(one.stdout.split('\n')[0]).toMatch(/1 worker × 1 thread$/);
+  });
 });
