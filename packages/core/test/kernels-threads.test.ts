@@ -58,6 +58,23 @@ describe('wasm kernels on kernel threads', () => {
     expect(wrong).toBe(0);
   });
 
+  withNative('Multiply of one shape, or by a one-element tensor: exactly the cpu backend\'s values', async () => {
+    const a = values(128 * 785, 21, 3);
+    const b = values(128 * 785, 22, 3);
+    const cases: Array<() => tf.Tensor> = [
+      () => tf.mul(tf.tensor2d(a, [128, 785]), tf.tensor2d(b, [128, 785])),
+      () => tf.mul(tf.tensor2d(a, [128, 785]), tf.scalar(0.37)),
+      () => tf.mul(tf.tensor2d([2.5], [1, 1]), tf.tensor2d(b, [128, 785])),
+      // A broadcast over rows goes to wasm's kernel.
+      () => tf.mul(tf.tensor2d(a, [128, 785]), tf.tensor1d(b.subarray(0, 785))),
+    ];
+    for (const f of cases) {
+      const [one, two, cpu] = await run(f);
+      expect(Buffer.from(one.buffer).equals(Buffer.from(cpu.buffer))).toBe(true);
+      expect(Buffer.from(two.buffer).equals(Buffer.from(cpu.buffer))).toBe(true);
+    }
+  });
+
   withNative('Sum of a whole tensor (blocks of 65,536 values across threads)', async () => {
     for (const n of [1, 7, 65536, 65537, 2560771]) {
       const x = values(n, n, 3);

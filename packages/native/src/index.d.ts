@@ -16,6 +16,8 @@ export interface NativeKernels {
   ): void;
   /** y = softplus(x) over n elements (tfjs thresholds; AVX2 exp/log, ~1e-7 relative error). */
   softplus(heap: Float32Array, n: number, xOff: number, yOff: number): void;
+  /** y = a·b over n elements, or a·b[0] when scalar; y may be a or b. */
+  mul(heap: Float32Array, n: number, aOff: number, bOff: number, yOff: number, scalar: boolean): void;
   /** y = max(x, 0) over n elements (NaN stays NaN); y may be x. */
   relu(heap: Float32Array, n: number, xOff: number, yOff: number): void;
   /** Sums x viewed as [outer, inner] over its leading axis (y[inner], leading true) or trailing axis (y[outer]), in double. */

@@ -670,6 +670,27 @@ void softplus(size_t n, const float* x, float* y) {
   forChunks(n, 1 << 14, [&](size_t b, size_t e) { softplusSerial(e - b, x + b, y + b); });
 }
 
+// y = a · b over n elements (b of 1 element: a scalar), exactly rounded as any float multiply.
+#if VAEKIT_X86
+__attribute__((target("avx2,fma"))) void mulAvx(size_t n, const float* a, const float* b, bool scalar, float* y) {
+  size_t i = 0;
+  if (scalar) {
+    const __m256 s = _mm256_set1_ps(b[0]);
+    for (; i + 8 <= n; i += 8) _mm256_storeu_ps(y + i, _mm256_mul_ps(_mm256_loadu_ps(a + i), s));
+    for (; i < n; i++) y[i] = a[i] * b[0];
+  } else {
+    for (; i + 8 <= n; i += 8) _mm256_storeu_ps(y + i, _mm256_mul_ps(_mm256_loadu_ps(a + i), _mm256_loadu_ps(b + i)));
+    for (; i < n; i++) y[i] = a[i] * b[i];
+  }
+}
+#endif
+
+void mul(size_t n, const float* a, const float* b, bool scalar, float* y) {
+#if VAEKIT_X86
+  forChunks(n, 1 << 16, [&](size_t s0, size_t e) { mulAvx(e - s0, a + s0, scalar ? b : b + s0, scalar, y + s0); });
+#endif
+}
+
 void relu(size_t n, const float* x, float* y) {
 #if VAEKIT_X86
   forChunks(n, 1 << 16, [&](size_t b, size_t e) { reluAvx(e - b, x + b, y + b); });
@@ -1112,6 +1133,24 @@ napi_value Relu(napi_env env, napi_callback_info info) {
   return nullptr;
 }
 
+// mul(heap, n, aOff, bOff, yOff, scalar): y = a·b, b a single value when scalar.
+napi_value Mul(napi_env env, napi_callback_info info) {
+  napi_value a[6];
+  float* heap;
+  size_t len;
+  const char* usage = "vaekit_native.mul: expected (Float32Array, n, aOff, bOff, yOff, scalar)";
+  if (!heapArgs(env, info, 6, a, &heap, &len, usage, usage)) return nullptr;
+  const double n = getNum(env, a[1]), ao = getNum(env, a[2]), bo = getNum(env, a[3]), yo = getNum(env, a[4]);
+  bool scalar = false;
+  napi_get_value_bool(env, a[5], &scalar);
+  if (n < 0 || ao < 0 || bo < 0 || yo < 0 || ao + n > (double)len || bo + (scalar ? 1 : n) > (double)len || yo + n > (double)len) {
+    napi_throw_range_error(env, nullptr, "vaekit_native.mul: operands out of bounds");
+    return nullptr;
+  }
+  mul((size_t)n, heap + (size_t)ao, heap + (size_t)bo, scalar, heap + (size_t)yo);
+  return nullptr;
+}
+
 // sum(heap, outer, inner, xOff, yOff, leading)
 napi_value Sum(napi_env env, napi_callback_info info) {
   napi_value a[6];
@@ -1334,6 +1373,7 @@ napi_value Init(napi_env env, napi_value exports) {
       {"adam", nullptr, Adam, nullptr, nullptr, nullptr, napi_default, nullptr},
       {"softplus", nullptr, Softplus, nullptr, nullptr, nullptr, napi_default, nullptr},
       {"relu", nullptr, Relu, nullptr, nullptr, nullptr, napi_default, nullptr},
+      {"mul", nullptr, Mul, nullptr, nullptr, nullptr, napi_default, nullptr},
       {"gruForward", nullptr, GruForward, nullptr, nullptr, nullptr, napi_default, nullptr},
       {"gruBackward", nullptr, GruBackward, nullptr, nullptr, nullptr, napi_default, nullptr},
       {"sum", nullptr, Sum, nullptr, nullptr, nullptr, napi_default, nullptr},

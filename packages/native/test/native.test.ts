@@ -332,6 +332,9 @@ describe('@vaekit/native threads', () => {
     fill(heap, xo, n, 12, 20);
     sameOnThreads(heap, yo, n, () => native!.softplus(heap, n, xo, yo));
     sameOnThreads(heap, yo, n, () => native!.relu(heap, n, xo, yo));
+    sameOnThreads(heap, yo, n, () => native!.mul(heap, n, xo, go, yo, false));
+    sameOnThreads(heap, yo, n, () => native!.mul(heap, n, xo, go, yo, true));
+    for (let i = 0; i < n; i += 997) expect(heap[yo + i]).toBe(Math.fround(heap[xo + i] * heap[go]));
     const sums = new Float32Array(1 << 21);
     const sy = 900000;
     fill(sums, 1, sy - 1, 16);

@@ -5,7 +5,7 @@
  *    vaekit selects (cpu, wasm, tensorflow), so nn's ops run on any of them; selectBackend
  *    (backend/select.ts) registers them for any other backend it activates;
  *  - when wasm is selected, installWasmKernels: with @vaekit/native, the native BatchMatMul,
- *    _FusedMatMul, Conv2D, FusedConv2D, Softplus, Relu, Sum, VaekitAdam and the native forms of
+ *    _FusedMatMul, Conv2D, FusedConv2D, Softplus, Relu, Multiply, Sum, VaekitAdam and the native forms of
  *    vaekit's kernels; on either path a zero-copy Identity, UnsortedSegmentSum (which wasm
  *    lacks), a OneHot that honours its dtype (wasm's writes int32 always) and a GatherV2 of
  *    table rows (embeddings) by copies on the heap. Every case a native kernel does not handle goes to the kernel it replaced.
@@ -22,6 +22,7 @@ import { identityKernel } from './Identity';
 import { unsortedSegmentSumKernel } from './UnsortedSegmentSum';
 import { oneHotKernel } from './OneHot';
 import { reluKernel } from './Relu';
+import { multiplyKernel } from './Multiply';
 import { gatherV2Kernel } from './GatherV2';
 import { softmaxXentGradKernel, softmaxXentKernel } from './VaekitSoftmaxXent';
 import { conv2dFilterGradKernel } from './VaekitConv2DFilterGrad';
@@ -53,6 +54,7 @@ const KERNELS: VaekitKernel[] = [
   unsortedSegmentSumKernel,
   oneHotKernel,
   reluKernel,
+  multiplyKernel,
   gatherV2Kernel,
   softmaxXentKernel,
   softmaxXentGradKernel,
