@@ -103,6 +103,22 @@ describe('wasm kernels on kernel threads', () => {
     expect(Array.from(a1)).toEqual(Array.from(c1));
   });
 
+  it('Slice (the conv layers\' crops, any rank) equals the cpu backend exactly', async () => {
+    const x = values(6 * 9 * 10 * 7, 31);
+    const cases: Array<() => tf.Tensor> = [
+      () => tf.slice(tf.tensor3d(x, [6, 9, 70]), [1, 2, 7], [4, 5, 49]),
+      () => tf.slice(tf.tensor4d(x, [6, 9, 10, 7]), [0, 1, 2, 3], [6, 7, 6, 4]),
+      () => tf.slice(tf.tensor2d(x, [54, 70]), [3, 0], [-1, 70]),
+      () => tf.slice(tf.tensor1d(x), [5], [17]),
+      () => tf.slice(tf.tensor2d(Int32Array.from(x, (v) => Math.round(v * 100)), [54, 70], 'int32'), [2, 3], [5, 6]),
+      () => tf.slice(tf.tensor3d(x, [6, 9, 70]), [1, 1, 1], [0, 2, 2]),
+    ];
+    for (const f of cases) {
+      const [one, , cpu] = await run(f);
+      expect(Array.from(one)).toEqual(Array.from(cpu));
+    }
+  });
+
   withNative('the gradient of the softmax cross-entropy computed in place equals the cpu backend', async () => {
     const N = 41;
     const V = 3001;

@@ -8,7 +8,7 @@
  *    _FusedMatMul, Conv2D, FusedConv2D, Softplus, Relu, Multiply, Sum, VaekitAdam and the native forms of
  *    vaekit's kernels; on either path a zero-copy Identity, UnsortedSegmentSum (which wasm
  *    lacks), a OneHot that honours its dtype (wasm's writes int32 always) and a GatherV2 of
- *    table rows (embeddings) by copies on the heap. Every case a native kernel does not handle goes to the kernel it replaced.
+ *    table rows (embeddings) and a Slice by copies on the heap. Every case a native kernel does not handle goes to the kernel it replaced.
  */
 import * as tf from '@tensorflow/tfjs-core';
 import { adamKernel } from './VaekitAdam';
@@ -24,6 +24,7 @@ import { oneHotKernel } from './OneHot';
 import { reluKernel } from './Relu';
 import { multiplyKernel } from './Multiply';
 import { gatherV2Kernel } from './GatherV2';
+import { sliceKernel } from './Slice';
 import { softmaxXentGradKernel, softmaxXentKernel } from './VaekitSoftmaxXent';
 import { conv2dFilterGradKernel } from './VaekitConv2DFilterGrad';
 import { denseInputGradKernel } from './VaekitDenseInputGrad';
@@ -56,6 +57,7 @@ const KERNELS: VaekitKernel[] = [
   reluKernel,
   multiplyKernel,
   gatherV2Kernel,
+  sliceKernel,
   softmaxXentKernel,
   softmaxXentGradKernel,
 ];
