@@ -1,25 +1,9 @@
 import * as fs from 'fs';
 import * as path from 'path';
 import * as tf from '@tensorflow/tfjs-core';
-import {
-  buildModel,
-  CheckpointError,
-  checkCheckpointPlugins,
-  loadCheckpoint,
-  readCheckpointManifest,
-  readCheckpointMetadata,
-  Rng,
-  ScoreMethod,
-  scoreBatch,
-  selectBackend,
-  validateConfig,
-  validateOptions,
-  VAE,
-  withWeightBudget,
-} from '@vaekit/core';
+import { Rng, ScoreMethod, scoreBatch, VAE } from '@vaekit/core';
 import { DataError, looksNumeric, parseDecimal, readIdx, readLines, readNpy } from '@vaekit/datasets';
 import { UsageError } from '@vaekit/study';
-import { builtInRegistry } from '../registry';
 import { loadCheckpointModel } from '../checkpoint/load';
 
 export interface ScoreArgs {
