@@ -1101,36 +1101,32 @@ napi_value Adam(napi_env env, napi_callback_info info) {
   return nullptr;
 }
 
-// softplus(heap, n, xOff, yOff)
-napi_value Softplus(napi_env env, napi_callback_info info) {
+// An element-wise kernel name(heap, n, xOff, yOff): y[i] = f(x[i]) over n elements.
+napi_value Elementwise(napi_env env, napi_callback_info info, const char* usage, const char* bounds,
+                       void (*f)(size_t, const float*, float*)) {
   napi_value a[4];
   float* heap;
   size_t len;
-  const char* usage = "vaekit_native.softplus: expected (Float32Array, n, xOff, yOff)";
   if (!heapArgs(env, info, 4, a, &heap, &len, usage, usage)) return nullptr;
   const double n = getNum(env, a[1]), xo = getNum(env, a[2]), yo = getNum(env, a[3]);
   if (n < 0 || xo < 0 || yo < 0 || xo + n > (double)len || yo + n > (double)len) {
-    napi_throw_range_error(env, nullptr, "vaekit_native.softplus: operands out of bounds");
+    napi_throw_range_error(env, nullptr, bounds);
     return nullptr;
   }
-  softplus((size_t)n, heap + (size_t)xo, heap + (size_t)yo);
+  f((size_t)n, heap + (size_t)xo, heap + (size_t)yo);
   return nullptr;
+}
+
+// softplus(heap, n, xOff, yOff)
+napi_value Softplus(napi_env env, napi_callback_info info) {
+  return Elementwise(env, info, "vaekit_native.softplus: expected (Float32Array, n, xOff, yOff)",
+                     "vaekit_native.softplus: operands out of bounds", softplus);
 }
 
 // relu(heap, n, xOff, yOff)
 napi_value Relu(napi_env env, napi_callback_info info) {
-  napi_value a[4];
-  float* heap;
-  size_t len;
-  const char* usage = "vaekit_native.relu: expected (Float32Array, n, xOff, yOff)";
-  if (!heapArgs(env, info, 4, a, &heap, &len, usage, usage)) return nullptr;
-  const double n = getNum(env, a[1]), xo = getNum(env, a[2]), yo = getNum(env, a[3]);
-  if (n < 0 || xo < 0 || yo < 0 || xo + n > (double)len || yo + n > (double)len) {
-    napi_throw_range_error(env, nullptr, "vaekit_native.relu: operands out of bounds");
-    return nullptr;
-  }
-  relu((size_t)n, heap + (size_t)xo, heap + (size_t)yo);
-  return nullptr;
+  return Elementwise(env, info, "vaekit_native.relu: expected (Float32Array, n, xOff, yOff)",
+                     "vaekit_native.relu: operands out of bounds", relu);
 }
 
 // mul(heap, n, aOff, bOff, yOff, scalar): y = a·b, b a single value when scalar.
