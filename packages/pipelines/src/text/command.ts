@@ -5,6 +5,7 @@ import { DEFAULT_MAX_REGEX_LINE_BYTES, DEFAULT_MAX_TEXT_LINE_BYTES, encodeLines,
 import { UsageError } from '@vaekit/study';
 import { loadCheckpointModel } from '../checkpoint/load';
 import { DecodeOptions, interpolateText, reconstructText, sampleText } from './generate';
+import { generationLength } from './files';
 
 export interface GenerateArgs {
   checkpoint: string;
@@ -46,7 +47,7 @@ export async function runGenerate(a: GenerateArgs): Promise<GenerateResult> {
   }
   const { model, vocab } = await loadCheckpointModel(a.checkpoint);
   try {
-    const maxLength = a.maxLength ?? Math.max(20, Math.ceil(1.5 * (Number.isSafeInteger(meta.longestSequence) ? meta.longestSequence : 50)));
+    const maxLength = a.maxLength ?? generationLength(Number.isSafeInteger(meta.longestSequence) ? meta.longestSequence : 50);
     const o: DecodeOptions = { method: a.method, beam: a.beam, temperature: a.temperature, maxLength, seed: a.seed };
     if (a.interpolate) {
       const pair = encode(a.interpolate, vocab!, '--interpolate');

@@ -30,8 +30,8 @@ export function writeTextSamples(out: string, model: VAE, vocab: Vocabulary, tes
   return files;
 }
 
-/** Tokens generated at most: a little more than the split's longest sequence. */
-export function generationLength(split?: DataSplit): number {
-  const longest = split?.seq ? longestSequence(split.seq) : 0;
-  return Math.max(20, Math.ceil(longest * 1.5));
+/** Tokens generated at most: 1.5 × the longest sequence seen (of a split, or a number), at least 20. */
+export function generationLength(longest: DataSplit | number | undefined): number {
+  const n = typeof longest === 'number' ? longest : longest?.seq ? longestSequence(longest.seq) : 0;
+  return Math.max(20, Math.ceil(n * 1.5));
 }
