@@ -24,6 +24,11 @@ const HELP = `usage:
                           [--train FILE] [--out samples.smi] [--json]
       decode prior draws of a SMILES model and score them as MOSES does (validity, uniqueness,
       novelty against --train, internal diversity, QED and logP)
+  vaekit molecules optimize --checkpoint DIR --objective qed|logp|FILE.js [--trials 500]
+                          [--sampler tpe|random] [--top 10] [--storage URL] [--study NAME]
+                          [--workers K] [--train FILE] [--seed S] [--out DIR] [--json]
+      search the latent space of a SMILES model for molecules maximising a property: one study
+      parameter per latent dimension in [-3, 3], each trial decoded greedily and scored with RDKit
 `;
 
 /** @vaekit/molecules, or a UsageError saying how to install it. */
@@ -43,12 +48,13 @@ export async function molecules(argv: string[]): Promise<void> {
   const [sub, ...rest] = argv;
   if (sub === 'describe') return describe(rest);
   if (sub === 'sample') return sample(rest);
+  if (sub === 'optimize') return (await import('./molecules-optimize')).optimize(rest);
   if (!sub || sub === 'help') {
     process.stdout.write(HELP);
-    if (!sub) throw new UsageError('vaekit molecules: expected a subcommand, describe or sample');
+    if (!sub) throw new UsageError('vaekit molecules: expected a subcommand, describe, sample or optimize');
     return;
   }
-  throw new UsageError(`vaekit molecules: unknown subcommand "${sub}" (expected describe or sample)`);
+  throw new UsageError(`vaekit molecules: unknown subcommand "${sub}" (expected describe, sample or optimize)`);
 }
 
 /** A CSV field: quoted when it holds a comma, a quote or a line break. */
