@@ -1,11 +1,10 @@
-import { spawn } from 'child_process';
 import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
 import { stringify } from 'yaml';
 import { announceNativeKernels, backendLabel, ConfigError, machineCores, selectBackend, setDefaultThreads, setPath, threadsPerWorker, wasmExpected } from '@vaekit/core';
 import { checkStudyName, loadConfigFile } from '../config';
-import { createSampler, createStudy, frontSummary, redactStorageUrl, Study, trialValues, VaekitError } from '@vaekit/study';
+import { createSampler, createStudy, frontSummary, redactStorageUrl, Study, trialValues } from '@vaekit/study';
 import type { FrontSummary, FrozenTrial, ParamValue } from '@vaekit/study';
 import { withEnqueuedTrials } from './enqueue';
 import { gridSize, parseSearchConfig, SearchSpec } from './spec';
@@ -13,6 +12,7 @@ import { vaeObjective } from './objective';
 import { checkSearchPlugins } from './preflight';
 import { failureOutcome, recordingFailures } from './failures';
 import { checkSqliteDriver } from './drivers';
+import { reportTrial, runWorkerProcesses } from './workers';
 import { writeReportFile } from '@vaekit/report';
 import { vaeReportSections } from '@vaekit/pipelines';
 
@@ -56,8 +56,6 @@ export interface SearchSummary {
     error?: string;
   }>;
 }
-
-const WORKER_LINE = '@@vaekit-trial ';
 
 /** Everything a search needs, resolved from the config file and the command line. */
 function resolve(a: SearchArgs) {
@@ -144,7 +142,7 @@ export async function runSearch(a: SearchArgs): Promise<SearchSummary | undefine
     setDefaultThreads(r.threads);
     await selectBackend(r.loaded.config.train.backend);
     const study = openStudy(r, true);
-    await study.optimize(objective, { ...optimizeOpts, workers: 1, onTrialEnd: (t) => void process.stdout.write(WORKER_LINE + JSON.stringify(t) + '\n') });
+    await study.optimize(objective, { ...optimizeOpts, workers: 1, onTrialEnd: reportTrial });
     await study.close();
     return undefined;
   }
@@ -185,47 +183,12 @@ export async function runSearch(a: SearchArgs): Promise<SearchSummary | undefine
 
 /** Starts K worker processes on the same study and relays each finished trial. */
 async function runWorkers(a: SearchArgs, k: number, onEnd: (t: FrozenTrial) => Promise<void>, log: NodeJS.WritableStream): Promise<void> {
-  const main = path.join(__dirname, '..', 'cli', 'main.js');
   const args = ['search', '--config', a.config, '--worker', '--json', '--out', path.resolve(a.out ?? 'out'), '--workers', String(k)];
   for (const s of a.sets) args.push('--set', s);
   if (a.trials !== undefined) args.push('--trials', String(a.trials));
   if (a.storage) args.push('--storage', a.storage);
   if (a.study) args.push('--study', a.study);
-  const children = Array.from({ length: k }, () => spawn(process.execPath, [main, ...args], { stdio: ['ignore', 'pipe', 'pipe'] }));
-  const stop = () => children.forEach((c) => c.kill('SIGTERM'));
-  process.once('SIGINT', stop);
-  process.once('SIGTERM', stop);
-  let chain = Promise.resolve();
-  const codes = await Promise.all(
-    children.map(
-      (c, i) =>
-        new Promise<number>((done) => {
-          let buf = '';
-          let err = '';
-          c.stdout.on('data', (d) => {
-            buf += d;
-            let nl;
-            while ((nl = buf.indexOf('\n')) >= 0) {
-              const line = buf.slice(0, nl);
-              buf = buf.slice(nl + 1);
-              if (line.startsWith(WORKER_LINE)) {
-                const t = JSON.parse(line.slice(WORKER_LINE.length));
-                chain = chain.then(() => onEnd(t));
-              }
-            }
-          });
-          c.stderr.on('data', (d) => (err += d));
-          c.on('close', (code) => {
-            if (code) log.write(`vaekit: worker ${i + 1} exited with code ${code}: ${err.trim().split('\n').filter((l) => !l.startsWith('vaekit: backend') && !l.startsWith('vaekit: native kernels')).join(' ').slice(0, 500)}\n`);
-            done(code ?? 1);
-          });
-        }),
-    ),
-  );
-  await chain;
-  process.removeListener('SIGINT', stop);
-  process.removeListener('SIGTERM', stop);
-  if (codes.every((c) => c !== 0)) throw new VaekitError('every worker process failed (see the messages above)');
+  await runWorkerProcesses(args, k, onEnd, log);
 }
 
 function writeSummary(r: ReturnType<typeof resolve>, study: Study): SearchSummary {
