@@ -7,6 +7,7 @@ export * from './math/reparameterize';
 export * from './math/kl';
 export * from './math/schedules';
 export * from './model/vae';
+export * from './model/property';
 export * from './data/batches';
 export * from './sequence';
 export * from './eval/evaluate';

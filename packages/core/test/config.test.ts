@@ -226,7 +226,7 @@ describe('validateConfig: messages', () => {
       'configs/x.yaml: top level: unknown key "trian" (expected one of: data, model, train, eval, output, study, anomaly, search); did you mean "train"?',
     );
     expect(message({ model: { zzz: 1 } })).toBe(
-      'configs/x.yaml: model: unknown key "zzz" (expected one of: latentDim, encoder, decoder, loss, beta, klSchedule, freeBits)',
+      'configs/x.yaml: model: unknown key "zzz" (expected one of: latentDim, encoder, decoder, loss, beta, klSchedule, freeBits, property)',
     );
   });
 

@@ -3,9 +3,11 @@ import type { Dataset, Plugin, PluginContext, PluginKind, PluginProducts } from 
 import { ConfigError } from '../plugins/types';
 import { PluginRegistry } from '../plugins/registry';
 import { isAutoregressive, VAE } from '../model/vae';
+import { PropertyHead } from '../model/property';
+import { Rng } from '../math/rng';
 import { BOS_ID, EOS_ID, PAD_ID } from '../sequence/types';
 import { hasWeightBudget, MAX_MODEL_WEIGHTS, withWeightBudget } from './budget';
-import type { PluginBlock } from '../config/types';
+import type { PluginBlock, PropertyConfig } from '../config/types';
 import { CheckpointError } from '../checkpoint/fileHandler';
 
 
@@ -15,6 +17,8 @@ export interface ModelSpec {
   encoder: PluginBlock;
   decoder: PluginBlock;
   loss: PluginBlock;
+  /** Joint property prediction; needs the data's property statistics (DataInfo.properties). */
+  property?: PropertyConfig;
 }
 
 export interface BuildContext {
@@ -73,7 +77,14 @@ async function buildWithinBudget(spec: ModelSpec, data: Dataset['info'], ctx: Bu
   const encoder = await createFromBlock('encoder', spec.encoder, 'model.encoder', { ...ctx, seed: ctx.seed * 3 + 1 }, base);
   const decoder = await createFromBlock('decoder', spec.decoder, 'model.decoder', { ...ctx, seed: ctx.seed * 3 + 2 }, { ...base, encoder });
   const loss = await createFromBlock('loss', spec.loss, 'model.loss', ctx, base);
-  const model = new VAE(encoder, decoder, loss, spec.latentDim, data.shape);
+  let property: PropertyHead | undefined;
+  try {
+    property = propertyHead(spec, data, ctx);
+  } catch (e) {
+    tf.dispose([...encoder.weights(), ...decoder.weights()]);
+    throw e;
+  }
+  const model = new VAE(encoder, decoder, loss, spec.latentDim, data.shape, property);
   try {
     loss.checkData?.(data);
     if (data.sequence) checkSequenceShapes(model, data.sequence.vocabSize);
@@ -83,6 +94,20 @@ async function buildWithinBudget(spec: ModelSpec, data: Dataset['info'], ctx: Bu
     throw e;
   }
   return model;
+}
+
+/** The property head model.property asks for, fitted to the data's property statistics. */
+function propertyHead(spec: ModelSpec, data: Dataset['info'], ctx: BuildContext): PropertyHead | undefined {
+  if (!spec.property) return undefined;
+  const where = `${ctx.file ? ctx.file + ': ' : ''}model.property`;
+  const stats = data.properties;
+  if (!stats) {
+    throw new ConfigError(`${where}: the data have no per-example properties to predict (model.property needs a text dataset with tokenizer: smiles)`, 'model.property');
+  }
+  if (stats.names.join(',') !== spec.property.names.join(',')) {
+    throw new ConfigError(`${where}: the data's properties are [${stats.names.join(', ')}], the config asks for [${spec.property.names.join(', ')}]`, 'model.property');
+  }
+  return new PropertyHead(spec.latentDim, spec.property, stats, new Rng(ctx.seed * 3 + 3));
 }
 
 /**

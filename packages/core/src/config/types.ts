@@ -29,6 +29,17 @@ export interface ModelSection {
   klSchedule: KlScheduleConfig;
   /** Nats per latent dimension below which KL is not penalised (Kingma et al. 2016); 0 = off. */
   freeBits: number;
+  /** Joint property prediction from the posterior mean (SMILES models; see model/property.ts). */
+  property?: PropertyConfig;
+}
+
+/** `model.property`: the names are checked against the schema's list (qed, logp, tpsa, mw). */
+export interface PropertyConfig {
+  names: string[];
+  /** >= 0; default 1. */
+  weight: number;
+  /** Hidden layer widths; default [64]. */
+  hidden: number[];
 }
 
 export interface OptimizerConfig {

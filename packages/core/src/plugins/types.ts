@@ -1,5 +1,6 @@
 import type * as tf from '@tensorflow/tfjs-core';
 import type { DecodeContext, SequenceData, Vocabulary } from '../sequence/types';
+import type { PropertyStats } from '../model/property';
 
 /**
  * What every model part needs to know about the data it is fitted to.
@@ -16,6 +17,11 @@ export interface DataInfo {
    * the batches are int32 token ids [batch, T]; `vocabSize` counts the 4 special tokens.
    */
   sequence?: { vocabSize: number };
+  /**
+   * Per-example properties to predict jointly (model.property): their names and the training
+   * split's mean and sd; the splits then carry `targets`.
+   */
+  properties?: PropertyStats;
 }
 
 /** A split of a dataset held in memory as one flat Float32Array, row-major [n, dim]. */
@@ -26,6 +32,8 @@ export interface DataSplit {
   labels?: Int32Array;
   /** Sequence data: the token ids (then `x` is empty and `dim` is 0). */
   seq?: SequenceData;
+  /** Properties of each example in original units, [n, k] row-major, NaN where unknown (see DataInfo.properties). */
+  targets?: Float32Array;
 }
 
 /** The product of a dataset plugin. */

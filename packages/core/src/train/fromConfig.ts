@@ -12,6 +12,7 @@ export function trainOptionsFromConfig(config: TrainConfig): TrainOptions {
     beta: config.model.beta,
     klSchedule: config.model.klSchedule,
     freeBits: config.model.freeBits,
+    ...(config.model.property ? { propertyWeight: config.model.property.weight } : {}),
     clipNorm: t.clipNorm,
     threads: t.threads,
     earlyStopping: t.earlyStopping,

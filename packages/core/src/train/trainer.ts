@@ -8,6 +8,7 @@ import { batchRanges, batchTensor, evaluationView } from '../data/batches';
 import { evaluateAsync, EvalMetrics } from '../eval/evaluate';
 import { eventLoopYielder } from './yield';
 import { clipByGlobalNorm, createOptimizer, OptimizerOptions } from './optimizer';
+import { targetBatch } from '../model/property';
 import { defaultThreads, setKernelThreads } from '../backend/threads';
 
 export interface TrainOptions {
@@ -18,6 +19,8 @@ export interface TrainOptions {
   beta: number;
   klSchedule?: KlSchedule;
   freeBits?: number;
+  /** Weight of the property loss when the model has a property head (model.property); default 1. */
+  propertyWeight?: number;
   /** Global-norm gradient clipping; 0 or undefined = off. */
   clipNorm?: number;
   /** Threads of the native kernels; undefined = defaultThreads() (every core unless a search worker set less). */
@@ -35,7 +38,7 @@ export interface TrainOptions {
 export interface EpochMetrics {
   epoch: number;
   /** Means over the epoch's batches, nats per example. */
-  train: { loss: number; recon: number; kl: number; negElbo: number };
+  train: { loss: number; recon: number; kl: number; negElbo: number; property?: number };
   klWeight: number;
   samplesPerSec: number;
   /** Sequence data: predicted tokens (each <eos> included) per second of training. */
@@ -76,6 +79,8 @@ export async function trainModel(model: VAE, data: Dataset, o: TrainOptions): Pr
   const split = data.train;
   const validation = evaluationView(data.validation, data.binarize, o.seed + 1);
   const steps = Math.ceil(split.n / o.batchSize);
+  // Joint property prediction: the head, its statistics and the split's targets all present.
+  const stats = model.property && split.targets ? data.info.properties : undefined;
   const history: EpochMetrics[] = [];
   let best = Infinity;
   let sinceBest = 0;
@@ -91,6 +96,7 @@ export async function trainModel(model: VAE, data: Dataset, o: TrainOptions): Pr
   for (let epoch = 1; epoch <= o.epochs; epoch++) {
     const perm = rng.permutation(split.n);
     let sums = [0, 0, 0];
+    let propertySum = 0;
     let weight = 1;
     const start = process.hrtime.bigint();
     let step = 0;
@@ -102,12 +108,14 @@ export async function trainModel(model: VAE, data: Dataset, o: TrainOptions): Pr
       const x = batch.x;
       epochTokens += batch.tokens;
       const seed = rng.nextSeed();
+      const targets = stats ? targetBatch(split.targets!, stats, perm, from, to) : undefined;
       let parts: tf.Scalar[] = [];
       const { value, grads } = tf.variableGrads(() => {
-        const r = model.objective(x, o.beta * weight, o.freeBits ?? 0, seed);
-        parts = [tf.keep(r.recon), tf.keep(r.kl)];
+        const r = model.objective(x, o.beta * weight, o.freeBits ?? 0, seed, targets, o.propertyWeight ?? 1);
+        parts = [tf.keep(r.recon), tf.keep(r.kl), ...(r.property ? [tf.keep(r.property)] : [])];
         return r.loss;
       }, vars);
+      if (targets) tf.dispose([targets.y, targets.known]);
       const loss = value.dataSync()[0];
       if (!Number.isFinite(loss)) {
         tf.dispose([x, value, ...parts, ...Object.values(grads)]);
@@ -118,6 +126,7 @@ export async function trainModel(model: VAE, data: Dataset, o: TrainOptions): Pr
       optimizer.applyGradients(applied);
       const n = to - from;
       sums = [sums[0] + loss * n, sums[1] + parts[0].dataSync()[0] * n, sums[2] + parts[1].dataSync()[0] * n];
+      if (parts[2]) propertySum += parts[2].dataSync()[0] * n;
       tf.dispose([x, value, ...parts, ...Object.values(grads)]);
       if (applied !== grads) tf.dispose(Object.values(applied));
       o.onStep?.({ epoch, step, steps, loss });
@@ -129,7 +138,13 @@ export async function trainModel(model: VAE, data: Dataset, o: TrainOptions): Pr
     trainTokens += epochTokens;
     const m: EpochMetrics = {
       epoch,
-      train: { loss: sums[0] / split.n, recon: sums[1] / split.n, kl: sums[2] / split.n, negElbo: (sums[1] + sums[2]) / split.n },
+      train: {
+        loss: sums[0] / split.n,
+        recon: sums[1] / split.n,
+        kl: sums[2] / split.n,
+        negElbo: (sums[1] + sums[2]) / split.n,
+        ...(stats ? { property: propertySum / split.n } : {}),
+      },
       klWeight: weight,
       samplesPerSec: split.n / seconds,
       ...(split.seq ? { tokensPerSec: epochTokens / seconds } : {}),
