@@ -127,6 +127,12 @@ describe('vaekit molecules sample', () => {
     expect(j.validity).toBeLessThanOrEqual(1);
     const samples = fs.readFileSync(path.join(dir, 'samples.smi'), 'utf8').split('\n').slice(0, -1);
     expect(samples).toHaveLength(40);
+    // The picture beside them: one cell per valid sample (at most 48), nothing that runs.
+    const svg = fs.readFileSync(path.join(dir, 'samples.svg'), 'utf8');
+    expect(svg.startsWith('<svg xmlns="http://www.w3.org/2000/svg"')).toBe(true);
+    expect((svg.match(/<g class="molecule"/g) ?? []).length).toBe(Math.min(j.valid, 48));
+    expect(svg).not.toMatch(/<script|<foreignObject|\son\w+=|href/i);
+    expect(r.stderr).toMatch(/wrote samples\.smi and samples\.svg/);
     // The figures are those of @vaekit/molecules on the written samples: validity recounted here.
     const d = runCli(['molecules', 'describe', '--data', 'samples.smi', '--json', '--out', 'samples.csv'], dir);
     const nonBlank = samples.filter((s) => s.trim()).length;

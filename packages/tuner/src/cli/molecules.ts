@@ -23,7 +23,8 @@ const HELP = `usage:
   vaekit molecules sample --checkpoint DIR [--n 10000] [--method greedy|sample] [--seed S]
                           [--train FILE] [--out samples.smi] [--json]
       decode prior draws of a SMILES model and score them as MOSES does (validity, uniqueness,
-      novelty against --train, internal diversity, QED and logP)
+      novelty against --train, internal diversity, QED and logP); --out also writes a picture of
+      the first 48 valid samples beside the file (samples.smi: samples.svg)
   vaekit molecules optimize --checkpoint DIR --objective qed|logp|FILE.js [--trials 500]
                           [--sampler tpe|random] [--top 10] [--storage URL] [--study NAME]
                           [--workers K] [--train FILE] [--seed S] [--out DIR] [--json]
@@ -190,8 +191,14 @@ async function sample(argv: string[]): Promise<void> {
     checkOutputPath(out, 'file', 'vaekit molecules sample: --out');
     if (train !== undefined && sameFile(out, train)) throw new UsageError(`vaekit molecules sample: --out ${out} is the --train file`);
   }
+  // The picture beside --out: same base name, .svg (samples.svg.svg when --out itself ends in .svg).
+  const picture = out === undefined ? undefined : /\.svg$/i.test(out) ? `${out}.svg` : out.replace(/(\.[^./\\]*)?$/, '.svg');
+  if (picture !== undefined) {
+    checkOutputPath(picture, 'file', 'vaekit molecules sample: --out (its picture)');
+    if (train !== undefined && sameFile(picture, train)) throw new UsageError(`vaekit molecules sample: the picture ${picture} would replace the --train file`);
+  }
 
-  const { loadChemistry, moleculeSetMetrics, referenceSet } = await loadMolecules();
+  const { loadChemistry, moleculeSetMetrics, referenceSet, moleculeGridSvgWith, GRID_DEFAULTS } = await loadMolecules();
   const { readCheckpointMetadata } = await import('@vaekit/core');
   const { loadCheckpointModel, sampleText, forEachSmiles, fileTrainSetFingerprint, isTrainSetFingerprint } = await import('@vaekit/pipelines');
   const tf = await import('@tensorflow/tfjs-core');
@@ -247,6 +254,16 @@ async function sample(argv: string[]): Promise<void> {
   trainLines = undefined;
   const m = moleculeSetMetrics(chem, samples, { reference, intDivMax: INT_DIV_MAX });
   process.stderr.write(`scored ${n} samples${reference ? ` and ${reference.n} training molecules` : ''} with RDKit ${chem.version} in ${((Date.now() - t1) / 1000).toFixed(1)} s\n`);
+  if (picture !== undefined) {
+    const shown: Array<{ smiles: string; legend: string }> = [];
+    for (const s of samples) {
+      if (shown.length >= GRID_DEFAULTS.max) break;
+      const smiles = s.replace(/\s+/g, '');
+      const qed = chem.qed(smiles);
+      if (qed !== undefined) shown.push({ smiles, legend: `QED ${qed.toFixed(2)}` });
+    }
+    fs.writeFileSync(picture, moleculeGridSvgWith(chem.rdkit, shown));
+  }
   const ms = (d: { mean: number; sd: number }) => ({ mean: Number.isFinite(d.mean) ? d.mean : null, sd: Number.isFinite(d.sd) ? d.sd : null });
   const fin = (x: number | undefined) => (x !== undefined && Number.isFinite(x) ? x : null);
   const result = {
@@ -277,7 +294,7 @@ async function sample(argv: string[]): Promise<void> {
   const line =
     `${n} samples: validity ${pct(result.validity)}, uniqueness ${pct(result.uniqueness)}, novelty ${train ? pct(result.novelty) : '- (give --train)'}, ` +
     `IntDiv ${result.intDiv === null ? '-' : result.intDiv.toFixed(3)}, QED ${result.qed.mean?.toFixed(3) ?? '-'} ± ${result.qed.sd?.toFixed(3) ?? '-'}, ` +
-    `logP ${result.logp.mean?.toFixed(2) ?? '-'} ± ${result.logp.sd?.toFixed(2) ?? '-'}${out ? `; wrote ${out}` : ''}`;
+    `logP ${result.logp.mean?.toFixed(2) ?? '-'} ± ${result.logp.sd?.toFixed(2) ?? '-'}${out ? `; wrote ${out} and ${picture}` : ''}`;
   if (a.flags.json) {
     process.stderr.write(line + '\n');
     process.stdout.write(JSON.stringify(result) + '\n');
