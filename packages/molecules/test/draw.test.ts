@@ -108,6 +108,16 @@ describe('sanitizeSvg', () => {
     expect(s.body).not.toMatch(/alert|evil|link|hi</);
   });
 
+  it('re-writes a grid of its own: its drawings stay nested svg elements, its texts stay', async () => {
+    const grid = await moleculeGridSvg([{ smiles: 'c1ccccc1O', legend: 'a' }, { smiles: 'C1CC' }], { columns: 2 });
+    const s = sanitizeSvg(grid, 't3-')!;
+    expect(s.viewBox).toEqual([0, 0, 500, 200]);
+    const p = parseXml(`<svg xmlns="http://www.w3.org/2000/svg">${s.body}</svg>`);
+    expectHarmless(p);
+    expect(p.tags.filter((t) => t === 'svg')).toHaveLength(2); // the wrapper and the one drawing
+    expect(p.texts).toEqual(['a', 'C1CC', 'invalid']);
+  });
+
   it('refuses what is not a well-formed SVG document', () => {
     const ok = "<svg width='10' height='10'><path d='M0 0'/></svg>";
     expect(sanitizeSvg(ok, 'p')?.body).toBe('<path d="M0 0"/>');

@@ -8,15 +8,18 @@
  * come through; ids are prefixed so that pictures put side by side do not share any.
  */
 
-/** Elements written back (with their children); any other element is dropped with its subtree. */
-const ELEMENTS: ReadonlySet<string> = new Set(['g', 'rect', 'path', 'circle', 'ellipse', 'line', 'polyline', 'polygon', 'text', 'tspan', 'defs', 'clipPath']);
+/**
+ * Elements written back (with their children); any other element is dropped with its subtree.
+ * A nested `svg` is kept so that a grid of drawings can itself be re-written.
+ */
+const ELEMENTS: ReadonlySet<string> = new Set(['svg', 'g', 'rect', 'path', 'circle', 'ellipse', 'line', 'polyline', 'polygon', 'text', 'tspan', 'defs', 'clipPath']);
 
 /** Presentation attributes kept; `id` and `url(#…)` references are rewritten with the prefix. */
 const ATTRIBUTES: ReadonlySet<string> = new Set([
   'id', 'd', 'x', 'y', 'x1', 'y1', 'x2', 'y2', 'cx', 'cy', 'r', 'rx', 'ry', 'width', 'height', 'points', 'transform',
   'fill', 'fill-opacity', 'fill-rule', 'stroke', 'stroke-width', 'stroke-linecap', 'stroke-linejoin', 'stroke-opacity',
   'stroke-miterlimit', 'stroke-dasharray', 'opacity', 'style', 'font-family', 'font-size', 'font-weight', 'font-style',
-  'text-anchor', 'dominant-baseline', 'clip-path', 'clipPathUnits',
+  'text-anchor', 'dominant-baseline', 'clip-path', 'clipPathUnits', 'viewBox', 'preserveAspectRatio', 'overflow',
 ]);
 
 /** Elements whose text content is drawn (elsewhere text between tags is layout whitespace). */
