@@ -24,6 +24,7 @@ import { builtInRegistry } from '../registry';
 import { writePictures } from '../images/pictures';
 import { checkpointMetadata } from '../checkpoint/load';
 import { writeTextSamples } from '../text/files';
+import { writeMoleculePicture } from '../text/molecule-picture';
 import { Progress } from './progress';
 
 export interface TrainRunOptions {
@@ -178,6 +179,8 @@ export async function runTraining(config: TrainConfig, o: TrainRunOptions): Prom
   const files = [metricsFile, ckpt];
   if (data.vocab) {
     files.push(...writeTextSamples(o.out, model, data.vocab, test, { seed: t.seed }));
+    // SMILES models: the samples drawn as molecules too, when @vaekit/molecules (RDKit) is installed.
+    if (data.vocab.tokenizer.kind === 'smiles') files.push(...(await writeMoleculePicture(o.out)));
   } else if (config.output.images) {
     files.push(...writePictures(o.out, model, test, { seed: t.seed, traversalSteps: config.output.traversalSteps, klPerDim: m.klPerDim }));
   }
