@@ -8,6 +8,7 @@ import {
   Dataset,
   longestSequence,
   loadCheckpoint,
+  PropertyStats,
   readCheckpointManifest,
   readCheckpointMetadata,
   selectBackend,
@@ -52,6 +53,8 @@ export async function loadCheckpointModel(dir: string): Promise<CheckpointModel>
     }
     vocab = meta.vocab as Vocabulary;
     info = { shape: [], min: 0, max: vocab.tokens.length - 1, sequence: { vocabSize: vocab.tokens.length } };
+    const properties = checkpointProperties(meta, file);
+    if (properties) info.properties = properties;
   } else {
     const shape: unknown[] = meta.dataShape;
     if (shape.length < 1 || shape.length > 4 || !shape.every((d) => Number.isSafeInteger(d) && (d as number) >= 1) || shape.reduce((p: number, d) => p * (d as number), 1) > 2 ** 24) {
@@ -66,6 +69,12 @@ export async function loadCheckpointModel(dir: string): Promise<CheckpointModel>
   const registry = builtInRegistry();
   checkCheckpointPlugins(manifest, meta.config, registry);
   const config = validateConfig(meta.config, { file });
+  const names = config.model.property?.names;
+  if ((names ?? []).join(',') !== (info.properties?.names ?? []).join(',')) {
+    throw new CheckpointError(
+      `${file}: the config's model.property predicts [${(names ?? []).join(', ')}] but the checkpoint's "property" statistics are for [${(info.properties?.names ?? []).join(', ')}]: the file was altered or comes from another model`,
+    );
+  }
   await selectBackend(config.train.backend);
   // The weights files hold exactly the values their manifest lists (checked above): a model that
   // needs more was saved from another architecture, and is refused before it is allocated.
@@ -92,5 +101,24 @@ export async function loadCheckpointModel(dir: string): Promise<CheckpointModel>
 export function checkpointMetadata(config: TrainConfig, data: Dataset): object {
   const { info, vocab } = data;
   const seq = vocab && data.train.seq ? { vocab, longestSequence: longestSequence(data.train.seq), trainSet: trainSetFingerprint(data.train.seq) } : {};
-  return { config, dataShape: info.shape, dataRange: [info.min, info.max], ...seq };
+  const property = info.properties ? { property: info.properties } : {};
+  return { config, dataShape: info.shape, dataRange: [info.min, info.max], ...seq, ...property };
+}
+
+/**
+ * The property statistics a checkpoint keeps for its predictor (model.property), checked: names,
+ * and one finite mean and positive finite sd per name. Undefined when it has none.
+ */
+function checkpointProperties(meta: any, file: string): PropertyStats | undefined {
+  const p = meta.property;
+  if (p === undefined) return undefined;
+  const bad = (what: string) => new CheckpointError(`${file}: "property" must hold ${what}: the checkpoint cannot be used`);
+  if (typeof p !== 'object' || p === null || !Array.isArray(p.names) || !Array.isArray(p.mean) || !Array.isArray(p.sd)) {
+    throw bad('the arrays names, mean and sd of the property predictor');
+  }
+  const k = p.names.length;
+  if (k < 1 || k > 64 || !p.names.every((n: unknown) => typeof n === 'string' && n.length <= 64)) throw bad('1 to 64 property names');
+  if (p.mean.length !== k || !p.mean.every((v: unknown) => typeof v === 'number' && Number.isFinite(v))) throw bad(`${k} finite means, one per property`);
+  if (p.sd.length !== k || !p.sd.every((v: unknown) => typeof v === 'number' && Number.isFinite(v) && v > 0)) throw bad(`${k} positive standard deviations, one per property`);
+  return { names: [...p.names], mean: [...p.mean], sd: [...p.sd] };
 }

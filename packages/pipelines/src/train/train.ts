@@ -7,6 +7,7 @@ import {
   Dataset,
   EpochMetrics,
   EvalMetrics,
+  PropertyMetric,
   VAE,
   evaluateAsync,
   evaluationView,
@@ -26,6 +27,7 @@ import { checkpointMetadata } from '../checkpoint/load';
 import { writeTextSamples } from '../text/files';
 import { writeMoleculePicture } from '../text/molecule-picture';
 import { Progress } from './progress';
+import { splitPropertyMetrics, withPropertyTargets } from '../property/targets';
 
 export interface TrainRunOptions {
   /** The config file as shown to the user, for messages. */
@@ -76,6 +78,8 @@ export interface TrainRunResult {
     tokens?: number;
     ppl?: number;
     pplBound?: 'iwae' | 'elbo';
+    /** With model.property: each property's RMSE (original units) and R², predicted from the posterior means. */
+    property?: Record<string, PropertyMetric>;
   };
   /** The validation split after training (absent when the data has none). */
   validation?: EvalMetrics;
@@ -91,7 +95,8 @@ export async function runTraining(config: TrainConfig, o: TrainRunOptions): Prom
   const backend = backendLabel();
   o.log.write(`vaekit: backend ${backend}\n`);
   const ctx = { registry: builtInRegistry(), validateOptions, file: o.file, baseDir: o.baseDir, seed: config.train.seed };
-  const data = await loadDataset(config.data, ctx);
+  const loaded = await loadDataset(config.data, ctx);
+  const data = config.model.property ? await withPropertyTargets(config, loaded, o.log, o.file) : loaded;
   const model = await buildModel(config.model, data.info, ctx);
   const dataShown = data.info.sequence ? `${data.name} (sequences, vocabulary ${data.info.sequence.vocabSize})` : `${data.name} [${data.info.shape.join('×')}]`;
   o.log.write(
@@ -162,6 +167,8 @@ export async function runTraining(config: TrainConfig, o: TrainRunOptions): Prom
   };
   if (m.iwaeNll !== undefined) testMetrics.iwaeNll = m.iwaeNll;
   if (m.ppl !== undefined) Object.assign(testMetrics, { tokens: m.tokens, ppl: m.ppl, pplBound: m.pplBound });
+  const property = splitPropertyMetrics(model, data.test);
+  if (property) testMetrics.property = property;
   let validation: EvalMetrics | undefined;
   if (data.validation.n > 0) {
     validation =

@@ -138,12 +138,15 @@ async function train(argv: string[]): Promise<void> {
       (t.ppl !== undefined ? `, perplexity ${t.ppl.toFixed(1)} (from the ${t.pplBound === 'iwae' ? 'IWAE' : 'ELBO'} bound)` : '') +
       `; ${Math.round(result.samplesPerSec)} samples/s` +
       (result.tokensPerSec !== undefined ? `, ${Math.round(result.tokensPerSec)} tokens/s` : '') +
-      ` on ${result.backend}\nwrote ${out}\n`,
+      ` on ${result.backend}\n` +
+      (t.property ? `test properties from the posterior means: ${Object.entries(t.property).map(([k, p]) => `${k} RMSE ${p.rmse.toPrecision(3)}, R² ${p.r2.toFixed(3)}`).join('; ')}\n` : '') +
+      `wrote ${out}\n`,
   );
   if (json) {
-    const test: Record<string, number | string> = { negElbo: t.negElbo, recon: t.recon, kl: t.kl, activeUnits: t.activeUnits, mutualInfo: t.mutualInfo };
+    const test: Record<string, unknown> = { negElbo: t.negElbo, recon: t.recon, kl: t.kl, activeUnits: t.activeUnits, mutualInfo: t.mutualInfo };
     if (t.iwaeNll !== undefined) test.iwaeNll = t.iwaeNll;
     if (t.ppl !== undefined) Object.assign(test, { ppl: t.ppl, pplBound: t.pplBound! });
+    if (t.property) test.property = t.property;
     const speed = result.tokensPerSec !== undefined ? { tokensPerSec: result.tokensPerSec } : {};
     process.stdout.write(JSON.stringify({ backend: result.backend, samplesPerSec: result.samplesPerSec, ...speed, test }) + '\n');
   }

@@ -1,0 +1,143 @@
+/**
+ * The per-molecule targets of model.property: each split's SMILES (the sequences as the model sees
+ * them, detokenised) described with RDKit from the optional package @vaekit/molecules, loaded only
+ * here and only when a config asks for properties. Core gets plain numbers.
+ */
+import { ConfigError, Dataset, DataSplit, predictProperties, PropertyMetric, propertyMetrics, propertyStats, TrainConfig, VAE, Vocabulary } from '@vaekit/core';
+import { UsageError } from '@vaekit/study';
+import { posteriorMeans } from '../text/generate';
+
+type Molecules = typeof import('@vaekit/molecules');
+type Chemistry = Awaited<ReturnType<Molecules['loadChemistry']>>;
+
+/** The properties model.property may name, as @vaekit/molecules' describe() gives them. */
+export const PREDICTABLE_PROPERTIES = ['qed', 'logp', 'tpsa', 'mw'] as const;
+export type PredictableProperty = (typeof PREDICTABLE_PROPERTIES)[number];
+
+/** @vaekit/molecules, or a UsageError saying how to install it. */
+async function loadMolecules(): Promise<Molecules> {
+  try {
+    return await import('@vaekit/molecules');
+  } catch (e) {
+    const err = e as NodeJS.ErrnoException;
+    if (err?.code === 'MODULE_NOT_FOUND' && /@vaekit\/molecules|@rdkit\/rdkit/.test(err.message)) {
+      throw new UsageError('model.property needs the optional package @vaekit/molecules (RDKit for Node.js) to compute the properties: install it with npm install @vaekit/molecules');
+    }
+    throw e;
+  }
+}
+
+/**
+ * Checks that a config's model.property can apply to its data: only a SMILES text dataset, and
+ * property names RDKit can compute (the schema checks them too; this guards callers that skip it).
+ */
+export function checkPropertyConfig(config: TrainConfig, data: Pick<Dataset, 'vocab'>, file?: string): void {
+  const spec = config.model.property;
+  if (!spec) return;
+  const where = `${file ? file + ': ' : ''}model.property`;
+  if (data.vocab?.tokenizer.kind !== 'smiles') {
+    const found = data.vocab ? `a text dataset with tokenizer: ${data.vocab.tokenizer.kind}` : `the dataset "${config.data.use}", which is not text`;
+    throw new ConfigError(`${where}: property prediction needs SMILES (data: { use: text, tokenizer: smiles }), found ${found}`, 'model.property');
+  }
+  for (const name of spec.names) {
+    if (!(PREDICTABLE_PROPERTIES as readonly string[]).includes(name)) {
+      throw new ConfigError(`${where}.names: unknown property "${name}" (expected one of ${PREDICTABLE_PROPERTIES.join(', ')})`, 'model.property.names');
+    }
+  }
+}
+
+/** The SMILES of each sequence of a split: its tokens joined; a sequence holding <unk> has none. */
+function splitSmiles(split: DataSplit, vocab: Vocabulary): (string | undefined)[] {
+  const seq = split.seq!;
+  const out: (string | undefined)[] = [];
+  for (let i = 0; i + 1 < seq.offsets.length; i++) {
+    let s = '';
+    let unknown = false;
+    for (let k = seq.offsets[i]; k < seq.offsets[i + 1]; k++) {
+      const id = seq.tokens[k];
+      if (id < 4) unknown = true; // <unk> (specials never occur inside a sequence otherwise)
+      else s += vocab.tokens[id];
+    }
+    out.push(unknown ? undefined : s);
+  }
+  return out;
+}
+
+/** [n, k] properties in original units, NaN for a SMILES RDKit cannot parse; and how many those are. */
+function describeSplit(chem: Chemistry, smiles: (string | undefined)[], names: PredictableProperty[]): { targets: Float32Array; invalid: number } {
+  const k = names.length;
+  const targets = new Float32Array(smiles.length * k).fill(NaN);
+  let invalid = 0;
+  // QED needs its own descriptors and alerts; without it RDKit's descriptor set is half the work.
+  const qed = names.includes('qed');
+  smiles.forEach((s, i) => {
+    const d: Partial<Record<PredictableProperty, number>> | undefined = s === undefined ? undefined : qed ? validOnly(chem.describe(s)) : chem.descriptors(s);
+    if (!d) {
+      invalid++;
+      return;
+    }
+    names.forEach((name, j) => {
+      const v = d[name];
+      if (v !== undefined && Number.isFinite(v)) targets[i * k + j] = v;
+    });
+  });
+  return { targets, invalid };
+}
+
+function validOnly<T extends { valid: boolean }>(d: T): T | undefined {
+  return d.valid ? d : undefined;
+}
+
+/**
+ * The dataset with the properties model.property names: every split gets its targets, and the
+ * data info the training split's mean and sd. Invalid training SMILES get no property loss; how
+ * many there are is written to `log`.
+ */
+export async function withPropertyTargets(config: TrainConfig, data: Dataset, log: NodeJS.WritableStream, file?: string): Promise<Dataset> {
+  checkPropertyConfig(config, data, file);
+  const names = config.model.property!.names as PredictableProperty[];
+  const { loadChemistry } = await loadMolecules();
+  const chem = await loadChemistry();
+  const vocab = data.vocab!;
+  const t0 = Date.now();
+  const described = [data.train, data.validation, data.test].map((split) => describeSplit(chem, splitSmiles(split, vocab), names));
+  const [train, validation, test] = described;
+  const stats = propertyStats(names, train.targets);
+  const seconds = (Date.now() - t0) / 1000;
+  const invalid = train.invalid ? `; ${train.invalid} invalid training SMILES get no property loss` : '';
+  log.write(
+    `vaekit: properties ${names.join(', ')} of ${data.train.n + data.validation.n + data.test.n} molecules computed with RDKit in ${seconds.toFixed(1)} s` +
+      ` (training mean ± sd: ${names.map((n, j) => `${n} ${fmt(stats.mean[j])} ± ${fmt(stats.sd[j])}`).join(', ')})${invalid}\n`,
+  );
+  return {
+    ...data,
+    info: { ...data.info, properties: stats },
+    train: { ...data.train, targets: train.targets },
+    validation: { ...data.validation, targets: validation.targets },
+    test: { ...data.test, targets: test.targets },
+  };
+}
+
+function fmt(x: number): string {
+  return Math.abs(x) >= 100 ? x.toFixed(1) : Math.abs(x) >= 1 ? x.toFixed(2) : x.toFixed(3);
+}
+
+/**
+ * Each property's RMSE (original units) and R² on a split, predicted from the posterior means of
+ * its sequences; molecules without a valid SMILES are left out (`n` counts the others).
+ */
+export function splitPropertyMetrics(model: VAE, split: DataSplit): Record<string, PropertyMetric> | undefined {
+  const head = model.property;
+  if (!head || !split.seq || !split.targets || split.n === 0) return undefined;
+  const z = posteriorMeans(model, split.seq);
+  let predicted: Record<string, Float32Array>;
+  try {
+    predicted = predictProperties(model, z);
+  } finally {
+    z.dispose();
+  }
+  const k = head.names.length;
+  const flat = new Float32Array(split.n * k);
+  head.names.forEach((name, j) => predicted[name].forEach((v, i) => (flat[i * k + j] = v)));
+  return propertyMetrics(head.names, flat, split.targets);
+}
