@@ -2,17 +2,20 @@
  * The molecules section of the report: a SMILES study's trial folders hold samples.svg (drawn at
  * training time), shown for the best trials after re-writing; a study of other models has no such
  * section; a hostile, malformed or oversized picture shows nothing that runs; without
- * @vaekit/molecules installed the section is left out. And the picture a training run writes.
+ * @vaekit/molecules installed the section is left out. The page in chromium draws the molecules
+ * and runs nothing from a tampered picture. And the picture a training run writes.
  */
 import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
-import { buildReportData } from '@vaekit/report';
+import { buildReportData, renderReportHtml } from '@vaekit/report';
 import type { ReportData } from '@vaekit/report';
 import type { FrozenTrial } from '@vaekit/study';
 import { moleculeGridSvg } from '@vaekit/molecules';
+import { describeWithChromium, launchChromium, watchedPage } from '../../report/test/fixtures/browser';
 import { MAX_PICTURE_BYTES, vaeReportSections } from '../src/report';
-import { MOLECULES_PICTURE_FILE, writeMoleculePicture } from '../src/text/molecule-picture';
+import { writeMoleculePicture } from '../src/text/molecule-picture';
+import { MOLECULES_PICTURE_FILE } from '../src/text/molecules-optional';
 
 const root = fs.mkdtempSync(path.join(os.tmpdir(), 'vaekit-report-molecules-'));
 afterAll(() => fs.rmSync(root, { recursive: true, force: true }));
@@ -53,6 +56,44 @@ describe('molecules report section', () => {
     expect(h.split('&lt;script&gt;alert(1)&lt;/script&gt;').length - 1).toBe(4); // a legend and an invalid SMILES per trial
     expect(h).not.toMatch(/<script|<foreignObject|<a[\s>]|\son\w+=|href|javascript:|alert\([234]\)/i);
     expect(h).toContain('id="t1-x"');
+  });
+
+  describeWithChromium('pipelines report-molecules.test')('in chromium', () => {
+    it('draws every molecule of the report opened from disk; nothing from a tampered picture runs', async () => {
+      const tampered = grid.replace('</svg>\n', `<script>alert(2)</script><g onload="alert(3)"><image href="x" onerror="alert(4)"/></g></svg>\n`);
+      const d = build([trial(0, 1, { [MOLECULES_PICTURE_FILE]: grid }), trial(1, 2, { [MOLECULES_PICTURE_FILE]: tampered })]);
+      const file = path.join(root, 'report.html');
+      fs.writeFileSync(file, renderReportHtml(d));
+      const browser = await launchChromium();
+      try {
+        const { page, problems, dialogs, blocked, context } = await watchedPage(browser, (u) => u.startsWith('file:') || u.startsWith('data:'));
+        await page.goto('file://' + file);
+        await page.waitForSelector('#molecules svg.molecule-grid');
+        // Per trial: the grid, its two drawings (with their bond paths laid out), the invalid cell's texts.
+        const grids = await page.$$eval('#molecules svg.molecule-grid', (gs) =>
+          gs.map((g) => ({
+            width: g.getBoundingClientRect().width,
+            drawings: Array.from(g.querySelectorAll('svg')).map((s) => s.querySelectorAll('path').length),
+            texts: Array.from(g.querySelectorAll('text')).map((t) => t.textContent),
+          })),
+        );
+        expect(grids).toHaveLength(2);
+        for (const g of grids) {
+          expect(g.width).toBeGreaterThan(100);
+          expect(g.drawings).toHaveLength(2);
+          for (const paths of g.drawings) expect(paths).toBeGreaterThan(5);
+          expect(g.texts).toEqual([HOSTILE, 'QED 0.60', HOSTILE, 'invalid']);
+        }
+        expect(await page.evaluate(() => document.querySelectorAll('#molecules script, #molecules image, #molecules foreignObject').length)).toBe(0);
+        await page.waitForTimeout(200);
+        expect(dialogs).toEqual([]);
+        expect(blocked).toEqual([]);
+        expect(problems).toEqual([]);
+        await context.close();
+      } finally {
+        await browser.close();
+      }
+    }, 60_000);
   });
 
   it('is absent for a study of other models (no samples.svg), and for pictures over the bound', () => {

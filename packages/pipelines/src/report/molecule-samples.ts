@@ -10,7 +10,7 @@ import * as fs from 'fs';
 import * as path from 'path';
 import type { FrozenTrial } from '@vaekit/study';
 import { ReportContext, ReportSection, SectionBlock } from '@vaekit/report';
-import { MOLECULES_PICTURE_FILE, moleculesIfInstalled } from '../text/molecule-picture';
+import { MOLECULES_PICTURE_FILE, moleculesIfInstalled } from '../text/molecules-optional';
 
 /** Bytes of a picture read at most; a larger file is not shown. 20 drawings take about 150 KB. */
 export const MAX_PICTURE_BYTES = 2 * 1024 * 1024;

@@ -6,33 +6,10 @@
 import * as fs from 'fs';
 import * as path from 'path';
 import { SAMPLES_FILE } from './files';
+import { MOLECULES_PICTURE_FILE, Molecules, moleculesIfInstalled } from './molecules-optional';
 
-type Molecules = typeof import('@vaekit/molecules');
-
-/** The picture's file name in the run folder. */
-export const MOLECULES_PICTURE_FILE = 'samples.svg';
 /** The grid of the picture: the first 20 samples (as many as samples.txt holds), invalid ones included. */
 const GRID = { columns: 5, cellWidth: 200, cellHeight: 170, max: 20 } as const;
-
-let cached: Molecules | null | undefined;
-
-/**
- * @vaekit/molecules when it is installed, else null. Loading it does not start RDKit (that happens
- * on its first use), so the report can use its SVG sanitiser synchronously.
- */
-export function moleculesIfInstalled(): Molecules | null {
-  if (cached === undefined) {
-    try {
-      // eslint-disable-next-line @typescript-eslint/no-var-requires
-      cached = require('@vaekit/molecules') as Molecules;
-    } catch (e) {
-      const err = e as NodeJS.ErrnoException;
-      if (err?.code !== 'MODULE_NOT_FOUND' || !/@vaekit\/molecules/.test(err.message)) throw e;
-      cached = null;
-    }
-  }
-  return cached;
-}
 
 /**
  * Draws the samples of `out`/samples.txt (just written by the training run) into `out`/samples.svg,
