@@ -116,6 +116,12 @@ describe('vaekit molecules sample', () => {
     expect(JSON.stringify(meta.trainSet)).not.toMatch(/train\.smi/);
   });
 
+  test('vaekit train drew the run\'s samples as molecules: samples.svg beside samples.txt, a cell per line', () => {
+    const lines = fs.readFileSync(path.join(dir, 'run', 'samples.txt'), 'utf8').replace(/\n$/, '').split('\n');
+    const svg = fs.readFileSync(path.join(dir, 'run', 'samples.svg'), 'utf8');
+    expect((svg.match(/<g class="molecule"/g) ?? []).length).toBe(Math.min(lines.length, 20));
+  });
+
   test('scores greedy prior samples as MOSES does and writes them; novelty against --train', () => {
     const r = runCli(['molecules', 'sample', '--checkpoint', ckpt, '--n', '40', '--train', 'train.smi', '--out', 'samples.smi', '--json'], dir);
     expect(r.code).toBe(0);
