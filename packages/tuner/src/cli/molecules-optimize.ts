@@ -136,6 +136,7 @@ function resolveObjective(objective: string): { id: ObjectiveId; fn?: UserObject
   if (objective.startsWith('predicted-')) return { id: { kind: 'qed', name: objective } }; // refused once the checkpoint is read
   if (!isFileObjective(objective)) throw new UsageError(`${CMD}: --objective: expected qed, logp, predicted-NAME or FILE.js, found "${objective}"`);
   const file = checkInputFile(objective, `${CMD}: --objective`);
+  if (!fs.existsSync(file)) throw new UsageError(`${CMD}: --objective ${objective}: file not found (expected qed, logp, predicted-NAME or a scoring function FILE.js)`);
   const sha256 = crypto.createHash('sha256').update(fs.readFileSync(file)).digest('hex');
   let mod: unknown;
   try {
@@ -366,7 +367,8 @@ async function run(o: Options, id: ObjectiveId, fn: UserObjective | undefined, m
       `vaekit: study ${o.study} (${o.sampler} sampler, maximize ${id.name} over ${m.latentDim} latent dimensions in [-${LATENT_BOUND}, ${LATENT_BOUND}]) in ${redactStorageUrl(o.storage)}: ` +
         `${finished()} of ${o.trials} trials finished, ${o.workers} worker${o.workers > 1 ? 's' : ''}\n`,
     );
-    let best = -Infinity;
+    // The best valid value so far, earlier runs of the study included.
+    let best = Math.max(-Infinity, ...study.trials.filter((t) => t.state === 'COMPLETE' && t.userAttrs?.valid === true).map((t) => t.value!));
     const onEnd = async (t: FrozenTrial) => {
       if (t.state === 'COMPLETE' && t.userAttrs?.valid === true) best = Math.max(best, t.value!);
       const what = t.state !== 'COMPLETE' ? `${t.state} ${t.error ?? ''}` : `${num(t.value)}  ${t.userAttrs?.valid ? t.userAttrs.canonical : `invalid: ${t.userAttrs?.smiles || '(empty)'}`}`;
