@@ -8,10 +8,12 @@ import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
 import * as tf from '@tensorflow/tfjs-core';
-import { CheckpointError, predictProperties, propertyNames, validateConfig, VAE } from '@vaekit/core';
+import { CheckpointError, loadDataset, predictProperties, propertyNames, validateConfig, validateOptions, VAE } from '@vaekit/core';
 import { loadChemistry } from '@vaekit/molecules';
 import { runTraining, TrainRunResult } from '../src/train/train';
 import { loadCheckpointModel } from '../src/checkpoint/load';
+import { builtInRegistry } from '../src/registry';
+import { withPropertyTargets } from '../src/property/targets';
 
 const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'vaekit-property-'));
 const out = path.join(dir, 'run');
@@ -169,4 +171,23 @@ describe('checkpoints whose property metadata does not match the model', () => {
     expect(err).toBeInstanceOf(CheckpointError);
     expect(err.message).toMatch(/statistics are for \[\]/);
   });
+});
+
+test('the data of a second run in the same process (a search trial) are not described again', async () => {
+  const c = config();
+  const ctx = { registry: builtInRegistry(), validateOptions, baseDir: dir, seed: 1 };
+  const sink = { write: () => true } as unknown as NodeJS.WritableStream;
+  const chem = await loadChemistry();
+  const spy = jest.spyOn(chem, 'describe');
+  try {
+    const data = await withPropertyTargets(c, await loadDataset(c.data, ctx), sink);
+    const again = await withPropertyTargets(c, await loadDataset(c.data, ctx), sink);
+    // The training run above described these splits already.
+    expect(spy).not.toHaveBeenCalled();
+    expect(Array.from(again.train.targets!)).toEqual(Array.from(data.train.targets!));
+    expect(data.train.targets!.length).toBe(2 * train.length);
+    expect(Number.isNaN(data.train.targets![2 * 160])).toBe(true);
+  } finally {
+    spy.mockRestore();
+  }
 });

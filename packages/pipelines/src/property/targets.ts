@@ -4,6 +4,7 @@
  * here and only when a config asks for properties. Core gets plain numbers.
  */
 import { ConfigError, Dataset, DataSplit, predictProperties, PropertyMetric, propertyMetrics, propertyStats, TrainConfig, VAE, Vocabulary } from '@vaekit/core';
+import { createHash } from 'crypto';
 import { UsageError } from '@vaekit/study';
 import { posteriorMeans } from '../text/generate';
 
@@ -89,6 +90,25 @@ function validOnly<T extends { valid: boolean }>(d: T): T | undefined {
 }
 
 /**
+ * The splits described last in this process, by a hash of their SMILES (in order) and the property
+ * names: the trials of a search load the same data again and again, and RDKit is the slow part.
+ * At most one entry per split, so memory stays that of the data.
+ */
+const recent = new Map<string, { targets: Float32Array; invalid: number }>();
+
+function describeCached(chem: Chemistry, smiles: (string | undefined)[], names: PredictableProperty[]): { targets: Float32Array; invalid: number } {
+  const hash = createHash('sha256').update(names.join(',')).update('\0');
+  for (const s of smiles) hash.update(s === undefined ? '\u0001' : s).update('\n');
+  const key = hash.digest('hex');
+  const hit = recent.get(key);
+  if (hit) return { targets: hit.targets.slice(), invalid: hit.invalid };
+  const out = describeSplit(chem, smiles, names);
+  recent.set(key, { targets: out.targets.slice(), invalid: out.invalid });
+  while (recent.size > 3) recent.delete(recent.keys().next().value!);
+  return out;
+}
+
+/**
  * The dataset with the properties model.property names: every split gets its targets, and the
  * data info the training split's mean and sd. Invalid training SMILES get no property loss; how
  * many there are is written to `log`.
@@ -100,7 +120,7 @@ export async function withPropertyTargets(config: TrainConfig, data: Dataset, lo
   const chem = await loadChemistry();
   const vocab = data.vocab!;
   const t0 = Date.now();
-  const described = [data.train, data.validation, data.test].map((split) => describeSplit(chem, splitSmiles(split, vocab), names));
+  const described = [data.train, data.validation, data.test].map((split) => describeCached(chem, splitSmiles(split, vocab), names));
   const [train, validation, test] = described;
   const stats = propertyStats(names, train.targets);
   const seconds = (Date.now() - t0) / 1000;
