@@ -58,8 +58,8 @@ export interface MoleculeForObjective {
 
 /** The objective as the study keeps it (study attr `objective`), compared when a study is resumed. */
 interface ObjectiveId {
-  kind: 'qed' | 'logp' | 'file';
-  /** The metric's name: qed, logp, or the file's name without .js. */
+  kind: 'qed' | 'logp' | 'file' | 'predicted';
+  /** The metric's name: qed, logp, predicted-NAME, or the file's name without .js. */
   name: string;
   /** For a file: the SHA-256 of its contents (the function itself is never stored). */
   sha256?: string;
@@ -128,12 +128,21 @@ function objectiveName(objective: string): string {
   return path.basename(objective).replace(/\.c?js$/i, '').replace(/[^A-Za-z0-9_.-]/g, '_') || 'file';
 }
 
+/** The properties a model's predictor may learn (model.property.names). */
+const PROPERTIES = ['qed', 'logp', 'tpsa', 'mw'] as const;
+type Property = (typeof PROPERTIES)[number];
+const predictedProperty = (id: ObjectiveId) => id.name.slice('predicted-'.length) as Property;
+
 type UserObjective = (mol: MoleculeForObjective) => unknown;
 
 /** The objective named on the command line: its stored identity and, for a file, its function. */
 function resolveObjective(objective: string): { id: ObjectiveId; fn?: UserObjective } {
   if (objective === 'qed' || objective === 'logp') return { id: { kind: objective, name: objective } };
-  if (objective.startsWith('predicted-')) return { id: { kind: 'qed', name: objective } }; // refused once the checkpoint is read
+  if (objective.startsWith('predicted-')) {
+    const property = objective.slice('predicted-'.length);
+    if (!(PROPERTIES as readonly string[]).includes(property)) throw new UsageError(`${CMD}: --objective ${objective}: expected predicted-qed, predicted-logp, predicted-tpsa or predicted-mw`);
+    return { id: { kind: 'predicted', name: objective } };
+  }
   if (!isFileObjective(objective)) throw new UsageError(`${CMD}: --objective: expected qed, logp, predicted-NAME or FILE.js, found "${objective}"`);
   const file = checkInputFile(objective, `${CMD}: --objective`);
   if (!fs.existsSync(file)) throw new UsageError(`${CMD}: --objective ${objective}: file not found (expected qed, logp, predicted-NAME or a scoring function FILE.js)`);
@@ -163,6 +172,8 @@ async function scoreMolecule(chem: Chemistry, smiles: string, id: ObjectiveId, f
   const mol = { smiles, canonical: d.canonical!, qed: d.qed!, logp: d.logp!, tpsa: d.tpsa!, mw: d.mw! };
   if (id.kind === 'qed') return { valid: true, value: mol.qed, ...mol };
   if (id.kind === 'logp') return { valid: true, value: mol.logp, ...mol };
+  // A predicted property: the molecule's true value (the prediction belongs to z, see latentObjective).
+  if (id.kind === 'predicted') return { valid: true, value: mol[predictedProperty(id)], ...mol };
   let v: unknown;
   try {
     v = await fn!({ ...mol });
@@ -173,24 +184,29 @@ async function scoreMolecule(chem: Chemistry, smiles: string, id: ObjectiveId, f
   return { valid: true, value: v, ...mol };
 }
 
-/** The value an invalid molecule is recorded with: QED's floor 0, else the worst valid value so far. */
+/**
+ * The value an invalid molecule is recorded with: 0 for QED and for a predicted QED, TPSA or
+ * weight (their floor), else the worst valid value so far.
+ */
 function invalidValue(id: ObjectiveId, trials: readonly FrozenTrial[]): number {
-  if (id.kind === 'qed') return 0;
+  if (id.kind === 'qed' || (id.kind === 'predicted' && predictedProperty(id) !== 'logp')) return 0;
   let worst = Infinity;
   for (const t of trials) if (t.state === 'COMPLETE' && t.userAttrs?.valid === true && typeof t.value === 'number') worst = Math.min(worst, t.value);
   if (worst < Infinity) return worst;
-  return id.kind === 'logp' ? INVALID_LOGP : INVALID_USER;
+  return id.kind === 'file' ? INVALID_USER : INVALID_LOGP;
 }
 
 interface Loaded {
   chem: Chemistry;
   decode: (z: number[]) => string;
+  /** For --objective predicted-NAME: the model's prediction of NAME at z. */
+  predict?: (z: number[]) => number;
   latentDim: number;
   release: () => void;
 }
 
 /** The checkpoint's SMILES model and RDKit, refusing models of images or of other text. */
-async function loadModel(o: Options): Promise<Loaded> {
+async function loadModel(o: Options, id: ObjectiveId): Promise<Loaded> {
   checkInputDir(o.checkpoint, `${CMD}: --checkpoint`);
   const { loadChemistry } = await loadMolecules();
   const { readCheckpointMetadata } = await import('@vaekit/core');
@@ -207,9 +223,27 @@ async function loadModel(o: Options): Promise<Loaded> {
     release();
     throw new UsageError(`${modelFile}: this text model was trained with the ${vocab?.tokenizer.kind ?? 'unknown'} tokenizer, not smiles: ${CMD} needs a model of SMILES strings (data.tokenizer: smiles)`);
   }
-  if (o.objective.startsWith('predicted-')) {
-    release();
-    throw new UsageError(`${modelFile}: --objective ${o.objective}: this checkpoint has no property predictor (model.property); use qed, logp or FILE.js`);
+  let predict: Loaded['predict'];
+  if (id.kind === 'predicted') {
+    const { propertyNames, predictProperties } = await import('@vaekit/core');
+    const names = propertyNames(model);
+    const property = predictedProperty(id);
+    if (!names || !names.includes(property)) {
+      release();
+      throw new UsageError(
+        names
+          ? `${modelFile}: --objective ${o.objective}: this checkpoint's property predictor predicts ${names.join(', ')}, not ${property}`
+          : `${modelFile}: --objective ${o.objective}: this checkpoint has no property predictor (train with model.property: { names: [${property}] }); use qed, logp or FILE.js`,
+      );
+    }
+    predict = (z) => {
+      const t = tf.tensor2d(z, [1, model.latentDim]);
+      try {
+        return predictProperties(model, t)[property][0];
+      } finally {
+        t.dispose();
+      }
+    };
   }
   const maxLength = generationLength(Number.isSafeInteger(meta.longestSequence) ? meta.longestSequence : 50);
   const d = model.latentDim;
@@ -221,7 +255,7 @@ async function loadModel(o: Options): Promise<Loaded> {
       t.dispose();
     }
   };
-  return { chem: await loadChemistry(), decode, latentDim: d, release };
+  return { chem: await loadChemistry(), decode, predict, latentDim: d, release };
 }
 
 /** The study's objective: suggest z, decode it, score the molecule, keep what was made as user attrs. */
@@ -237,8 +271,16 @@ function latentObjective(m: Loaded, id: ObjectiveId, fn: UserObjective | undefin
       await trial.setUserAttr('error', s.error);
       return invalidValue(id, await study.refresh());
     }
-    for (const k of ['qed', 'logp', 'tpsa', 'mw', 'value'] as const) await trial.setUserAttr(k, s[k]);
-    return s.value;
+    for (const k of ['qed', 'logp', 'tpsa', 'mw'] as const) await trial.setUserAttr(k, s[k]);
+    if (!m.predict) {
+      await trial.setUserAttr('value', s.value);
+      return s.value;
+    }
+    // A predicted property: the study maximises the prediction; the true value is kept beside it.
+    const predicted = m.predict(z);
+    await trial.setUserAttr('value', predicted);
+    await trial.setUserAttr('actual', s.value);
+    return predicted;
   };
 }
 
@@ -281,6 +323,8 @@ export interface TopMolecule {
   logp: number;
   novel: boolean | null;
   trial: number;
+  /** For --objective predicted-NAME: the molecule's true NAME beside the predicted value. */
+  actual?: number;
 }
 
 /** What the command prints last with --json and writes to OUT/top.json. */
@@ -315,6 +359,7 @@ export function topMolecules(trials: readonly FrozenTrial[], n: number, train?: 
       logp: t.userAttrs.logp as number,
       novel: train ? !train.has(t.userAttrs.canonical as string) : null,
       trial: t.number,
+      ...(typeof t.userAttrs.actual === 'number' ? { actual: t.userAttrs.actual } : {}),
     }));
 }
 
@@ -338,7 +383,7 @@ export async function optimize(argv: string[]): Promise<void> {
   const { id, fn } = resolveObjective(o.objective);
   if (o.train !== undefined) checkInputFile(o.train, `${CMD}: --train`);
   if (o.out !== undefined) checkOutputPath(o.out, 'dir', `${CMD}: --out`);
-  const m = await loadModel(o);
+  const m = await loadModel(o, id);
   try {
     if (o.worker) {
       const study = await openOptimizeStudy(o, id, m.latentDim);
@@ -403,11 +448,15 @@ async function run(o: Options, id: ObjectiveId, fn: UserObjective | undefined, m
     return;
   }
   const lines = [`${summary.trials} trials, ${summary.valid} valid molecules; the best ${summary.top.length} distinct ones (maximize ${id.name}):`];
-  lines.push(`${'rank'.padStart(4)}  ${'trial'.padStart(5)}  ${id.name.padStart(8)}  ${'QED'.padStart(5)}  ${'logP'.padStart(6)}  novel  SMILES`);
+  // A predicted property: its true value beside the prediction.
+  const actual = id.kind === 'predicted';
+  lines.push(`${'rank'.padStart(4)}  ${'trial'.padStart(5)}  ${id.name.padStart(8)}  ${actual ? `${'actual'.padStart(8)}  ` : ''}${'QED'.padStart(5)}  ${'logP'.padStart(6)}  novel  SMILES`);
   summary.top.forEach((t, i) =>
-    lines.push(`${String(i + 1).padStart(4)}  ${String(t.trial).padStart(5)}  ${num(t.value).padStart(8)}  ${num(t.qed).padStart(5)}  ${num(t.logp, 2).padStart(6)}  ${(t.novel === null ? '-' : t.novel ? 'yes' : 'no').padEnd(5)}  ${t.smiles}`),
+    lines.push(
+      `${String(i + 1).padStart(4)}  ${String(t.trial).padStart(5)}  ${num(t.value).padStart(8)}  ${actual ? `${num(t.actual).padStart(8)}  ` : ''}${num(t.qed).padStart(5)}  ${num(t.logp, 2).padStart(6)}  ${(t.novel === null ? '-' : t.novel ? 'yes' : 'no').padEnd(5)}  ${t.smiles}`,
+    ),
   );
-  if (train) lines.push(train.best ? `training set best (${o.train}, ${train.n} molecules): ${num(train.best.value)}  ${train.best.smiles}` : `training set (${o.train}): no valid molecule to score`);
+  if (train) lines.push(train.best ? `training set best (${o.train}, ${train.n} molecules): ${actual ? `${predictedProperty(id)} ` : ''}${num(train.best.value)}  ${train.best.smiles}` : `training set (${o.train}): no valid molecule to score`);
   if (o.out !== undefined) lines.push(`wrote ${path.join(o.out, 'top.smi')}, top.json and top.svg`);
   process.stdout.write(lines.join('\n') + '\n');
 }
