@@ -129,6 +129,8 @@ describe('sanitizeSvg', () => {
       "<svg width='10' height='10'><text>&x;</text></svg>", // undefined entity
       "<svg width='10' height='10'><![CDATA[<script>]]></svg>",
       "<svg><path d='M0 0'/></svg>", // no size
+      "<svg viewBox='0 0 1e400 10'></svg>", // not a finite size
+      "<svg width='0' height='10'></svg>",
       "<html width='10' height='10'></html>",
       "<svg width='10' height='10'></svg><svg width='10' height='10'></svg>",
       'plain text',

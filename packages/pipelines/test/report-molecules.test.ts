@@ -118,6 +118,9 @@ describe('molecules report section', () => {
     expect(h).toContain('[trial 0: samples.svg is not a molecule picture vaekit can show]');
     expect(h).toContain('[trial 1: samples.svg is not a molecule picture vaekit can show]');
     expect(h).toContain('<h3>trial 2</h3>');
+    // A picture that would make the page miles long.
+    const long = build([trial(3, 4, { [MOLECULES_PICTURE_FILE]: '<svg width="100" height="1000000"><rect width="1" height="1"/></svg>' })]);
+    expect(html(long)).toBe('[trial 3: samples.svg is not a molecule picture vaekit can show]');
     expect(h).not.toMatch(/passwd|ENTITY/);
   });
 

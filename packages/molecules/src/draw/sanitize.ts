@@ -90,13 +90,14 @@ function viewBoxOf(attrs: Map<string, string>): [number, number, number, number]
     const parts = vb.trim().split(/[\s,]+/);
     if (parts.length === 4 && parts.every((p) => NUMBER.test(p))) {
       const v = parts.map(Number) as [number, number, number, number];
-      if (v[2] > 0 && v[3] > 0) return v;
+      if (v.every(Number.isFinite) && v[2] > 0 && v[3] > 0) return v;
     }
     return undefined;
   }
   const w = (attrs.get('width') ?? '').replace(/px$/, '');
   const h = (attrs.get('height') ?? '').replace(/px$/, '');
-  if (NUMBER.test(w) && NUMBER.test(h) && Number(w) > 0 && Number(h) > 0) return [0, 0, Number(w), Number(h)];
+  const size = [Number(w), Number(h)];
+  if (NUMBER.test(w) && NUMBER.test(h) && size.every((x) => Number.isFinite(x) && x > 0)) return [0, 0, size[0], size[1]];
   return undefined;
 }
 

@@ -12,8 +12,15 @@ import type { FrozenTrial } from '@vaekit/study';
 import { ReportContext, ReportSection, SectionBlock } from '@vaekit/report';
 import { MOLECULES_PICTURE_FILE, moleculesIfInstalled } from '../text/molecules-optional';
 
-/** Bytes of a picture read at most; a larger file is not shown. 20 drawings take about 150 KB. */
-export const MAX_PICTURE_BYTES = 2 * 1024 * 1024;
+/**
+ * Bytes of a picture read at most; a larger file is not shown. RDKit draws letters as paths: a
+ * drawing of a ZINC-sized molecule takes about 13 KB, one of a 78-atom chain (an untrained
+ * model's decode) 35 KB, so the 20 of a run fit with room for long decodes.
+ */
+export const MAX_PICTURE_BYTES = 4 * 1024 * 1024;
+/** The largest picture shown, in pixels (the 20 drawings of a run are 1,000 × 680). */
+const MAX_WIDTH = 10_000;
+const MAX_HEIGHT = 20_000;
 
 /** The picture's text, or undefined when the trial has none (or one over the bound, or not a regular file). */
 function readPicture(t: FrozenTrial): string | undefined {
@@ -62,7 +69,7 @@ export const moleculeSamplesSection: ReportSection = {
       const svg = readPicture(t);
       if (svg === undefined) continue;
       const clean = molecules.sanitizeSvg(svg, `t${t.number}-`, MAX_PICTURE_BYTES);
-      if (!clean) {
+      if (!clean || clean.viewBox[2] > MAX_WIDTH || clean.viewBox[3] > MAX_HEIGHT) {
         refused.push(t.number);
         continue;
       }
