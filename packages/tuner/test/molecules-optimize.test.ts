@@ -155,6 +155,10 @@ describe('vaekit molecules optimize', () => {
     const html = fs.readFileSync(path.join(dir, 'opt.html'), 'utf8');
     expect(html).toMatch(/optimize-score/);
     expect(html).toMatch(/z3/);
+    // The trials table shows each trial's molecule (the optimized-molecules section's column).
+    const shown = all.find((t) => t.userAttrs.valid)!.userAttrs.canonical as string;
+    expect(html).toContain(JSON.stringify(shown).slice(1, -1));
+    expect(html).toMatch(/optimized-molecules:smiles/);
   }, 120_000);
 
   test('bad input: exit 2 with one message', () => {
