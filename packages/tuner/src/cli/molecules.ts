@@ -25,11 +25,12 @@ const HELP = `usage:
       decode prior draws of a SMILES model and score them as MOSES does (validity, uniqueness,
       novelty against --train, internal diversity, QED and logP); --out also writes a picture of
       the first 48 valid samples beside the file (samples.smi: samples.svg)
-  vaekit molecules optimize --checkpoint DIR --objective qed|logp|FILE.js [--trials 500]
-                          [--sampler tpe|random] [--top 10] [--storage URL] [--study NAME]
-                          [--workers K] [--train FILE] [--seed S] [--out DIR] [--json]
+  vaekit molecules optimize --checkpoint DIR --objective qed|logp|predicted-NAME|FILE.js
+                          [--trials 500] [--sampler tpe|random] [--top 10] [--storage URL]
+                          [--study NAME] [--workers K] [--train FILE] [--seed S] [--out DIR] [--json]
       search the latent space of a SMILES model for molecules maximising a property: one study
       parameter per latent dimension in [-3, 3], each trial decoded greedily and scored with RDKit
+      (FILE.js: module.exports = (mol) => number, mol = {smiles, canonical, qed, logp, tpsa, mw})
 `;
 
 /** @vaekit/molecules, or a UsageError saying how to install it. */
