@@ -161,6 +161,37 @@ describe('vaekit molecules optimize', () => {
     expect(html).toMatch(/optimized-molecules:smiles/);
   }, 120_000);
 
+  test('predicted-qed: the study maximises the property predictor at z, and keeps the true QED beside it', async () => {
+    const yaml = fs.readFileSync(path.join(dir, 'smiles.yaml'), 'utf8').replace('  loss: { use: categorical }\n', '  loss: { use: categorical }\n  property: { names: [qed, logp], hidden: [] }\n');
+    fs.writeFileSync(path.join(dir, 'property.yaml'), yaml);
+    const t = runCli(['train', '--config', 'property.yaml', '--out', 'prun'], dir);
+    expect(t.code).toBe(0);
+    const pckpt = path.join(dir, 'prun', 'checkpoint');
+    const db = path.join(dir, 'predicted.db');
+    const r = runCli(['molecules', 'optimize', '--checkpoint', pckpt, '--objective', 'predicted-qed', '--trials', '8', '--storage', `sqlite:${db}`, '--json'], dir);
+    expect(r.code).toBe(0);
+    const j = last(r.stdout);
+    expect(j).toMatchObject({ objective: 'predicted-qed', study: 'optimize-predicted-qed', trials: 8 });
+    const chem = await loadChemistry();
+    for (const e of j.top) expect(e.actual).toBeCloseTo(chem.qed(e.smiles)!, 12);
+    // Each valid trial's value is the predictor's output at its z (recomputed here from the checkpoint).
+    const tf = await import('@tensorflow/tfjs-core');
+    const { loadCheckpointModel } = await import('@vaekit/pipelines');
+    const { predictProperties } = await import('@vaekit/core');
+    const { model } = await loadCheckpointModel(pckpt);
+    const valid = (await trialsOf(db, 'optimize-predicted-qed')).filter((x) => x.userAttrs.valid);
+    expect(valid.length).toBeGreaterThan(0);
+    for (const x of valid) {
+      const z = tf.tensor2d([[0, 1, 2, 3].map((i) => x.params[`z${i}`] as number)]);
+      expect(x.value).toBeCloseTo(predictProperties(model, z).qed[0], 5);
+      expect(x.userAttrs.actual).toBeCloseTo(chem.qed(x.userAttrs.smiles as string)!, 12);
+      z.dispose();
+    }
+    tf.dispose(model.weights());
+    expectRefused(runCli(['molecules', 'optimize', '--checkpoint', pckpt, '--objective', 'predicted-mw'], dir), /predictor predicts qed, logp, not mw/);
+    expectRefused(runCli(['molecules', 'optimize', '--checkpoint', pckpt, '--objective', 'predicted-color'], dir), /--objective predicted-color: expected predicted-qed, predicted-logp, predicted-tpsa or predicted-mw/);
+  }, 120_000);
+
   test('bad input: exit 2 with one message', () => {
     const opt = (...more: string[]) => runCli(['molecules', 'optimize', '--checkpoint', ckpt, '--objective', 'qed', ...more], dir);
     expectRefused(runCli(['molecules', 'optimize', '--objective', 'qed'], dir), /--checkpoint DIR is required/);
