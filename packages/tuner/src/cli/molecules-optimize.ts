@@ -308,10 +308,9 @@ async function openOptimizeStudy(o: Options, id: ObjectiveId, latentDim: number)
     await storage.close();
     throw e;
   }
-  // TPE draws as Optuna does (one numpy-compatible sequence) when one process runs the study;
-  // worker processes and shared PostgreSQL studies use keyed streams so they do not repeat each other.
-  const shared = o.worker || o.workers > 1 || /^postgres(ql)?:/.test(o.storage);
-  const sampler = createSampler(o.sampler === 'tpe' ? { name: 'tpe', seed: o.seed, stream: shared ? 'keyed' : 'numpy' } : { name: 'random', seed: o.seed }, undefined, '--sampler');
+  // Keyed streams: a trial's random draws depend on the seed and its number only, so worker
+  // processes do not repeat each other, and a resumed study does not repeat its first trials.
+  const sampler = createSampler(o.sampler === 'tpe' ? { name: 'tpe', seed: o.seed, stream: 'keyed' } : { name: 'random', seed: o.seed }, undefined, '--sampler');
   const attrs = { command: 'molecules optimize', metric: id.name, objective: id, latentDim, bound: LATENT_BOUND, checkpoint: path.resolve(o.checkpoint) };
   return createStudy({ name: o.study, direction: 'maximize', sampler, storage, attrs }).open();
 }
@@ -403,7 +402,9 @@ export async function optimize(argv: string[]): Promise<void> {
 const num = (x: number | null | undefined, d = 3) => (x === null || x === undefined ? '-' : x.toFixed(d));
 
 async function run(o: Options, id: ObjectiveId, fn: UserObjective | undefined, m: Loaded): Promise<void> {
+  const t0 = Date.now();
   const train = o.train === undefined ? undefined : await readTrain(o.train, m.chem, id, fn);
+  if (train) process.stderr.write(`scored the ${train.n} molecules of ${o.train} in ${((Date.now() - t0) / 1000).toFixed(1)} s\n`);
   const study = await openOptimizeStudy(o, id, m.latentDim);
   let summary: OptimizeSummary;
   try {
@@ -413,13 +414,13 @@ async function run(o: Options, id: ObjectiveId, fn: UserObjective | undefined, m
         `${finished()} of ${o.trials} trials finished, ${o.workers} worker${o.workers > 1 ? 's' : ''}\n`,
     );
     // The best valid value so far, earlier runs of the study included.
-    let best = Math.max(-Infinity, ...study.trials.filter((t) => t.state === 'COMPLETE' && t.userAttrs?.valid === true).map((t) => t.value!));
+    let best = study.trials.reduce((b, t) => (t.state === 'COMPLETE' && t.userAttrs?.valid === true ? Math.max(b, t.value!) : b), -Infinity);
     const onEnd = async (t: FrozenTrial) => {
       if (t.state === 'COMPLETE' && t.userAttrs?.valid === true) best = Math.max(best, t.value!);
       const what = t.state !== 'COMPLETE' ? `${t.state} ${t.error ?? ''}` : `${num(t.value)}  ${t.userAttrs?.valid ? t.userAttrs.canonical : `invalid: ${t.userAttrs?.smiles || '(empty)'}`}`;
       process.stderr.write(`trial ${t.number}  ${what}${best > -Infinity ? `   best ${num(best)}` : ''}\n`);
     };
-    const t0 = Date.now();
+    const t1 = Date.now();
     const before = finished();
     if (o.workers <= 1) await study.optimize(latentObjective(m, id, fn, study), { nTrials: o.trials, workers: 1, onTrialEnd: onEnd });
     else {
@@ -430,7 +431,7 @@ async function run(o: Options, id: ObjectiveId, fn: UserObjective | undefined, m
     const trials = await study.refresh();
     const done = trials.filter((t) => t.state === 'COMPLETE');
     const valid = done.filter((t) => t.userAttrs?.valid === true).length;
-    process.stderr.write(`ran ${done.length - before} trials in ${((Date.now() - t0) / 1000).toFixed(1)} s; the study holds ${done.length}, ${valid} of them valid molecules\n`);
+    process.stderr.write(`ran ${done.length - before} trials in ${((Date.now() - t1) / 1000).toFixed(1)} s; the study holds ${done.length}, ${valid} of them valid molecules\n`);
     summary = {
       objective: id.name,
       study: o.study,
