@@ -38,6 +38,7 @@ beforeAll(() => {
   fs.writeFileSync(path.join(dir, 'prop.yaml'), yaml(smiles, '{ names: [logp, mw], hidden: [8] }'));
   fs.writeFileSync(path.join(dir, 'chars.yaml'), yaml('{ use: text, path: mols.smi, tokenizer: chars, test: 20 }', '{ names: [qed] }'));
   fs.writeFileSync(path.join(dir, 'unknown.yaml'), yaml(smiles, '{ names: [qed, sas] }'));
+  fs.writeFileSync(path.join(dir, 'images.yaml'), yaml('{ use: mnist }', '{ names: [qed] }'));
 });
 
 afterAll(() => fs.rmSync(dir, { recursive: true, force: true }));
@@ -59,6 +60,12 @@ test('vaekit train --json: the test block holds each property’s RMSE and R²',
 test('model.property on text that is not SMILES is refused, naming model.property', () => {
   const r = runCli(['train', '--config', 'chars.yaml', '--out', 'run-chars'], dir);
   expectRefused(r, /chars\.yaml: model\.property: property prediction needs SMILES \(data: \{ use: text, tokenizer: smiles \}\), found a text dataset with tokenizer: chars/);
+});
+
+test('model.property on image data is refused before any data are read', () => {
+  const r = runCli(['train', '--config', 'images.yaml', '--out', 'run-images'], dir);
+  expectRefused(r, /images\.yaml: model\.property: property prediction needs SMILES \(data: \{ use: text, tokenizer: smiles \}\), found data\.use: mnist, which is not text/);
+  expect(r.stdout).not.toMatch(/vaekit: data/);
 });
 
 test('an unknown property name is refused with the names allowed', () => {

@@ -3,7 +3,7 @@
  * them, detokenised) described with RDKit from the optional package @vaekit/molecules, loaded only
  * here and only when a config asks for properties. Core gets plain numbers.
  */
-import { ConfigError, Dataset, DataSplit, predictProperties, PropertyMetric, propertyMetrics, propertyStats, TrainConfig, VAE, Vocabulary } from '@vaekit/core';
+import { ConfigError, printable, Dataset, DataSplit, predictProperties, PropertyMetric, propertyMetrics, propertyStats, TrainConfig, VAE, Vocabulary } from '@vaekit/core';
 import { createHash } from 'crypto';
 import { UsageError } from '@vaekit/study';
 import { posteriorMeans } from '../text/generate';
@@ -29,20 +29,24 @@ async function loadMolecules(): Promise<Molecules> {
 }
 
 /**
- * Checks that a config's model.property can apply to its data: only a SMILES text dataset, and
- * property names RDKit can compute (the schema checks them too; this guards callers that skip it).
+ * Checks that a config's model.property can apply to its data: only a `text` dataset with
+ * `tokenizer: smiles`, and property names RDKit can compute (the schema checks them too; this
+ * guards callers that skip it). Without `data` it reads the config alone (before the data are
+ * loaded); with it, the tokenizer the loaded data were cut with.
  */
-export function checkPropertyConfig(config: TrainConfig, data: Pick<Dataset, 'vocab'>, file?: string): void {
+export function checkPropertyConfig(config: TrainConfig, file?: string, data?: Pick<Dataset, 'vocab'>): void {
   const spec = config.model.property;
   if (!spec) return;
   const where = `${file ? file + ': ' : ''}model.property`;
-  if (data.vocab?.tokenizer.kind !== 'smiles') {
-    const found = data.vocab ? `a text dataset with tokenizer: ${data.vocab.tokenizer.kind}` : `the dataset "${config.data.use}", which is not text`;
+  const use = config.data.use;
+  const kind = data ? data.vocab?.tokenizer.kind : use === 'text' ? String(config.data.tokenizer ?? 'words') : undefined;
+  if (kind !== 'smiles') {
+    const found = kind ? `a text dataset with tokenizer: ${kind}` : `data.use: ${printable(use)}, which is not text`;
     throw new ConfigError(`${where}: property prediction needs SMILES (data: { use: text, tokenizer: smiles }), found ${found}`, 'model.property');
   }
   for (const name of spec.names) {
     if (!(PREDICTABLE_PROPERTIES as readonly string[]).includes(name)) {
-      throw new ConfigError(`${where}.names: unknown property "${name}" (expected one of ${PREDICTABLE_PROPERTIES.join(', ')})`, 'model.property.names');
+      throw new ConfigError(`${where}.names: unknown property "${printable(name)}" (expected one of ${PREDICTABLE_PROPERTIES.join(', ')})`, 'model.property.names');
     }
   }
 }
@@ -114,7 +118,7 @@ function describeCached(chem: Chemistry, smiles: (string | undefined)[], names: 
  * many there are is written to `log`.
  */
 export async function withPropertyTargets(config: TrainConfig, data: Dataset, log: NodeJS.WritableStream, file?: string): Promise<Dataset> {
-  checkPropertyConfig(config, data, file);
+  checkPropertyConfig(config, file, data);
   const names = config.model.property!.names as PredictableProperty[];
   const { loadChemistry } = await loadMolecules();
   const chem = await loadChemistry();

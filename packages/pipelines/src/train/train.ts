@@ -27,7 +27,7 @@ import { checkpointMetadata } from '../checkpoint/load';
 import { writeTextSamples } from '../text/files';
 import { writeMoleculePicture } from '../text/molecule-picture';
 import { Progress } from './progress';
-import { splitPropertyMetrics, withPropertyTargets } from '../property/targets';
+import { checkPropertyConfig, splitPropertyMetrics, withPropertyTargets } from '../property/targets';
 
 export interface TrainRunOptions {
   /** The config file as shown to the user, for messages. */
@@ -95,6 +95,7 @@ export async function runTraining(config: TrainConfig, o: TrainRunOptions): Prom
   const backend = backendLabel();
   o.log.write(`vaekit: backend ${backend}\n`);
   const ctx = { registry: builtInRegistry(), validateOptions, file: o.file, baseDir: o.baseDir, seed: config.train.seed };
+  checkPropertyConfig(config, o.file);
   const loaded = await loadDataset(config.data, ctx);
   const data = config.model.property ? await withPropertyTargets(config, loaded, o.log, o.file) : loaded;
   const model = await buildModel(config.model, data.info, ctx);
