@@ -30,5 +30,6 @@ export * from "./build/build";
 export * from './build/budget';
 export * from './layers/schemas';
 export * from './eval/score';
+export * from './eval/property';
 export * from './eval/metrics';
 export * from './train/fromConfig';
