@@ -4,7 +4,7 @@
  */
 import * as tf from '@tensorflow/tfjs-core';
 import '@tensorflow/tfjs-backend-cpu';
-import { predictProperties, propertyMetrics, PropertyHead, propertyNames, propertyStats, Rng, targetBatch, trainModel, VAE } from '../src';
+import { evaluateProperties, predictProperties, propertyMetrics, PropertyHead, propertyNames, propertyStats, Rng, targetBatch, trainModel, VAE } from '../src';
 import { bernoulli, TinyDecoder, TinyEncoder, toyDataset } from './helpers';
 
 beforeAll(async () => {
@@ -129,6 +129,9 @@ describe('joint training', () => {
     const mu = model.encoder.encode(x).mean;
     const pred = predictProperties(model, mu).p;
     const m = propertyMetrics(['p'], pred, data.test.targets!);
+    // evaluateProperties does the same in batches; the epochs' validation metrics hold it too.
+    expect(evaluateProperties(model, data.test, 50)).toEqual(m);
+    expect(res.epochs[5].validation!.property!.p.n).toBe(data.validation.n - 2);
     // The prototypes are recoverable from x: the predictor explains most of the variance.
     expect(m.p.r2).toBeGreaterThan(0.8);
     expect(m.p.rmse).toBeLessThan(5);

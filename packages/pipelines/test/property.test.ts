@@ -36,7 +36,7 @@ const testSet = molecules(24, 170);
 
 const config = (extra: object = {}) =>
   validateConfig({
-    data: { use: 'text', train: 'train.smi', test: 'test.smi', tokenizer: 'smiles' },
+    data: { use: 'text', train: 'train.smi', validation: 'valid.smi', test: 'test.smi', tokenizer: 'smiles' },
     model: {
       latentDim: 4,
       encoder: { use: 'gru', embedding: 8, hidden: 16 },
@@ -62,6 +62,7 @@ let log = '';
 beforeAll(async () => {
   fs.writeFileSync(path.join(dir, 'train.smi'), train.join('\n') + '\n');
   fs.writeFileSync(path.join(dir, 'test.smi'), testSet.join('\n') + '\n');
+  fs.writeFileSync(path.join(dir, 'valid.smi'), molecules(20, 100).join('\n') + '\n');
   const sink = { write: (s: string) => ((log += s), true) } as unknown as NodeJS.WritableStream;
   result = await runTraining(config(), {
     baseDir: dir,
@@ -90,7 +91,12 @@ test('the test metrics hold each property’s RMSE and R² over the valid test m
   const saved = JSON.parse(fs.readFileSync(path.join(out, 'metrics.json'), 'utf8'));
   expect(saved.test.property).toEqual(p);
   expect(result.epochs[0].train.property).toBeGreaterThan(0);
-  expect(log).toMatch(/properties qed, logp of 186 molecules computed with RDKit .*; 2 invalid training SMILES get no property loss/);
+  // Each epoch's validation metrics, and the epoch lines, have them too.
+  expect(Object.keys(result.epochs[1].validation!.property!)).toEqual(['qed', 'logp']);
+  expect(result.epochs[1].validation!.property!.logp.n).toBe(20);
+  expect(result.validation!.property).toEqual(result.epochs[1].validation!.property);
+  expect(log).toMatch(/epoch 2\/2 .* property loss [\d.]+ .* val R² qed -?[\d.]+, logp -?[\d.]+ /);
+  expect(log).toMatch(/properties qed, logp of 206 molecules computed with RDKit .*; 2 invalid training SMILES get no property loss/);
 });
 
 test('the checkpoint keeps the training split’s mean and sd, as RDKit gives them for the valid training SMILES', async () => {

@@ -1,4 +1,5 @@
 import * as tf from '@tensorflow/tfjs-core';
+import type { PropertyMetric } from './property';
 import type { DataSplit } from '../plugins/types';
 import type { VAE } from '../model/vae';
 import { batchRanges, batchTensor } from '../data/batches';
@@ -41,6 +42,8 @@ export interface EvalMetrics {
    */
   ppl?: number;
   pplBound?: 'iwae' | 'elbo';
+  /** With a property head (model.property): each property's RMSE and R² from the posterior means. */
+  property?: Record<string, PropertyMetric>;
 }
 
 /** Evaluates the ELBO terms and the latent-usage diagnostics of a model on a split. */

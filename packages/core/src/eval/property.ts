@@ -1,4 +1,8 @@
+import * as tf from '@tensorflow/tfjs-core';
 import type { PropertyTargets } from '../model/property';
+import type { VAE } from '../model/vae';
+import type { DataSplit } from '../plugins/types';
+import { batchRanges, batchTensor } from '../data/batches';
 
 /** Test metrics of one property, in original units, over the examples whose value is known. */
 export interface PropertyMetric {
@@ -32,4 +36,23 @@ export function propertyMetrics(names: string[], predicted: Float32Array, target
     out[name] = { rmse: count ? Math.sqrt(res / count) : NaN, r2: tot > 0 ? 1 - res / tot : NaN, n: count };
   });
   return out;
+}
+
+/**
+ * Each property's RMSE (original units) and R² on a split, predicted from the posterior means of
+ * its examples; examples without a known value are left out (`n` counts the others). Undefined
+ * when the model has no property head or the split no targets.
+ */
+export function evaluateProperties(model: VAE, split: DataSplit, batchSize = 256): Record<string, PropertyMetric> | undefined {
+  const head = model.property;
+  if (!head || !split.targets || split.n === 0) return undefined;
+  const k = head.names.length;
+  const predicted = new Float32Array(split.n * k);
+  for (const [from, to] of batchRanges(split.n, batchSize)) {
+    const { x } = batchTensor(split, null, from, to);
+    const p = tf.tidy(() => head.predict(model.encoder.encode(x).mean));
+    predicted.set(p.dataSync(), from * k);
+    tf.dispose([x, p]);
+  }
+  return propertyMetrics(head.names, predicted, split.targets);
 }

@@ -9,6 +9,7 @@ import { evaluateAsync, EvalMetrics } from '../eval/evaluate';
 import { eventLoopYielder } from './yield';
 import { clipByGlobalNorm, createOptimizer, OptimizerOptions } from './optimizer';
 import { targetBatch } from '../model/property';
+import { evaluateProperties } from '../eval/property';
 import { defaultThreads, setKernelThreads } from '../backend/threads';
 
 export interface TrainOptions {
@@ -159,6 +160,8 @@ export async function trainModel(model: VAE, data: Dataset, o: TrainOptions): Pr
         { batchSize: o.evalBatchSize, activeUnitThreshold: o.activeUnitThreshold, seed: o.seed + 2 },
         breathe,
       );
+      const property = stats ? evaluateProperties(model, validation, o.evalBatchSize) : undefined;
+      if (property) m.validation.property = property;
     }
     m.numTensors = tf.memory().numTensors;
     m.rssMiB = process.memoryUsage().rss / 2 ** 20;

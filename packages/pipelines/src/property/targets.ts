@@ -3,10 +3,9 @@
  * them, detokenised) described with RDKit from the optional package @vaekit/molecules, loaded only
  * here and only when a config asks for properties. Core gets plain numbers.
  */
-import { ConfigError, printable, Dataset, DataSplit, predictProperties, PropertyMetric, propertyMetrics, propertyStats, TrainConfig, VAE, Vocabulary } from '@vaekit/core';
+import { ConfigError, printable, Dataset, DataSplit, propertyStats, TrainConfig, Vocabulary } from '@vaekit/core';
 import { createHash } from 'crypto';
 import { UsageError } from '@vaekit/study';
-import { posteriorMeans } from '../text/generate';
 
 type Molecules = typeof import('@vaekit/molecules');
 type Chemistry = Awaited<ReturnType<Molecules['loadChemistry']>>;
@@ -144,24 +143,4 @@ export async function withPropertyTargets(config: TrainConfig, data: Dataset, lo
 
 function fmt(x: number): string {
   return Math.abs(x) >= 100 ? x.toFixed(1) : Math.abs(x) >= 1 ? x.toFixed(2) : x.toFixed(3);
-}
-
-/**
- * Each property's RMSE (original units) and R² on a split, predicted from the posterior means of
- * its sequences; molecules without a valid SMILES are left out (`n` counts the others).
- */
-export function splitPropertyMetrics(model: VAE, split: DataSplit): Record<string, PropertyMetric> | undefined {
-  const head = model.property;
-  if (!head || !split.seq || !split.targets || split.n === 0) return undefined;
-  const z = posteriorMeans(model, split.seq);
-  let predicted: Record<string, Float32Array>;
-  try {
-    predicted = predictProperties(model, z);
-  } finally {
-    z.dispose();
-  }
-  const k = head.names.length;
-  const flat = new Float32Array(split.n * k);
-  head.names.forEach((name, j) => predicted[name].forEach((v, i) => (flat[i * k + j] = v)));
-  return propertyMetrics(head.names, flat, split.targets);
 }

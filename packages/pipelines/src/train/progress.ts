@@ -27,6 +27,7 @@ export class Progress {
       `epoch ${m.epoch}/${this.epochs}  train −ELBO ${f(m.train.negElbo)} (recon ${f(m.train.recon)}, KL ${f(m.train.kl)}, β·w ${f(m.klWeight, 3)})` +
       (m.train.property !== undefined ? `  property loss ${f(m.train.property, 3)}` : '') +
       (v ? `  val −ELBO ${f(v.negElbo)}  active ${v.activeUnits}/${v.klPerDim.length}` : '') +
+      (v?.property ? `  val R² ${Object.entries(v.property).map(([k, p]) => `${k} ${f(p.r2, 3)}`).join(', ')}` : '') +
       `  ${Math.round(m.samplesPerSec)} samples/s  ${f(m.seconds, 1)} s`;
     this.out.write((this.tty ? '\r\x1b[2K' : '') + line + '\n');
   }

@@ -10,6 +10,7 @@ import {
   PropertyMetric,
   VAE,
   evaluateAsync,
+  evaluateProperties,
   evaluationView,
   loadDataset,
   NonFiniteLossError,
@@ -27,7 +28,7 @@ import { checkpointMetadata } from '../checkpoint/load';
 import { writeTextSamples } from '../text/files';
 import { writeMoleculePicture } from '../text/molecule-picture';
 import { Progress } from './progress';
-import { checkPropertyConfig, splitPropertyMetrics, withPropertyTargets } from '../property/targets';
+import { checkPropertyConfig, withPropertyTargets } from '../property/targets';
 
 export interface TrainRunOptions {
   /** The config file as shown to the user, for messages. */
@@ -168,7 +169,7 @@ export async function runTraining(config: TrainConfig, o: TrainRunOptions): Prom
   };
   if (m.iwaeNll !== undefined) testMetrics.iwaeNll = m.iwaeNll;
   if (m.ppl !== undefined) Object.assign(testMetrics, { tokens: m.tokens, ppl: m.ppl, pplBound: m.pplBound });
-  const property = splitPropertyMetrics(model, data.test);
+  const property = evaluateProperties(model, data.test, config.eval.batchSize);
   if (property) testMetrics.property = property;
   let validation: EvalMetrics | undefined;
   if (data.validation.n > 0) {
@@ -181,6 +182,8 @@ export async function runTraining(config: TrainConfig, o: TrainRunOptions): Prom
             seed: t.seed + 2,
           })
         : epochs[epochs.length - 1].validation;
+    const property = validation && !validation.property ? evaluateProperties(model, data.validation, config.eval.batchSize) : undefined;
+    if (validation && property) validation = { ...validation, property };
   }
   const ckpt = path.join(o.out, 'checkpoint');
   await saveCheckpoint(ckpt, model, checkpointMetadata(config, data));
