@@ -382,6 +382,11 @@ export async function optimize(argv: string[]): Promise<void> {
   const { id, fn } = resolveObjective(o.objective);
   if (o.train !== undefined) checkInputFile(o.train, `${CMD}: --train`);
   if (o.out !== undefined) checkOutputPath(o.out, 'dir', `${CMD}: --out`);
+  if (o.worker) {
+    // The cores shared out among the worker processes, as vaekit search does.
+    const { setDefaultThreads, threadsPerWorker } = await import('@vaekit/core');
+    setDefaultThreads(threadsPerWorker(o.workers));
+  }
   const m = await loadModel(o, id);
   try {
     if (o.worker) {
