@@ -22,6 +22,7 @@ export * from './text/files';
 export * from './text/command';
 export * from './text/trainset';
 export * from './text/smiles';
+export { requireMolecules } from './text/molecules-optional';
 export { checkPropertyConfig, withPropertyTargets, PREDICTABLE_PROPERTIES } from './property/targets';
 export type { PredictableProperty } from './property/targets';
 // Joint property prediction lives with the model in @vaekit/core; re-exported here for convenience.

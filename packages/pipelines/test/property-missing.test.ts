@@ -29,6 +29,6 @@ test('the message names the package and the npm install line, exit code 2', asyn
   expect(err).toBeInstanceOf(VaekitError);
   expect(err.exitCode).toBe(2);
   expect(err.message).toBe(
-    'model.property needs the optional package @vaekit/molecules (RDKit for Node.js) to compute the properties: install it with npm install @vaekit/molecules',
+    'model.property needs the optional package @vaekit/molecules (RDKit for Node.js): install it with npm install @vaekit/molecules',
   );
 });

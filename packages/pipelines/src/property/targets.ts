@@ -5,27 +5,13 @@
  */
 import { ConfigError, printable, Dataset, DataSplit, propertyStats, TrainConfig, Vocabulary } from '@vaekit/core';
 import { createHash } from 'crypto';
-import { UsageError } from '@vaekit/study';
+import { Molecules, requireMolecules } from '../text/molecules-optional';
 
-type Molecules = typeof import('@vaekit/molecules');
 type Chemistry = Awaited<ReturnType<Molecules['loadChemistry']>>;
 
 /** The properties model.property may name, as @vaekit/molecules' describe() gives them. */
 export const PREDICTABLE_PROPERTIES = ['qed', 'logp', 'tpsa', 'mw'] as const;
 export type PredictableProperty = (typeof PREDICTABLE_PROPERTIES)[number];
-
-/** @vaekit/molecules, or a UsageError saying how to install it. */
-async function loadMolecules(): Promise<Molecules> {
-  try {
-    return await import('@vaekit/molecules');
-  } catch (e) {
-    const err = e as NodeJS.ErrnoException;
-    if (err?.code === 'MODULE_NOT_FOUND' && /@vaekit\/molecules|@rdkit\/rdkit/.test(err.message)) {
-      throw new UsageError('model.property needs the optional package @vaekit/molecules (RDKit for Node.js) to compute the properties: install it with npm install @vaekit/molecules');
-    }
-    throw e;
-  }
-}
 
 /**
  * Checks that a config's model.property can apply to its data: only a `text` dataset with
@@ -119,7 +105,7 @@ function describeCached(chem: Chemistry, smiles: (string | undefined)[], names: 
 export async function withPropertyTargets(config: TrainConfig, data: Dataset, log: NodeJS.WritableStream, file?: string): Promise<Dataset> {
   checkPropertyConfig(config, file, data);
   const names = config.model.property!.names as PredictableProperty[];
-  const { loadChemistry } = await loadMolecules();
+  const { loadChemistry } = requireMolecules('model.property');
   const chem = await loadChemistry();
   const vocab = data.vocab!;
   const t0 = Date.now();

@@ -2,6 +2,8 @@
  * The optional package @vaekit/molecules (RDKit), loaded on first use, and the name of the picture
  * of a SMILES run's samples. Nothing here loads RDKit or TensorFlow.js, so the report can use it.
  */
+import { UsageError } from '@vaekit/study';
+
 export type Molecules = typeof import('@vaekit/molecules');
 
 /** The picture's file name in the run folder. */
@@ -25,4 +27,14 @@ export function moleculesIfInstalled(): Molecules | null {
     }
   }
   return cached;
+}
+
+/**
+ * @vaekit/molecules, or a UsageError saying what needs it (`what`, e.g. "vaekit molecules") and
+ * the npm line that installs it.
+ */
+export function requireMolecules(what: string): Molecules {
+  const m = moleculesIfInstalled();
+  if (!m) throw new UsageError(`${what} needs the optional package @vaekit/molecules (RDKit for Node.js): install it with npm install @vaekit/molecules`);
+  return m;
 }

@@ -14,23 +14,12 @@ import { checkStudyName } from '../config';
 import { checkSqliteDriver } from '../search/drivers';
 import { reportTrial, runWorkerProcesses } from '../search/workers';
 import { parseArgs } from './args';
+import { loadMolecules } from './molecules';
 import { checkInputDir, checkInputFile, checkOutputPath } from './paths';
 
 type Molecules = typeof import('@vaekit/molecules');
 type Chemistry = Awaited<ReturnType<Molecules['loadChemistry']>>;
 
-/** @vaekit/molecules (an optional dependency, as for the other molecules commands), or how to install it. */
-async function loadMolecules(): Promise<Molecules> {
-  try {
-    return await import('@vaekit/molecules');
-  } catch (e) {
-    const err = e as NodeJS.ErrnoException;
-    if (err?.code === 'MODULE_NOT_FOUND' && /@vaekit\/molecules|@rdkit\/rdkit/.test(err.message)) {
-      throw new UsageError('vaekit molecules needs the optional package @vaekit/molecules (RDKit for Node.js): install it with npm install @vaekit/molecules');
-    }
-    throw e;
-  }
-}
 
 const CMD = 'vaekit molecules optimize';
 /** Each latent coordinate is searched within ±BOUND prior standard deviations. */

@@ -33,8 +33,11 @@ const HELP = `usage:
       (FILE.js: module.exports = (mol) => number, mol = {smiles, canonical, qed, logp, tpsa, mw})
 `;
 
-/** @vaekit/molecules, or a UsageError saying how to install it. */
-async function loadMolecules(): Promise<Molecules> {
+/**
+ * @vaekit/molecules, or a UsageError saying how to install it. Imported without @vaekit/pipelines,
+ * so that `describe` does not load TensorFlow.js.
+ */
+export async function loadMolecules(): Promise<Molecules> {
   try {
     return await import('@vaekit/molecules');
   } catch (e) {
