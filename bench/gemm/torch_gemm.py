@@ -1,0 +1,55 @@
+#!/usr/bin/env python3
+"""One round of PyTorch's torch.mm (OpenBLAS) over the shapes of shapes.json, as native_gemm.js does.
+
+Prints one JSON line {side: "torch", threads, results: [{name, seconds, gflops}]}; transposed operands
+are stored transposed and passed as .t() views, so BLAS gets the transpose flag (no copy).
+Usage: python3 torch_gemm.py [--threads N] [--budget SECONDS_PER_SHAPE]
+Re-executes itself with glibc malloc tuned to keep freed memory, as the project's PyTorch reference does.
+"""
+import argparse
+import json
+import os
+import sys
+import time
+
+MALLOC_ENV = {"MALLOC_MMAP_THRESHOLD_": "67108864", "MALLOC_TRIM_THRESHOLD_": "268435456", "MALLOC_TOP_PAD_": "67108864"}
+if any(k not in os.environ for k in MALLOC_ENV):  # malloc reads these at start-up only
+    os.environ.update({k: v for k, v in MALLOC_ENV.items() if k not in os.environ})
+    os.execv(sys.executable, [sys.executable] + sys.argv)
+
+import torch  # noqa: E402
+
+p = argparse.ArgumentParser()
+p.add_argument("--threads", type=int, default=1)
+p.add_argument("--budget", type=float, default=0.3)
+args = p.parse_args()
+torch.set_num_threads(args.threads)
+torch.manual_seed(0)
+with open(os.path.join(os.path.dirname(os.path.abspath(__file__)), "shapes.json")) as f:
+    shapes = json.load(f)
+
+results = []
+with torch.no_grad():
+    for s in shapes:
+        M, N, K = s["M"], s["N"], s["K"]
+        a = (torch.rand(K, M) - 0.5).t() if s["tA"] else torch.rand(M, K) - 0.5
+        b = (torch.rand(N, K) - 0.5).t() if s["tB"] else torch.rand(K, N) - 0.5
+        c = torch.empty(M, N)
+
+        def call():
+            torch.mm(a, b, out=c)
+
+        call()
+        call()
+        t0 = time.perf_counter()
+        call()
+        one = max(1e-7, time.perf_counter() - t0)
+        reps = max(1, round(args.budget / 5 / one))
+        best = float("inf")
+        for _ in range(5):
+            t0 = time.perf_counter()
+            for _ in range(reps):
+                call()
+            best = min(best, (time.perf_counter() - t0) / reps)
+        results.append({"name": s["name"], "seconds": best, "gflops": 2 * M * N * K / best / 1e9})
+print(json.dumps({"side": "torch", "threads": args.threads, "results": results}))
