@@ -341,6 +341,267 @@ bool cpuSupported() {
 #endif
 }
 
+// ---------------------------------------------------------------------------
+// The AVX-512 SGEMM, used when the CPU has AVX-512F: a 12x32 register block (24 zmm accumulators,
+// enough independent FMA chains to keep both FMA pipes of recent cores busy, where the AVX2 6x16
+// block's 12 chains are bound by the FMA latency). Loop order: for each KC slice of K, for each
+// MC block of rows (A packed once, transposing on the fly when needed), for each NC block of
+// columns (B packed into an L2-sized block), each 12-row panel of A (kept in L1) sweeps the
+// 32-column panels of B. Small M with an untransposed B reads B in place (packing it would cost
+// more than the few panels that use it).
+//
+// Each element of C is computed exactly as by the AVX2 kernel: per KC slice an FMA chain over k
+// from 0, then C = acc (+ bias) on the first slice, C += acc after; the same KC. So the two paths,
+// and any thread count, give the same bits.
+// ---------------------------------------------------------------------------
+
+constexpr int MR5 = 12;
+constexpr int NR5 = 32;
+constexpr int MC5 = 768;  // multiple of MR5
+constexpr int NC5 = 512;  // multiple of NR5
+
+#if VAEKIT_X86
+struct Buffers5 {
+  float* a = nullptr;
+  float* b = nullptr;
+  Buffers5() {
+    // +16 floats: packA stores whole 16-lane vectors at the last k.
+    a = static_cast<float*>(std::aligned_alloc(64, sizeof(float) * (MC5 * KC + 16)));
+    b = static_cast<float*>(std::aligned_alloc(64, sizeof(float) * KC * NC5));
+  }
+};
+
+Buffers5& buffers5() {
+  static thread_local Buffers5 buf;
+  return buf;
+}
+
+// In-register transpose of 8 rows of 8 floats: out[i] = (r0[i], ..., r7[i]).
+__attribute__((target("avx2,fma"))) inline void transpose8(__m256 r[8]) {
+  const __m256 t0 = _mm256_unpacklo_ps(r[0], r[1]), t1 = _mm256_unpackhi_ps(r[0], r[1]);
+  const __m256 t2 = _mm256_unpacklo_ps(r[2], r[3]), t3 = _mm256_unpackhi_ps(r[2], r[3]);
+  const __m256 t4 = _mm256_unpacklo_ps(r[4], r[5]), t5 = _mm256_unpackhi_ps(r[4], r[5]);
+  const __m256 t6 = _mm256_unpacklo_ps(r[6], r[7]), t7 = _mm256_unpackhi_ps(r[6], r[7]);
+  const __m256 s0 = _mm256_shuffle_ps(t0, t2, 0x44), s1 = _mm256_shuffle_ps(t0, t2, 0xEE);
+  const __m256 s2 = _mm256_shuffle_ps(t1, t3, 0x44), s3 = _mm256_shuffle_ps(t1, t3, 0xEE);
+  const __m256 s4 = _mm256_shuffle_ps(t4, t6, 0x44), s5 = _mm256_shuffle_ps(t4, t6, 0xEE);
+  const __m256 s6 = _mm256_shuffle_ps(t5, t7, 0x44), s7 = _mm256_shuffle_ps(t5, t7, 0xEE);
+  r[0] = _mm256_permute2f128_ps(s0, s4, 0x20);
+  r[1] = _mm256_permute2f128_ps(s1, s5, 0x20);
+  r[2] = _mm256_permute2f128_ps(s2, s6, 0x20);
+  r[3] = _mm256_permute2f128_ps(s3, s7, 0x20);
+  r[4] = _mm256_permute2f128_ps(s0, s4, 0x31);
+  r[5] = _mm256_permute2f128_ps(s1, s5, 0x31);
+  r[6] = _mm256_permute2f128_ps(s2, s6, 0x31);
+  r[7] = _mm256_permute2f128_ps(s3, s7, 0x31);
+}
+
+// Copies the kc x w block whose row c (c < w <= 8) is src[c*ld + k], k < kc, transposed into
+// dst[k*stride + c]; rows from w to 8 are written as zeros.
+__attribute__((target("avx2,fma"))) void transposeInto(const float* src, size_t ld, int w, int kc, float* dst,
+                                                       int stride) {
+  int k = 0;
+  if (w == 8) {
+    for (; k + 8 <= kc; k += 8) {
+      __m256 r[8];
+      for (int c = 0; c < 8; c++) r[c] = _mm256_loadu_ps(src + c * ld + k);
+      transpose8(r);
+      for (int i = 0; i < 8; i++) _mm256_storeu_ps(dst + (size_t)(k + i) * stride, r[i]);
+    }
+  }
+  for (; k < kc; k++) {
+    float* d = dst + (size_t)k * stride;
+    int c = 0;
+    for (; c < w; c++) d[c] = src[c * ld + k];
+    for (; c < 8; c++) d[c] = 0.f;
+  }
+}
+
+// The same for w <= 4 rows, written as 4 lanes per k.
+__attribute__((target("avx2,fma"))) void transpose4Into(const float* src, size_t ld, int w, int kc, float* dst,
+                                                        int stride) {
+  int k = 0;
+  if (w == 4) {
+    for (; k + 8 <= kc; k += 8) {
+      const __m256 r0 = _mm256_loadu_ps(src + k), r1 = _mm256_loadu_ps(src + ld + k);
+      const __m256 r2 = _mm256_loadu_ps(src + 2 * ld + k), r3 = _mm256_loadu_ps(src + 3 * ld + k);
+      const __m256 t0 = _mm256_unpacklo_ps(r0, r1), t1 = _mm256_unpackhi_ps(r0, r1);
+      const __m256 t2 = _mm256_unpacklo_ps(r2, r3), t3 = _mm256_unpackhi_ps(r2, r3);
+      // Lane group h of out_i: (r0, r1, r2, r3)[k + 4h + i].
+      const __m256 o0 = _mm256_shuffle_ps(t0, t2, 0x44), o1 = _mm256_shuffle_ps(t0, t2, 0xEE);
+      const __m256 o2 = _mm256_shuffle_ps(t1, t3, 0x44), o3 = _mm256_shuffle_ps(t1, t3, 0xEE);
+      const __m256 o[4] = {o0, o1, o2, o3};
+      for (int i = 0; i < 4; i++) {
+        _mm_storeu_ps(dst + (size_t)(k + i) * stride, _mm256_castps256_ps128(o[i]));
+        _mm_storeu_ps(dst + (size_t)(k + 4 + i) * stride, _mm256_extractf128_ps(o[i], 1));
+      }
+    }
+  }
+  for (; k < kc; k++) {
+    float* d = dst + (size_t)k * stride;
+    int c = 0;
+    for (; c < w; c++) d[c] = src[c * ld + k];
+    for (; c < 4; c++) d[c] = 0.f;
+  }
+}
+
+// Packs op(A)[i0:i0+mc, k0:k0+kc] into 12-row panels: panel p, k, r at pa[p*12*kc + k*12 + r],
+// rows beyond mc zero.
+__attribute__((target("avx512f,avx2,fma"))) void packA5(const float* A, int lda, bool transA, int i0, int mc, int k0,
+                                                        int kc, float* pa) {
+  for (int p = 0; p < mc; p += MR5) {
+    const int rows = mc - p < MR5 ? mc - p : MR5;
+    float* dst = pa + static_cast<size_t>(p) * kc;
+    if (transA) {
+      const __mmask16 m = (__mmask16)((1u << rows) - 1);
+      for (int k = 0; k < kc; k++) {
+        const float* src = A + static_cast<size_t>(k0 + k) * lda + i0 + p;
+        // 16 lanes stored, 12 meaningful: the next k overwrites the rest (the buffer has 16 spare floats).
+        _mm512_storeu_ps(dst + k * MR5, _mm512_maskz_loadu_ps(m, src));
+      }
+    } else {
+      const float* src = A + static_cast<size_t>(i0 + p) * lda + k0;
+      transposeInto(src, lda, rows < 8 ? rows : 8, kc, dst, MR5);
+      transpose4Into(src + static_cast<size_t>(8) * lda, lda, rows > 8 ? rows - 8 : 0, kc, dst + 8, MR5);
+    }
+  }
+}
+
+// Packs op(B)[k0:k0+kc, j0:j0+nc] into 32-column panels: panel q, k, c at pb[q*32*kc + k*32 + c],
+// columns beyond nc zero.
+__attribute__((target("avx512f,avx2,fma"))) void packB5(const float* B, int ldb, bool transB, int k0, int kc, int j0,
+                                                        int nc, float* pb) {
+  for (int q = 0; q < nc; q += NR5) {
+    const int cols = nc - q < NR5 ? nc - q : NR5;
+    float* dst = pb + static_cast<size_t>(q) * kc;
+    if (!transB) {
+      const __mmask16 m0 = (__mmask16)(cols >= 16 ? 0xFFFF : (1u << cols) - 1);
+      const __mmask16 m1 = (__mmask16)(cols >= 32 ? 0xFFFF : cols > 16 ? (1u << (cols - 16)) - 1 : 0);
+      for (int k = 0; k < kc; k++) {
+        const float* src = B + static_cast<size_t>(k0 + k) * ldb + j0 + q;
+        _mm512_store_ps(dst + k * NR5, _mm512_maskz_loadu_ps(m0, src));
+        _mm512_store_ps(dst + k * NR5 + 16, _mm512_maskz_loadu_ps(m1, src + 16));
+      }
+    } else {
+      for (int c = 0; c < NR5; c += 8) {
+        const int w = cols - c < 0 ? 0 : cols - c > 8 ? 8 : cols - c;
+        transposeInto(B + static_cast<size_t>(j0 + q + c) * ldb + k0, ldb, w, kc, dst + c, NR5);
+      }
+    }
+  }
+}
+
+// acc = A panel (R of its 12 rows) x B panel (kc x 32, row k at pb + k*bstep; Masked: read with
+// masks m0, m1 as B is not packed), then C tile (R x the columns in m0, m1) = acc (+ bias) when
+// first, else C += acc.
+template <int R, bool Masked>
+__attribute__((target("avx512f"))) void kernel5(int kc, const float* pa, const float* pb, size_t bstep, float* C,
+                                                int ldc, __mmask16 m0, __mmask16 m1, bool first, const float* bias) {
+  __m512 c0[R], c1[R];
+#pragma GCC unroll 12
+  for (int r = 0; r < R; r++) c0[r] = c1[r] = _mm512_setzero_ps();
+  for (int k = 0; k < kc; k++) {
+    const __m512 b0 = Masked ? _mm512_maskz_loadu_ps(m0, pb) : _mm512_load_ps(pb);
+    const __m512 b1 = Masked ? _mm512_maskz_loadu_ps(m1, pb + 16) : _mm512_load_ps(pb + 16);
+#pragma GCC unroll 12
+    for (int r = 0; r < R; r++) {
+      const __m512 a = _mm512_set1_ps(pa[r]);
+      c0[r] = _mm512_fmadd_ps(a, b0, c0[r]);
+      c1[r] = _mm512_fmadd_ps(a, b1, c1[r]);
+    }
+    pa += MR5;
+    pb += bstep;
+  }
+  if (first) {
+    const __m512 bias0 = bias ? _mm512_maskz_loadu_ps(m0, bias) : _mm512_setzero_ps();
+    const __m512 bias1 = bias ? _mm512_maskz_loadu_ps(m1, bias + 16) : _mm512_setzero_ps();
+#pragma GCC unroll 12
+    for (int r = 0; r < R; r++) {
+      float* crow = C + static_cast<size_t>(r) * ldc;
+      _mm512_mask_storeu_ps(crow, m0, bias ? _mm512_add_ps(c0[r], bias0) : c0[r]);
+      _mm512_mask_storeu_ps(crow + 16, m1, bias ? _mm512_add_ps(c1[r], bias1) : c1[r]);
+    }
+  } else {
+#pragma GCC unroll 12
+    for (int r = 0; r < R; r++) {
+      float* crow = C + static_cast<size_t>(r) * ldc;
+      _mm512_mask_storeu_ps(crow, m0, _mm512_add_ps(_mm512_maskz_loadu_ps(m0, crow), c0[r]));
+      _mm512_mask_storeu_ps(crow + 16, m1, _mm512_add_ps(_mm512_maskz_loadu_ps(m1, crow + 16), c1[r]));
+    }
+  }
+}
+
+template <bool Masked>
+void kernel5For(int m, int kc, const float* pa, const float* pb, size_t bstep, float* C, int ldc, __mmask16 m0,
+                __mmask16 m1, bool first, const float* bias) {
+  switch (m) {
+#define VAEKIT_K5(R) \
+  case R: kernel5<R, Masked>(kc, pa, pb, bstep, C, ldc, m0, m1, first, bias); break;
+    VAEKIT_K5(1) VAEKIT_K5(2) VAEKIT_K5(3) VAEKIT_K5(4) VAEKIT_K5(5) VAEKIT_K5(6)
+    VAEKIT_K5(7) VAEKIT_K5(8) VAEKIT_K5(9) VAEKIT_K5(10) VAEKIT_K5(11) VAEKIT_K5(12)
+#undef VAEKIT_K5
+    default: break;
+  }
+}
+
+// One thread's AVX-512 SGEMM over the whole of C (K > 0).
+void sgemmSerial5(int M, int N, int K, const float* A, int lda, bool transA, const float* B, int ldb, bool transB,
+                  float* C, int ldc, const float* bias, bool accumulate) {
+  Buffers5& buf = buffers5();
+  // B is read in place when few A panels share it and its rows are contiguous along N.
+  const bool packB = transB || M > 4 * MR5;
+  for (int pc = 0; pc < K; pc += KC) {
+    const int kc = K - pc < KC ? K - pc : KC;
+    const bool first = pc == 0 && !accumulate;
+    for (int ic = 0; ic < M; ic += MC5) {
+      const int mc = M - ic < MC5 ? M - ic : MC5;
+      packA5(A, lda, transA, ic, mc, pc, kc, buf.a);
+      for (int jc = 0; jc < N; jc += NC5) {
+        const int nc = N - jc < NC5 ? N - jc : NC5;
+        if (packB) packB5(B, ldb, transB, pc, kc, jc, nc, buf.b);
+        for (int ir = 0; ir < mc; ir += MR5) {
+          const int m = mc - ir < MR5 ? mc - ir : MR5;
+          const float* pa = buf.a + static_cast<size_t>(ir) * kc;
+          float* crow = C + static_cast<size_t>(ic + ir) * ldc + jc;
+          for (int jr = 0; jr < nc; jr += NR5) {
+            const int n = nc - jr < NR5 ? nc - jr : NR5;
+            const __mmask16 m0 = (__mmask16)(n >= 16 ? 0xFFFF : (1u << n) - 1);
+            const __mmask16 m1 = (__mmask16)(n >= 32 ? 0xFFFF : n > 16 ? (1u << (n - 16)) - 1 : 0);
+            const float* bj = bias ? bias + jc + jr : nullptr;
+            if (packB) {
+              kernel5For<false>(m, kc, pa, buf.b + static_cast<size_t>(jr) * kc, NR5, crow + jr, ldc, m0, m1, first, bj);
+            } else {
+              kernel5For<true>(m, kc, pa, B + static_cast<size_t>(pc) * ldb + jc + jr, (size_t)ldb, crow + jr, ldc, m0,
+                               m1, first, bj);
+            }
+          }
+        }
+      }
+    }
+  }
+}
+#endif
+
+bool avx512Supported() {
+#if VAEKIT_X86 && (defined(__GNUC__) || defined(__clang__))
+  __builtin_cpu_init();
+  return __builtin_cpu_supports("avx512f");
+#else
+  return false;
+#endif
+}
+
+// Whether SGEMM takes the AVX-512 path: the CPU has AVX-512F and VAEKIT_NATIVE_AVX512 is not 0.
+bool useAvx512() {
+  static const bool use = [] {
+    const char* env = std::getenv("VAEKIT_NATIVE_AVX512");
+    if (env && (std::strcmp(env, "0") == 0 || std::strcmp(env, "false") == 0 || std::strcmp(env, "off") == 0))
+      return false;
+    return avx512Supported();
+  }();
+  return use;
+}
+
 // One thread's SGEMM over the whole of C.
 void sgemmSerial(int M, int N, int K, const float* A, int lda, bool transA, const float* B, int ldb, bool transB,
                  float* C, int ldc, const float* bias, bool accumulate) {
@@ -349,6 +610,10 @@ void sgemmSerial(int M, int N, int K, const float* A, int lda, bool transA, cons
     if (accumulate) return;
     for (int i = 0; i < M; i++)
       for (int j = 0; j < N; j++) C[static_cast<size_t>(i) * ldc + j] = bias ? bias[j] : 0.f;
+    return;
+  }
+  if (useAvx512()) {
+    sgemmSerial5(M, N, K, A, lda, transA, B, ldb, transB, C, ldc, bias, accumulate);
     return;
   }
   Buffers& buf = buffers();
@@ -387,8 +652,9 @@ void sgemm(int M, int N, int K, const float* A, int lda, bool transA, const floa
     sgemmSerial(M, N, K, A, lda, transA, B, ldb, transB, C, ldc, bias, accumulate);
     return;
   }
+  const bool wide = useAvx512();
   if (N >= M) {
-    const Split sp{(size_t)N, (size_t)NR, parts};
+    const Split sp{(size_t)N, (size_t)(wide ? NR5 : NR), parts};
     pool().run(parts, [&](int t) {
       const int j0 = (int)sp.begin(t), j1 = (int)sp.begin(t + 1);
       if (j1 <= j0) return;
@@ -396,7 +662,7 @@ void sgemm(int M, int N, int K, const float* A, int lda, bool transA, const floa
       sgemmSerial(M, j1 - j0, K, A, lda, transA, Bt, ldb, transB, C + j0, ldc, bias ? bias + j0 : nullptr, accumulate);
     });
   } else {
-    const Split sp{(size_t)M, (size_t)MR, parts};
+    const Split sp{(size_t)M, (size_t)(wide ? MR5 : MR), parts};
     pool().run(parts, [&](int t) {
       const int i0 = (int)sp.begin(t), i1 = (int)sp.begin(t + 1);
       if (i1 <= i0) return;
