@@ -1,8 +1,11 @@
 #!/usr/bin/env node
 'use strict';
 // Reads the JSON lines of native_gemm.js and torch_gemm.py rounds (files given as arguments) and
-// prints, per shape, each side's best GFLOP/s over the rounds and native / torch.
+// prints, per shape, each side's best GFLOP/s over the rounds and native / torch, by wall time and
+// by the process's CPU time (on a loaded machine the process is descheduled part of the wall time;
+// with 1 thread, CPU time counts only the time it ran).
 const fs = require('fs');
+const sides = ['native', 'torch'];
 const best = { native: new Map(), torch: new Map() };
 const rounds = { native: 0, torch: 0 };
 const order = [];
@@ -13,25 +16,27 @@ for (const file of process.argv.slice(2)) {
     rounds[r.side]++;
     for (const x of r.results) {
       if (!order.includes(x.name)) order.push(x.name);
-      best[r.side].set(x.name, Math.max(best[r.side].get(x.name) || 0, x.gflops));
+      const b = best[r.side].get(x.name) || { wall: 0, cpu: 0 };
+      best[r.side].set(x.name, { wall: Math.max(b.wall, x.gflops), cpu: Math.max(b.cpu, x.cpuGflops || 0) });
     }
   }
 }
-const pad = (s, n) => String(s).padEnd(n);
-const num = (x) => (x ? x.toFixed(1) : '-').padStart(8);
-console.log(`rounds: native ${rounds.native}, torch ${rounds.torch} (best of each, GFLOP/s = 2·M·N·K / time per call)`);
-console.log(pad('shape', 24) + pad('M x N x K', 20) + '  native    torch   native/torch');
 const shapes = require('./shapes.json');
-let lnN = 0, lnT = 0, n = 0;
+const pad = (s, n) => String(s).padEnd(n);
+const num = (x, w = 8) => (x ? x.toFixed(1) : '-').padStart(w);
+const ratio = (a, b) => (a && b ? (a / b).toFixed(2) : '-').padStart(7);
+console.log(`rounds: native ${rounds.native}, torch ${rounds.torch}; GFLOP/s = 2·M·N·K / best time per call`);
+console.log(pad('', 44) + '      by wall time          |      by CPU time');
+console.log(pad('shape', 24) + pad('M x N x K', 20) + '  native   torch  ratio |  native   torch  ratio');
+const logs = { wn: 0, wt: 0, cn: 0, ct: 0, n: 0 };
 for (const name of order) {
   const s = shapes.find((x) => x.name === name);
-  const a = best.native.get(name), b = best.torch.get(name);
+  const a = best.native.get(name) || {}, b = best.torch.get(name) || {};
   const dims = s ? `${s.M}x${s.N}x${s.K}` : '';
-  console.log(pad(name, 24) + pad(dims, 20) + num(a) + ' ' + num(b) + '   ' + (a && b ? (a / b).toFixed(2) : '-').padStart(8));
-  if (a && b) {
-    lnN += Math.log(a);
-    lnT += Math.log(b);
-    n++;
+  console.log(pad(name, 24) + pad(dims, 20) + num(a.wall) + num(b.wall) + ratio(a.wall, b.wall) + ' |' + num(a.cpu) + num(b.cpu) + ratio(a.cpu, b.cpu));
+  if (a.wall && b.wall && a.cpu && b.cpu) {
+    logs.wn += Math.log(a.wall); logs.wt += Math.log(b.wall); logs.cn += Math.log(a.cpu); logs.ct += Math.log(b.cpu); logs.n++;
   }
 }
-if (n) console.log(pad('geometric mean', 44) + num(Math.exp(lnN / n)) + ' ' + num(Math.exp(lnT / n)) + '   ' + Math.exp((lnN - lnT) / n).toFixed(2).padStart(8));
+const g = (x) => Math.exp(x / logs.n);
+if (logs.n) console.log(pad('geometric mean', 44) + num(g(logs.wn)) + num(g(logs.wt)) + ratio(g(logs.wn), g(logs.wt)) + ' |' + num(g(logs.cn)) + num(g(logs.ct)) + ratio(g(logs.cn), g(logs.ct)));
