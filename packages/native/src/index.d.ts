@@ -69,6 +69,12 @@ export interface NativeKernels {
   threads(): number;
   /** Whether this CPU has AVX2 and FMA. */
   supported(): boolean;
+  /**
+   * Which SGEMM kernel runs: 'avx512' (12x32 register block) when the CPU has AVX-512F, unless
+   * VAEKIT_NATIVE_AVX512=0, else 'avx2' (6x16). Both compute every element with the same
+   * operations in the same order: the same bits.
+   */
+  sgemmIsa(): 'avx512' | 'avx2';
 }
 /** The kernels, or null when unavailable (not built, no AVX2/FMA, or VAEKIT_NATIVE=0). */
 export function load(): NativeKernels | null;

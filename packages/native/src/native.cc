@@ -1629,6 +1629,14 @@ napi_value Supported(napi_env env, napi_callback_info) {
   return r;
 }
 
+// sgemmIsa(): which SGEMM kernel runs, "avx512" or "avx2".
+napi_value SgemmIsa(napi_env env, napi_callback_info) {
+  napi_value r;
+  const char* isa = useAvx512() ? "avx512" : "avx2";
+  napi_create_string_utf8(env, isa, NAPI_AUTO_LENGTH, &r);
+  return r;
+}
+
 napi_value Init(napi_env env, napi_value exports) {
   napi_property_descriptor props[] = {
       {"sgemm", nullptr, Sgemm, nullptr, nullptr, nullptr, napi_default, nullptr},
@@ -1646,6 +1654,7 @@ napi_value Init(napi_env env, napi_value exports) {
       {"setThreads", nullptr, SetThreads, nullptr, nullptr, nullptr, napi_default, nullptr},
       {"threads", nullptr, Threads, nullptr, nullptr, nullptr, napi_default, nullptr},
       {"supported", nullptr, Supported, nullptr, nullptr, nullptr, napi_default, nullptr},
+      {"sgemmIsa", nullptr, SgemmIsa, nullptr, nullptr, nullptr, napi_default, nullptr},
   };
   napi_define_properties(env, exports, sizeof(props) / sizeof(props[0]), props);
   return exports;

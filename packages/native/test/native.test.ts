@@ -5,6 +5,8 @@
  * The kernels as registered for the tfjs wasm backend are tested against the cpu backend in
  * packages/core/test/kernels.test.ts.
  */
+import { execFileSync } from 'child_process';
+
 // eslint-disable-next-line @typescript-eslint/no-var-requires
 const { load, unavailableReason } = require('../src/index.js') as typeof import('../src/index');
 
@@ -241,6 +243,75 @@ describe('@vaekit/native', () => {
       expect(maxErr / Math.max(maxRef, 1e-6)).toBeLessThan(1e-5);
       expect(heap[dwo + wN]).toBe(99);
     }
+  });
+
+  maybe('sgemm: every tile edge, B read in place for small M, leading dimensions wider than the matrices', () => {
+    // Rows 1..13 and a few more cover every remainder of the 12- and 6-row panels (M <= 48 with an
+    // untransposed B is the AVX-512 path that reads B in place); columns every remainder class of
+    // the 32- and 16-column panels; K below 8 and above one 256 slice for the transposing packs.
+    const heap = new Float32Array(1 << 21);
+    const Ms = [1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 25, 48, 49];
+    const Ns = [1, 15, 16, 17, 31, 33, 48];
+    let seed = 500;
+    let count = 0;
+    for (const M of Ms) {
+      for (const N of Ns) {
+        const K = [5, 37, 270][count++ % 3];
+        for (const [tA, tB] of [[false, false], [true, false], [false, true], [true, true]]) {
+          const lda = (tA ? M : K) + 3, ldb = (tB ? K : N) + 5, ldc = N + 2;
+          const aRows = tA ? K : M, bRows = tB ? N : K;
+          const aOff = 2, bOff = aOff + aRows * lda + 1, biasOff = bOff + bRows * ldb + 1, cOff = biasOff + N + 1;
+          fill(heap, aOff, aRows * lda, seed++);
+          fill(heap, bOff, bRows * ldb, seed++);
+          fill(heap, biasOff, N, seed++);
+          heap.fill(NaN, cOff, cOff + M * ldc);
+          const withBias = count % 2 === 0;
+          native!.sgemm(heap, M, N, K, aOff, lda, tA, bOff, ldb, tB, cOff, ldc, withBias ? biasOff : -1);
+          let maxErr = 0;
+          let maxRef = 0;
+          for (let i = 0; i < M; i++) {
+            for (let j = 0; j < N; j++) {
+              let s = withBias ? heap[biasOff + j] : 0;
+              for (let k = 0; k < K; k++) {
+                s += heap[aOff + (tA ? k * lda + i : i * lda + k)] * heap[bOff + (tB ? j * ldb + k : k * ldb + j)];
+              }
+              const got = heap[cOff + i * ldc + j];
+              maxErr = Math.max(maxErr, Number.isNaN(got) ? Infinity : Math.abs(got - s));
+              maxRef = Math.max(maxRef, Math.abs(s));
+            }
+            // The padding between rows of C is left alone.
+            for (let j = N; j < ldc && i < M - 1; j++) expect(Number.isNaN(heap[cOff + i * ldc + j])).toBe(true);
+          }
+          expect(maxErr / Math.max(maxRef, 1e-6)).toBeLessThan(1e-5);
+        }
+      }
+    }
+  });
+
+  maybe('sgemm: the AVX-512 and AVX2 kernels give the same bits', () => {
+    // Each kernel in its own process (the choice is made once per process); on a CPU without
+    // AVX-512 both runs take the AVX2 kernel and the test is trivially true.
+    const script = `
+      const native = require(${JSON.stringify(require.resolve('../src/index.js'))}).load();
+      const crypto = require('crypto');
+      let a = 9;
+      const rand = () => ((a = (a * 1103515245 + 12345) >>> 0) / 4294967296) - 0.5;
+      const out = [native.sgemmIsa()];
+      for (const [M, N, K, tA, tB] of [[37, 53, 300, 0, 0], [200, 70, 600, 0, 1], [50, 1000, 97, 1, 0], [13, 77, 700, 1, 1], [32, 768, 256, 0, 0]]) {
+        const heap = new Float32Array(M * K + K * N + M * N + N);
+        for (let i = 0; i < heap.length; i++) heap[i] = rand();
+        const c = M * K + K * N;
+        native.sgemm(heap, M, N, K, 0, tA ? M : K, !!tA, M * K, tB ? K : N, !!tB, c, N, tA ? -1 : c + M * N);
+        out.push(crypto.createHash('sha256').update(Buffer.from(heap.buffer, c * 4, M * N * 4)).digest('hex'));
+      }
+      console.log(JSON.stringify(out));`;
+    const run = (env: Record<string, string>) =>
+      JSON.parse(execFileSync(process.execPath, ['-e', script], { env: { ...process.env, ...env } }).toString()) as string[];
+    const avx2 = run({ VAEKIT_NATIVE_AVX512: '0' });
+    const best = run({});
+    expect(avx2[0]).toBe('avx2');
+    expect(best[0]).toBe(native!.sgemmIsa());
+    expect(best.slice(1)).toEqual(avx2.slice(1));
   });
 });
 
