@@ -53,4 +53,4 @@ for (const s of shapes) {
   const flop = 2 * M * N * K;
   results.push({ name: s.name, seconds: best, gflops: flop / best / 1e9, cpuSeconds: bestCpu, cpuGflops: flop / bestCpu / 1e9 });
 }
-console.log(JSON.stringify({ side: 'native', threads, results }));
+console.log(JSON.stringify({ side: 'native', isa: native.sgemmIsa ? native.sgemmIsa() : 'avx2', threads, results }));
