@@ -448,7 +448,7 @@ __attribute__((target("avx2,fma"))) void transpose4Into(const float* src, size_t
 // Packs op(A)[i0:i0+mc, k0:k0+kc] into 12-row panels: panel p, k, r at pa[p*12*kc + k*12 + r],
 // rows beyond mc zero.
 __attribute__((target("avx512f,avx2,fma"))) void packA5(const float* A, int lda, bool transA, int i0, int mc, int k0,
-                                                        int kc, float* pa) {
+                                                        int kc, float* pa, bool prefetch) {
   for (int p = 0; p < mc; p += MR5) {
     const int rows = mc - p < MR5 ? mc - p : MR5;
     float* dst = pa + static_cast<size_t>(p) * kc;
@@ -461,6 +461,16 @@ __attribute__((target("avx512f,avx2,fma"))) void packA5(const float* A, int lda,
       }
     } else {
       const float* src = A + static_cast<size_t>(i0 + p) * lda + k0;
+      // prefetch (A is large, so mostly out of cache): the next panel's rows are fetched while this
+      // one is transposed; each row is only kc floats long here, too short for the hardware
+      // prefetcher to get going.
+      if (prefetch && p + MR5 < mc) {
+        const int next = mc - p - MR5 < MR5 ? mc - p - MR5 : MR5;
+        for (int r = 0; r < next; r++) {
+          const char* row = reinterpret_cast<const char*>(src + static_cast<size_t>(MR5 + r) * lda);
+          for (int off = 0; off < kc * 4; off += 64) _mm_prefetch(row + off, _MM_HINT_T0);
+        }
+      }
       transposeInto(src, lda, rows < 8 ? rows : 8, kc, dst, MR5);
       transpose4Into(src + static_cast<size_t>(8) * lda, lda, rows > 8 ? rows - 8 : 0, kc, dst + 8, MR5);
     }
@@ -471,35 +481,57 @@ __attribute__((target("avx512f,avx2,fma"))) void packA5(const float* A, int lda,
 // columns beyond nc zero.
 __attribute__((target("avx512f,avx2,fma"))) void packB5(const float* B, int ldb, bool transB, int k0, int kc, int j0,
                                                         int nc, float* pb) {
+  if (!transB) {
+    // Row by row of B (each read front to back, which the hardware prefetcher follows), each row
+    // scattered over the panels.
+    for (int k = 0; k < kc; k++) {
+      const float* src = B + static_cast<size_t>(k0 + k) * ldb + j0;
+      float* dst = pb + static_cast<size_t>(k) * NR5;
+      int q = 0;
+      for (; q + NR5 <= nc; q += NR5) {
+        _mm512_store_ps(dst + static_cast<size_t>(q) * kc, _mm512_loadu_ps(src + q));
+        _mm512_store_ps(dst + static_cast<size_t>(q) * kc + 16, _mm512_loadu_ps(src + q + 16));
+      }
+      if (q < nc) {
+        const int cols = nc - q;
+        const __mmask16 m0 = (__mmask16)(cols >= 16 ? 0xFFFF : (1u << cols) - 1);
+        const __mmask16 m1 = (__mmask16)(cols > 16 ? (1u << (cols - 16)) - 1 : 0);
+        _mm512_store_ps(dst + static_cast<size_t>(q) * kc, _mm512_maskz_loadu_ps(m0, src + q));
+        _mm512_store_ps(dst + static_cast<size_t>(q) * kc + 16, _mm512_maskz_loadu_ps(m1, src + q + 16));
+      }
+    }
+    return;
+  }
   for (int q = 0; q < nc; q += NR5) {
     const int cols = nc - q < NR5 ? nc - q : NR5;
     float* dst = pb + static_cast<size_t>(q) * kc;
-    if (!transB) {
-      const __mmask16 m0 = (__mmask16)(cols >= 16 ? 0xFFFF : (1u << cols) - 1);
-      const __mmask16 m1 = (__mmask16)(cols >= 32 ? 0xFFFF : cols > 16 ? (1u << (cols - 16)) - 1 : 0);
-      for (int k = 0; k < kc; k++) {
-        const float* src = B + static_cast<size_t>(k0 + k) * ldb + j0 + q;
-        _mm512_store_ps(dst + k * NR5, _mm512_maskz_loadu_ps(m0, src));
-        _mm512_store_ps(dst + k * NR5 + 16, _mm512_maskz_loadu_ps(m1, src + 16));
-      }
-    } else {
-      for (int c = 0; c < NR5; c += 8) {
-        const int w = cols - c < 0 ? 0 : cols - c > 8 ? 8 : cols - c;
-        transposeInto(B + static_cast<size_t>(j0 + q + c) * ldb + k0, ldb, w, kc, dst + c, NR5);
-      }
+    for (int c = 0; c < NR5; c += 8) {
+      const int w = cols - c < 0 ? 0 : cols - c > 8 ? 8 : cols - c;
+      transposeInto(B + static_cast<size_t>(j0 + q + c) * ldb + k0, ldb, w, kc, dst + c, NR5);
     }
   }
 }
 
 // acc = A panel (R of its 12 rows) x B panel (kc x 32, row k at pb + k*bstep; Masked: read with
 // masks m0, m1 as B is not packed), then C tile (R x the columns in m0, m1) = acc (+ bias) when
-// first, else C += acc.
+// first, else C += acc. prefetchC: fetch the C tile first (when C is too large to stay in cache).
 template <int R, bool Masked>
 __attribute__((target("avx512f"))) void kernel5(int kc, const float* pa, const float* pb, size_t bstep, float* C,
-                                                int ldc, __mmask16 m0, __mmask16 m1, bool first, const float* bias) {
+                                                int ldc, __mmask16 m0, __mmask16 m1, bool first, const float* bias,
+                                                bool prefetchC) {
   __m512 c0[R], c1[R];
 #pragma GCC unroll 12
   for (int r = 0; r < R; r++) c0[r] = c1[r] = _mm512_setzero_ps();
+  if (prefetchC) {
+    // The C tile's lines (2 or 3 per row), fetched now so they are there when the tile is written.
+#pragma GCC unroll 12
+    for (int r = 0; r < R; r++) {
+      const char* crow = reinterpret_cast<const char*>(C + static_cast<size_t>(r) * ldc);
+      _mm_prefetch(crow, _MM_HINT_T0);
+      _mm_prefetch(crow + 64, _MM_HINT_T0);
+      _mm_prefetch(crow + 124, _MM_HINT_T0);
+    }
+  }
   for (int k = 0; k < kc; k++) {
     const __m512 b0 = Masked ? _mm512_maskz_loadu_ps(m0, pb) : _mm512_load_ps(pb);
     const __m512 b1 = Masked ? _mm512_maskz_loadu_ps(m1, pb + 16) : _mm512_load_ps(pb + 16);
@@ -533,10 +565,10 @@ __attribute__((target("avx512f"))) void kernel5(int kc, const float* pa, const f
 
 template <bool Masked>
 void kernel5For(int m, int kc, const float* pa, const float* pb, size_t bstep, float* C, int ldc, __mmask16 m0,
-                __mmask16 m1, bool first, const float* bias) {
+                __mmask16 m1, bool first, const float* bias, bool prefetchC) {
   switch (m) {
 #define VAEKIT_K5(R) \
-  case R: kernel5<R, Masked>(kc, pa, pb, bstep, C, ldc, m0, m1, first, bias); break;
+  case R: kernel5<R, Masked>(kc, pa, pb, bstep, C, ldc, m0, m1, first, bias, prefetchC); break;
     VAEKIT_K5(1) VAEKIT_K5(2) VAEKIT_K5(3) VAEKIT_K5(4) VAEKIT_K5(5) VAEKIT_K5(6)
     VAEKIT_K5(7) VAEKIT_K5(8) VAEKIT_K5(9) VAEKIT_K5(10) VAEKIT_K5(11) VAEKIT_K5(12)
 #undef VAEKIT_K5
@@ -550,12 +582,15 @@ void sgemmSerial5(int M, int N, int K, const float* A, int lda, bool transA, con
   Buffers5& buf = buffers5();
   // B is read in place when few A panels share it and its rows are contiguous along N.
   const bool packB = transB || M > 4 * MR5;
+  // A C larger than L2 is mostly out of cache when its tiles are written: the kernel prefetches them.
+  const bool coldC = (double)M * N * sizeof(float) > (1 << 20);
+  const bool coldA = (double)M * K * sizeof(float) > (1 << 20);
   for (int pc = 0; pc < K; pc += KC) {
     const int kc = K - pc < KC ? K - pc : KC;
     const bool first = pc == 0 && !accumulate;
     for (int ic = 0; ic < M; ic += MC5) {
       const int mc = M - ic < MC5 ? M - ic : MC5;
-      packA5(A, lda, transA, ic, mc, pc, kc, buf.a);
+      packA5(A, lda, transA, ic, mc, pc, kc, buf.a, coldA);
       for (int jc = 0; jc < N; jc += NC5) {
         const int nc = N - jc < NC5 ? N - jc : NC5;
         if (packB) packB5(B, ldb, transB, pc, kc, jc, nc, buf.b);
@@ -569,10 +604,11 @@ void sgemmSerial5(int M, int N, int K, const float* A, int lda, bool transA, con
             const __mmask16 m1 = (__mmask16)(n >= 32 ? 0xFFFF : n > 16 ? (1u << (n - 16)) - 1 : 0);
             const float* bj = bias ? bias + jc + jr : nullptr;
             if (packB) {
-              kernel5For<false>(m, kc, pa, buf.b + static_cast<size_t>(jr) * kc, NR5, crow + jr, ldc, m0, m1, first, bj);
+              kernel5For<false>(m, kc, pa, buf.b + static_cast<size_t>(jr) * kc, NR5, crow + jr, ldc, m0, m1, first, bj,
+                                coldC);
             } else {
               kernel5For<true>(m, kc, pa, B + static_cast<size_t>(pc) * ldb + jc + jr, (size_t)ldb, crow + jr, ldc, m0,
-                               m1, first, bj);
+                               m1, first, bj, coldC);
             }
           }
         }
