@@ -582,8 +582,9 @@ void sgemmSerial5(int M, int N, int K, const float* A, int lda, bool transA, con
   Buffers5& buf = buffers5();
   // B is read in place when few A panels share it and its rows are contiguous along N.
   const bool packB = transB || M > 4 * MR5;
-  // A C larger than L2 is mostly out of cache when its tiles are written: the kernel prefetches them.
-  const bool coldC = (double)M * N * sizeof(float) > (1 << 20);
+  // A C larger than L2 is mostly out of cache when its tiles are written: the kernel prefetches
+  // them, unless K is so short that the prefetches would not be done in time and only cost.
+  const bool coldC = (double)M * N * sizeof(float) > (1 << 20) && K >= 128;
   const bool coldA = (double)M * K * sizeof(float) > (1 << 20);
   for (int pc = 0; pc < K; pc += KC) {
     const int kc = K - pc < KC ? K - pc : KC;
