@@ -223,9 +223,86 @@ Buffers& buffers() {
   return buf;
 }
 
+#if VAEKIT_X86
+// In-register transpose of 8 rows of 8 floats: out[i] = (r0[i], ..., r7[i]).
+__attribute__((target("avx2,fma"))) inline void transpose8(__m256 r[8]) {
+  const __m256 t0 = _mm256_unpacklo_ps(r[0], r[1]), t1 = _mm256_unpackhi_ps(r[0], r[1]);
+  const __m256 t2 = _mm256_unpacklo_ps(r[2], r[3]), t3 = _mm256_unpackhi_ps(r[2], r[3]);
+  const __m256 t4 = _mm256_unpacklo_ps(r[4], r[5]), t5 = _mm256_unpackhi_ps(r[4], r[5]);
+  const __m256 t6 = _mm256_unpacklo_ps(r[6], r[7]), t7 = _mm256_unpackhi_ps(r[6], r[7]);
+  const __m256 s0 = _mm256_shuffle_ps(t0, t2, 0x44), s1 = _mm256_shuffle_ps(t0, t2, 0xEE);
+  const __m256 s2 = _mm256_shuffle_ps(t1, t3, 0x44), s3 = _mm256_shuffle_ps(t1, t3, 0xEE);
+  const __m256 s4 = _mm256_shuffle_ps(t4, t6, 0x44), s5 = _mm256_shuffle_ps(t4, t6, 0xEE);
+  const __m256 s6 = _mm256_shuffle_ps(t5, t7, 0x44), s7 = _mm256_shuffle_ps(t5, t7, 0xEE);
+  r[0] = _mm256_permute2f128_ps(s0, s4, 0x20);
+  r[1] = _mm256_permute2f128_ps(s1, s5, 0x20);
+  r[2] = _mm256_permute2f128_ps(s2, s6, 0x20);
+  r[3] = _mm256_permute2f128_ps(s3, s7, 0x20);
+  r[4] = _mm256_permute2f128_ps(s0, s4, 0x31);
+  r[5] = _mm256_permute2f128_ps(s1, s5, 0x31);
+  r[6] = _mm256_permute2f128_ps(s2, s6, 0x31);
+  r[7] = _mm256_permute2f128_ps(s3, s7, 0x31);
+}
+
+// Copies the kc x w block whose row c (c < w <= 8) is src[c*ld + k], k < kc, transposed into
+// dst[k*stride + c], `lanes` (w <= lanes <= 8) values per k: rows from w to lanes are written as
+// zeros, nothing beyond.
+__attribute__((target("avx2,fma"))) void transposeInto(const float* src, size_t ld, int w, int kc, float* dst,
+                                                       int stride, int lanes = 8) {
+  int k = 0;
+  if (w > 0) {
+    const __m256i mask = _mm256_cmpgt_epi32(_mm256_set1_epi32(lanes), _mm256_setr_epi32(0, 1, 2, 3, 4, 5, 6, 7));
+    for (; k + 8 <= kc; k += 8) {
+      __m256 r[8];
+      for (int c = 0; c < 8; c++) r[c] = c < w ? _mm256_loadu_ps(src + c * ld + k) : _mm256_setzero_ps();
+      transpose8(r);
+      if (lanes == 8) {
+        for (int i = 0; i < 8; i++) _mm256_storeu_ps(dst + (size_t)(k + i) * stride, r[i]);
+      } else {
+        for (int i = 0; i < 8; i++) _mm256_maskstore_ps(dst + (size_t)(k + i) * stride, mask, r[i]);
+      }
+    }
+  }
+  for (; k < kc; k++) {
+    float* d = dst + (size_t)k * stride;
+    int c = 0;
+    for (; c < w; c++) d[c] = src[c * ld + k];
+    for (; c < lanes; c++) d[c] = 0.f;
+  }
+}
+
+// The same for w <= 4 rows, written as 4 lanes per k.
+__attribute__((target("avx2,fma"))) void transpose4Into(const float* src, size_t ld, int w, int kc, float* dst,
+                                                        int stride) {
+  int k = 0;
+  if (w == 4) {
+    for (; k + 8 <= kc; k += 8) {
+      const __m256 r0 = _mm256_loadu_ps(src + k), r1 = _mm256_loadu_ps(src + ld + k);
+      const __m256 r2 = _mm256_loadu_ps(src + 2 * ld + k), r3 = _mm256_loadu_ps(src + 3 * ld + k);
+      const __m256 t0 = _mm256_unpacklo_ps(r0, r1), t1 = _mm256_unpackhi_ps(r0, r1);
+      const __m256 t2 = _mm256_unpacklo_ps(r2, r3), t3 = _mm256_unpackhi_ps(r2, r3);
+      // Lane group h of out_i: (r0, r1, r2, r3)[k + 4h + i].
+      const __m256 o0 = _mm256_shuffle_ps(t0, t2, 0x44), o1 = _mm256_shuffle_ps(t0, t2, 0xEE);
+      const __m256 o2 = _mm256_shuffle_ps(t1, t3, 0x44), o3 = _mm256_shuffle_ps(t1, t3, 0xEE);
+      const __m256 o[4] = {o0, o1, o2, o3};
+      for (int i = 0; i < 4; i++) {
+        _mm_storeu_ps(dst + (size_t)(k + i) * stride, _mm256_castps256_ps128(o[i]));
+        _mm_storeu_ps(dst + (size_t)(k + 4 + i) * stride, _mm256_extractf128_ps(o[i], 1));
+      }
+    }
+  }
+  for (; k < kc; k++) {
+    float* d = dst + (size_t)k * stride;
+    int c = 0;
+    for (; c < w; c++) d[c] = src[c * ld + k];
+    for (; c < 4; c++) d[c] = 0.f;
+  }
+}
+
 // Packs op(A)[i0:i0+mc, k0:k0+kc] into MR-row panels: panel p, k, r at
 // pa[p*MR*kc + k*MR + r], rows beyond mc zero.
-void packA(const float* A, int lda, bool transA, int i0, int mc, int k0, int kc, float* pa) {
+__attribute__((target("avx2,fma"))) void packA(const float* A, int lda, bool transA, int i0, int mc, int k0, int kc,
+                                               float* pa) {
   for (int p = 0; p < mc; p += MR) {
     const int rows = mc - p < MR ? mc - p : MR;
     float* dst = pa + static_cast<size_t>(p) * kc;
@@ -237,43 +314,43 @@ void packA(const float* A, int lda, bool transA, int i0, int mc, int k0, int kc,
         for (; r < MR; r++) dst[k * MR + r] = 0.f;
       }
     } else {
-      for (int r = 0; r < MR; r++) {
-        if (r < rows) {
-          const float* src = A + static_cast<size_t>(i0 + p + r) * lda + k0;
-          for (int k = 0; k < kc; k++) dst[k * MR + r] = src[k];
-        } else {
-          for (int k = 0; k < kc; k++) dst[k * MR + r] = 0.f;
-        }
-      }
+      transposeInto(A + static_cast<size_t>(i0 + p) * lda + k0, lda, rows, kc, dst, MR, MR);
     }
   }
 }
 
 // Packs op(B)[k0:k0+kc, j0:j0+nc] into NR-column panels: panel q, k, c at
 // pb[q*NR*kc + k*NR + c], columns beyond nc zero.
-void packB(const float* B, int ldb, bool transB, int k0, int kc, int j0, int nc, float* pb) {
-  for (int q = 0; q < nc; q += NR) {
-    const int cols = nc - q < NR ? nc - q : NR;
-    float* dst = pb + static_cast<size_t>(q) * kc;
-    if (!transB) {
+__attribute__((target("avx2,fma"))) void packB(const float* B, int ldb, bool transB, int k0, int kc, int j0, int nc,
+                                               float* pb) {
+  if (!transB) {
+    for (int q = 0; q < nc; q += NR) {
+      const int cols = nc - q < NR ? nc - q : NR;
+      float* dst = pb + static_cast<size_t>(q) * kc;
       for (int k = 0; k < kc; k++) {
         const float* src = B + static_cast<size_t>(k0 + k) * ldb + j0 + q;
-        int c = 0;
-        for (; c < cols; c++) dst[k * NR + c] = src[c];
-        for (; c < NR; c++) dst[k * NR + c] = 0.f;
-      }
-    } else {
-      for (int c = 0; c < NR; c++) {
-        if (c < cols) {
-          const float* src = B + static_cast<size_t>(j0 + q + c) * ldb + k0;
-          for (int k = 0; k < kc; k++) dst[k * NR + c] = src[k];
+        if (cols == NR) {
+          _mm256_store_ps(dst + k * NR, _mm256_loadu_ps(src));
+          _mm256_store_ps(dst + k * NR + 8, _mm256_loadu_ps(src + 8));
         } else {
-          for (int k = 0; k < kc; k++) dst[k * NR + c] = 0.f;
+          int c = 0;
+          for (; c < cols; c++) dst[k * NR + c] = src[c];
+          for (; c < NR; c++) dst[k * NR + c] = 0.f;
         }
       }
     }
+    return;
+  }
+  for (int q = 0; q < nc; q += NR) {
+    const int cols = nc - q < NR ? nc - q : NR;
+    float* dst = pb + static_cast<size_t>(q) * kc;
+    for (int c = 0; c < NR; c += 8) {
+      const int w = cols - c < 0 ? 0 : cols - c > 8 ? 8 : cols - c;
+      transposeInto(B + static_cast<size_t>(j0 + q + c) * ldb + k0, ldb, w, kc, dst + c, NR);
+    }
   }
 }
+#endif
 
 #if VAEKIT_X86
 // acc = pa-panel (MR x kc) * pb-panel (kc x NR); then C tile (m x n valid)
@@ -374,75 +451,6 @@ struct Buffers5 {
 Buffers5& buffers5() {
   static thread_local Buffers5 buf;
   return buf;
-}
-
-// In-register transpose of 8 rows of 8 floats: out[i] = (r0[i], ..., r7[i]).
-__attribute__((target("avx2,fma"))) inline void transpose8(__m256 r[8]) {
-  const __m256 t0 = _mm256_unpacklo_ps(r[0], r[1]), t1 = _mm256_unpackhi_ps(r[0], r[1]);
-  const __m256 t2 = _mm256_unpacklo_ps(r[2], r[3]), t3 = _mm256_unpackhi_ps(r[2], r[3]);
-  const __m256 t4 = _mm256_unpacklo_ps(r[4], r[5]), t5 = _mm256_unpackhi_ps(r[4], r[5]);
-  const __m256 t6 = _mm256_unpacklo_ps(r[6], r[7]), t7 = _mm256_unpackhi_ps(r[6], r[7]);
-  const __m256 s0 = _mm256_shuffle_ps(t0, t2, 0x44), s1 = _mm256_shuffle_ps(t0, t2, 0xEE);
-  const __m256 s2 = _mm256_shuffle_ps(t1, t3, 0x44), s3 = _mm256_shuffle_ps(t1, t3, 0xEE);
-  const __m256 s4 = _mm256_shuffle_ps(t4, t6, 0x44), s5 = _mm256_shuffle_ps(t4, t6, 0xEE);
-  const __m256 s6 = _mm256_shuffle_ps(t5, t7, 0x44), s7 = _mm256_shuffle_ps(t5, t7, 0xEE);
-  r[0] = _mm256_permute2f128_ps(s0, s4, 0x20);
-  r[1] = _mm256_permute2f128_ps(s1, s5, 0x20);
-  r[2] = _mm256_permute2f128_ps(s2, s6, 0x20);
-  r[3] = _mm256_permute2f128_ps(s3, s7, 0x20);
-  r[4] = _mm256_permute2f128_ps(s0, s4, 0x31);
-  r[5] = _mm256_permute2f128_ps(s1, s5, 0x31);
-  r[6] = _mm256_permute2f128_ps(s2, s6, 0x31);
-  r[7] = _mm256_permute2f128_ps(s3, s7, 0x31);
-}
-
-// Copies the kc x w block whose row c (c < w <= 8) is src[c*ld + k], k < kc, transposed into
-// dst[k*stride + c]; rows from w to 8 are written as zeros.
-__attribute__((target("avx2,fma"))) void transposeInto(const float* src, size_t ld, int w, int kc, float* dst,
-                                                       int stride) {
-  int k = 0;
-  if (w == 8) {
-    for (; k + 8 <= kc; k += 8) {
-      __m256 r[8];
-      for (int c = 0; c < 8; c++) r[c] = _mm256_loadu_ps(src + c * ld + k);
-      transpose8(r);
-      for (int i = 0; i < 8; i++) _mm256_storeu_ps(dst + (size_t)(k + i) * stride, r[i]);
-    }
-  }
-  for (; k < kc; k++) {
-    float* d = dst + (size_t)k * stride;
-    int c = 0;
-    for (; c < w; c++) d[c] = src[c * ld + k];
-    for (; c < 8; c++) d[c] = 0.f;
-  }
-}
-
-// The same for w <= 4 rows, written as 4 lanes per k.
-__attribute__((target("avx2,fma"))) void transpose4Into(const float* src, size_t ld, int w, int kc, float* dst,
-                                                        int stride) {
-  int k = 0;
-  if (w == 4) {
-    for (; k + 8 <= kc; k += 8) {
-      const __m256 r0 = _mm256_loadu_ps(src + k), r1 = _mm256_loadu_ps(src + ld + k);
-      const __m256 r2 = _mm256_loadu_ps(src + 2 * ld + k), r3 = _mm256_loadu_ps(src + 3 * ld + k);
-      const __m256 t0 = _mm256_unpacklo_ps(r0, r1), t1 = _mm256_unpackhi_ps(r0, r1);
-      const __m256 t2 = _mm256_unpacklo_ps(r2, r3), t3 = _mm256_unpackhi_ps(r2, r3);
-      // Lane group h of out_i: (r0, r1, r2, r3)[k + 4h + i].
-      const __m256 o0 = _mm256_shuffle_ps(t0, t2, 0x44), o1 = _mm256_shuffle_ps(t0, t2, 0xEE);
-      const __m256 o2 = _mm256_shuffle_ps(t1, t3, 0x44), o3 = _mm256_shuffle_ps(t1, t3, 0xEE);
-      const __m256 o[4] = {o0, o1, o2, o3};
-      for (int i = 0; i < 4; i++) {
-        _mm_storeu_ps(dst + (size_t)(k + i) * stride, _mm256_castps256_ps128(o[i]));
-        _mm_storeu_ps(dst + (size_t)(k + 4 + i) * stride, _mm256_extractf128_ps(o[i], 1));
-      }
-    }
-  }
-  for (; k < kc; k++) {
-    float* d = dst + (size_t)k * stride;
-    int c = 0;
-    for (; c < w; c++) d[c] = src[c * ld + k];
-    for (; c < 4; c++) d[c] = 0.f;
-  }
 }
 
 // Packs op(A)[i0:i0+mc, k0:k0+kc] into 12-row panels: panel p, k, r at pa[p*12*kc + k*12 + r],
