@@ -28,12 +28,12 @@ const natives = sides.filter((s) => s !== 'torch');
 const hasTorch = sides.includes('torch');
 console.log(`rounds: ${sides.map((s) => `${s} ${rounds.get(s)}`).join(', ')}; GFLOP/s = 2·M·N·K / best time per call`);
 const pad = (s, n) => String(s).padEnd(n);
-const num = (x) => (x ? x.toFixed(1) : '-').padStart(13);
-const rat = (a, b) => (a && b ? (a / b).toFixed(2) : '-').padStart(13);
+const num = (x) => (x ? x.toFixed(1) : '-').padStart(14);
+const rat = (a, b) => (a && b ? (a / b).toFixed(2) : '-').padStart(14);
 for (const metric of ['wall', 'cpu']) {
   console.log(`\nGFLOP/s by ${metric === 'wall' ? 'wall time' : 'CPU time'}`);
   const ratioCols = hasTorch ? natives.map((s) => `${s.replace('native ', '')}/torch`) : [];
-  console.log(pad('shape', 25) + pad('M x N x K', 17) + sides.map((s) => s.padStart(13)).join('') + ratioCols.map((s) => s.padStart(13)).join(''));
+  console.log(pad('shape', 25) + pad('M x N x K', 17) + sides.map((s) => s.padStart(14)).join('') + ratioCols.map((s) => s.padStart(14)).join(''));
   const logs = new Map(sides.map((s) => [s, 0]));
   let n = 0;
   for (const name of order) {
