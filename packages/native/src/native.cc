@@ -419,13 +419,13 @@ bool cpuSupported() {
 }
 
 // ---------------------------------------------------------------------------
-// The AVX-512 SGEMM, used when the CPU has AVX-512F: a 12x32 register block (24 zmm accumulators,
-// enough independent FMA chains to keep both FMA pipes of recent cores busy, where the AVX2 6x16
-// block's 12 chains are bound by the FMA latency). Loop order: for each KC slice of K, for each
-// MC block of rows (A packed once, transposing on the fly when needed), for each NC block of
-// columns (B packed into an L2-sized block), each 12-row panel of A (kept in L1) sweeps the
-// 32-column panels of B. Small M with an untransposed B reads B in place (packing it would cost
-// more than the few panels that use it).
+// The AVX-512 SGEMM, used when the CPU has AVX-512F: a 12x32 register block (24 zmm accumulators;
+// per k, 24 FMAs of 16 lanes for 2 loads of B and 12 broadcasts of A, where the AVX2 6x16 block
+// does 12 FMAs of 8 lanes for 2 + 6: fewer loads and instructions per FLOP). Loop order: for each
+// KC slice of K, for each MC block of rows (A packed, transposing on the fly when needed), for
+// each NC block of columns (B packed into an L2-sized block), each 12-row panel of A (kept in L1)
+// sweeps the 32-column panels of B. Small M with an untransposed B reads B in place (packing it
+// would cost more than the few panels that use it).
 //
 // Each element of C is computed exactly as by the AVX2 kernel: per KC slice an FMA chain over k
 // from 0, then C = acc (+ bias) on the first slice, C += acc after; the same KC. So the two paths,
