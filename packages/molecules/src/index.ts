@@ -8,7 +8,7 @@ export { Chemistry, MoleculeDescription, loadChemistry } from './chemistry/chemi
 export { Descriptors, descriptorsOf } from './chemistry/descriptors';
 export { MorganOptions, MORGAN_DEFAULTS, morganBits, tanimoto } from './chemistry/fingerprint';
 export { QedCalculator, QedProperties, QED_WEIGHTS_MEAN, QED_WEIGHTS_NONE, desirability, qedFromProperties } from './chemistry/qed';
-export { moleculeSetMetrics, referenceSet, ReferenceSet, SetMetrics, SetMetricsOptions } from './metrics/moses';
+export { MoleculeSetAccumulator, moleculeSetMetrics, referenceSet, ReferenceSet, SetMetrics, SetMetricsOptions } from './metrics/moses';
 export { internalDiversity } from './metrics/diversity';
 export { distribution, Distribution, frechet1d, histogram, Histogram, HISTOGRAM_RANGES, PROPERTY_NAMES, PropertyName } from './metrics/distribution';
 export { GridMolecule, MoleculeGridOptions, GRID_DEFAULTS, moleculeGridSvg, moleculeGridSvgWith } from './draw/grid';

@@ -4,7 +4,7 @@
  */
 import * as fs from 'fs';
 import * as path from 'path';
-import { Chemistry, distribution, frechet1d, histogram, internalDiversity, loadChemistry, moleculeSetMetrics, referenceSet, tanimoto } from '../src';
+import { Chemistry, distribution, frechet1d, histogram, internalDiversity, loadChemistry, MoleculeSetAccumulator, moleculeSetMetrics, referenceSet, tanimoto } from '../src';
 
 const fixture = JSON.parse(fs.readFileSync(path.join(__dirname, 'fixtures', 'rdkit-reference.json'), 'utf8')) as {
   metrics: { generated: string[]; train: string[]; expected: { n: number; valid: number; validity: number; uniqueness: number; novelty: number; uniqueAt: Record<string, number>; intDiv: number } };
@@ -76,6 +76,33 @@ describe('MOSES metrics', () => {
     expect(small.length).toBeLessThan(bits.length);
     expect(tanimoto(bits, bits)).toBe(1);
     expect(chem.morgan('')).toBeUndefined();
+  });
+
+  it('the accumulator fed in chunks gives exactly the metrics of the whole array (repeats, invalid strings, unique@k and IntDiv cut mid-chunk)', () => {
+    const { generated, train } = fixture.metrics;
+    // Repeats across chunks and a few invalid strings, so every part of the bookkeeping is exercised.
+    const gen = [...generated, ...train.slice(0, 60), '', 'C1CC', ...generated.slice(0, 25), ...train.slice(30, 90)];
+    const reference = referenceSet(chem, train, 100);
+    const options = { k: [7, 50, 100], intDivMax: 45 };
+    const whole = moleculeSetMetrics(chem, gen, { ...options, reference });
+    for (const size of [1, 13]) {
+      const acc = new MoleculeSetAccumulator(chem, options);
+      for (let a = 0; a < gen.length; a += size) gen.slice(a, a + size).forEach((s) => acc.add(s));
+      expect(acc.result(reference)).toEqual(whole);
+    }
+    expect(whole.valid).toBeGreaterThan(whole.unique);
+    expect(whole.intDivOf).toBe(45);
+    expect(Object.keys(whole.uniqueAt)).toEqual(['7', '50', '100']);
+    // The distributions are those of every valid sample's properties in order, repeats included.
+    const described = gen.map((s) => chem.describe(s)).filter((d) => d.valid);
+    expect(whole.properties.logp.mean).toBeCloseTo(distribution(described.map((d) => d.logp!), { min: -4, max: 8, bins: 24 }).mean, 10);
+    expect(whole.properties.mw).toEqual(distribution(described.map((d) => d.mw!), { min: 0, max: 700, bins: 28 }));
+    // Without a reference: the same figures, no novelty.
+    const acc = new MoleculeSetAccumulator(chem, options);
+    gen.forEach((s) => acc.add(s));
+    const bare = acc.result();
+    expect(bare.novelty).toBeUndefined();
+    expect(bare.properties).toEqual(whole.properties);
   });
 
   it('a set with no valid molecule has validity 0 and no other figure', () => {

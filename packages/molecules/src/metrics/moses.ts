@@ -119,65 +119,135 @@ export function referenceSet(chem: Chemistry, smiles: readonly string[], propert
   return { n: smiles.length, invalid, canonical, properties: distributions(rows), propertiesOf: rows.length };
 }
 
+/** A Float64Array that grows by doubling. */
+class Column {
+  data = new Float64Array(1024);
+  length = 0;
+  push(x: number): void {
+    if (this.length === this.data.length) {
+      const bigger = new Float64Array(2 * this.data.length);
+      bigger.set(this.data);
+      this.data = bigger;
+    }
+    this.data[this.length++] = x;
+  }
+}
+
+/** An Int32Array that grows by doubling. */
+class IndexColumn {
+  data = new Int32Array(1024);
+  length = 0;
+  push(x: number): void {
+    if (this.length === this.data.length) {
+      const bigger = new Int32Array(2 * this.data.length);
+      bigger.set(this.data);
+      this.data = bigger;
+    }
+    this.data[this.length++] = x;
+  }
+}
+
 /**
- * The MOSES metrics of `generated` (one SMILES string per sample, in the order drawn). Memory grows
- * with the distinct molecules (their properties, computed once each) and four numbers per valid
- * sample; fingerprints are kept only for the molecules IntDiv uses, and canonical SMILES in order
- * only up to the largest k of unique@k.
+ * The MOSES metrics of a set of generated SMILES fed in pieces (`add`, in the order drawn), so that
+ * the strings themselves need not be kept. What it keeps: each distinct canonical SMILES once (a
+ * Map to its index: uniqueness and novelty need the whole set, as MOSES's do) with its four
+ * properties in Float64Array columns, computed once per distinct molecule; one index (4 bytes) per
+ * valid sample, from which the property distributions are read in order; fingerprints of the first
+ * `intDivMax` valid molecules only, and canonical SMILES in order up to the largest k of unique@k.
  */
-export function moleculeSetMetrics(chem: Chemistry, generated: readonly string[], options: SetMetricsOptions = {}): SetMetrics {
-  const morgan = options.morgan ?? MORGAN_DEFAULTS;
-  const ks = options.k ?? [1000, 10000];
-  const keepOrder = Math.max(0, ...ks);
-  const intDivMax = options.intDivMax ?? Infinity;
-  const calc = qedCalculator(chem);
-  const first: string[] = []; // canonical SMILES of the first valid molecules, for unique@k
-  // Each distinct molecule's properties, computed once (a collapsed model repeats a few molecules);
-  // its fingerprint too while IntDiv still takes molecules.
-  const seen = new Map<string, { props: number[]; bits?: Uint16Array }>();
-  const bits: Uint16Array[] = [];
-  const values: Record<PropertyName, number[]> = { qed: [], logp: [], tpsa: [], mw: [] };
-  let valid = 0;
-  for (const s of generated) {
-    const ok = chem.withMol(s, (m) => {
+export class MoleculeSetAccumulator {
+  private readonly morgan: MorganOptions;
+  private readonly ks: number[];
+  private readonly keepOrder: number;
+  private readonly intDivMax: number;
+  private readonly calc: QedCalculator;
+  private readonly first: string[] = []; // canonical SMILES of the first valid molecules, for unique@k
+  private readonly index = new Map<string, number>(); // canonical SMILES → distinct molecule
+  private readonly props = PROPERTY_NAMES.map(() => new Column()); // per distinct molecule
+  private readonly bitsOf: Array<Uint16Array | undefined> = []; // per distinct molecule, while IntDiv takes molecules
+  private readonly bits: Uint16Array[] = []; // the first intDivMax valid samples'
+  private readonly samples = new IndexColumn(); // the distinct molecule of each valid sample
+  private n = 0;
+
+  constructor(
+    private readonly chem: Chemistry,
+    options: Omit<SetMetricsOptions, 'reference'> = {},
+  ) {
+    this.morgan = options.morgan ?? MORGAN_DEFAULTS;
+    this.ks = options.k ?? [1000, 10000];
+    this.keepOrder = Math.max(0, ...this.ks);
+    this.intDivMax = options.intDivMax ?? Infinity;
+    this.calc = qedCalculator(chem);
+  }
+
+  /** Scores one more generated string (invalid ones count towards validity only). */
+  add(smiles: string): void {
+    this.n++;
+    this.chem.withMol(smiles, (m) => {
       const canonical = m.get_smiles();
-      let entry = seen.get(canonical);
-      if (!entry) {
-        const p = calc.properties(m);
-        entry = { props: [qedFromProperties(p), p.ALOGP, p.PSA, p.MW] };
-        seen.set(canonical, entry);
+      let i = this.index.get(canonical);
+      if (i === undefined) {
+        i = this.index.size;
+        const p = this.calc.properties(m);
+        const values = [qedFromProperties(p), p.ALOGP, p.PSA, p.MW];
+        values.forEach((v, k) => this.props[k].push(v));
+        this.index.set(canonical, i);
       }
-      if (first.length < keepOrder) first.push(canonical);
-      if (bits.length < intDivMax) bits.push((entry.bits ??= morganBits(m, morgan)));
-      PROPERTY_NAMES.forEach((name, i) => values[name].push(entry!.props[i]));
+      if (this.first.length < this.keepOrder) this.first.push(canonical);
+      if (this.bits.length < this.intDivMax) {
+        // Only the molecules met while IntDiv still takes some get a fingerprint (kept for their repeats).
+        let fp = this.bitsOf[i];
+        if (!fp) this.bitsOf[i] = fp = morganBits(m, this.morgan);
+        this.bits.push(fp);
+        if (this.bits.length === this.intDivMax) this.bitsOf.length = 0;
+      }
+      this.samples.push(i);
       return true;
     });
-    if (ok) valid++;
   }
-  const distinct = seen;
-  const uniqueAt: Record<string, number> = {};
-  for (const k of ks) if (valid >= k) uniqueAt[String(k)] = new Set(first.slice(0, k)).size / k;
-  const properties = {} as Record<PropertyName, Distribution>;
-  for (const name of PROPERTY_NAMES) properties[name] = distribution(values[name], HISTOGRAM_RANGES[name]);
-  const out: SetMetrics = {
-    n: generated.length,
-    valid,
-    validity: generated.length ? valid / generated.length : NaN,
-    unique: distinct.size,
-    uniqueness: valid ? distinct.size / valid : NaN,
-    uniqueAt,
-    intDiv: internalDiversity(bits, morgan.nBits),
-    intDivOf: bits.length,
-    properties,
-  };
-  const ref = options.reference;
-  if (ref) {
-    let novel = 0;
-    for (const c of distinct.keys()) if (!ref.canonical.has(c)) novel++;
-    out.novel = novel;
-    out.novelty = distinct.size ? novel / distinct.size : NaN;
-    out.frechet = {} as Record<PropertyName, number>;
-    for (const name of PROPERTY_NAMES) out.frechet[name] = frechet1d(properties[name], ref.properties[name]);
+
+  /** The metrics of everything added so far; novelty and Fréchet distances when a reference set is given. */
+  result(reference?: ReferenceSet): SetMetrics {
+    const valid = this.samples.length;
+    const distinct = this.index.size;
+    const uniqueAt: Record<string, number> = {};
+    for (const k of this.ks) if (valid >= k) uniqueAt[String(k)] = new Set(this.first.slice(0, k)).size / k;
+    const properties = {} as Record<PropertyName, Distribution>;
+    const values = new Float64Array(valid); // one property at a time, in sample order
+    PROPERTY_NAMES.forEach((name, k) => {
+      const column = this.props[k].data;
+      for (let j = 0; j < valid; j++) values[j] = column[this.samples.data[j]];
+      properties[name] = distribution(values, HISTOGRAM_RANGES[name]);
+    });
+    const out: SetMetrics = {
+      n: this.n,
+      valid,
+      validity: this.n ? valid / this.n : NaN,
+      unique: distinct,
+      uniqueness: valid ? distinct / valid : NaN,
+      uniqueAt,
+      intDiv: internalDiversity(this.bits, this.morgan.nBits),
+      intDivOf: this.bits.length,
+      properties,
+    };
+    if (reference) {
+      let novel = 0;
+      for (const c of this.index.keys()) if (!reference.canonical.has(c)) novel++;
+      out.novel = novel;
+      out.novelty = distinct ? novel / distinct : NaN;
+      out.frechet = {} as Record<PropertyName, number>;
+      for (const name of PROPERTY_NAMES) out.frechet[name] = frechet1d(properties[name], reference.properties[name]);
+    }
+    return out;
   }
-  return out;
+}
+
+/**
+ * The MOSES metrics of `generated` (one SMILES string per sample, in the order drawn): a
+ * `MoleculeSetAccumulator` fed the whole array.
+ */
+export function moleculeSetMetrics(chem: Chemistry, generated: readonly string[], options: SetMetricsOptions = {}): SetMetrics {
+  const acc = new MoleculeSetAccumulator(chem, options);
+  for (const s of generated) acc.add(s);
+  return acc.result(options.reference);
 }
