@@ -28,15 +28,36 @@ export function decodeToText(model: VAE, vocab: Vocabulary, z: tf.Tensor2D, o: D
   return out;
 }
 
-/** n sentences decoded from prior draws z ~ N(0, I). */
-export function sampleText(model: VAE, vocab: Vocabulary, n: number, o: DecodeOptions & { seed: number }): string[] {
+/**
+ * n sentences decoded from prior draws z ~ N(0, I), handed to `onChunk` ROWS at a time, in order.
+ * Each chunk draws its own z (and its own decoding seed) from seeds of one generator started at
+ * `o.seed`, so a seed fixes the samples while memory stays that of one chunk, whatever n.
+ */
+export function forEachSampleChunk(model: VAE, vocab: Vocabulary, n: number, o: DecodeOptions & { seed: number }, onChunk: (chunk: string[]) => void): void {
+  const dec = decoderOf(model);
   const rng = new Rng(o.seed);
-  const z = tf.tidy(() => tf.randomNormal([n, model.latentDim], 0, 1, 'float32', rng.nextSeed()) as tf.Tensor2D);
-  try {
-    return decodeToText(model, vocab, z, { ...o, seed: rng.nextSeed() });
-  } finally {
-    z.dispose();
+  for (let a = 0; a < n; a += ROWS) {
+    const rows = Math.min(ROWS, n - a);
+    const zSeed = rng.nextSeed();
+    const decodeSeed = rng.nextSeed();
+    const z = tf.tidy(() => tf.randomNormal([rows, model.latentDim], 0, 1, 'float32', zSeed) as tf.Tensor2D);
+    let ids: ArrayLike<number>[];
+    try {
+      ids = decodeLatents(dec, z, { ...o, seed: decodeSeed });
+    } finally {
+      z.dispose();
+    }
+    onChunk(ids.map((s) => decodeIds(s, vocab)));
   }
+}
+
+/** n sentences decoded from prior draws z ~ N(0, I): the chunks of `forEachSampleChunk`, joined. */
+export function sampleText(model: VAE, vocab: Vocabulary, n: number, o: DecodeOptions & { seed: number }): string[] {
+  const out: string[] = [];
+  forEachSampleChunk(model, vocab, n, o, (chunk) => {
+    for (const s of chunk) out.push(s);
+  });
+  return out;
 }
 
 /** The posterior means E[z|x] of sequences, [n, L]. */

@@ -202,9 +202,9 @@ async function sample(argv: string[]): Promise<void> {
     if (train !== undefined && sameFile(picture, train)) throw new UsageError(`vaekit molecules sample: the picture ${picture} would replace the --train file`);
   }
 
-  const { loadChemistry, moleculeSetMetrics, referenceSet, moleculeGridSvgWith, GRID_DEFAULTS } = await loadMolecules();
+  const { loadChemistry, MoleculeSetAccumulator, referenceSet, moleculeGridSvgWith, GRID_DEFAULTS } = await loadMolecules();
   const { readCheckpointMetadata } = await import('@vaekit/core');
-  const { loadCheckpointModel, sampleText, forEachSmiles, fileTrainSetFingerprint, isTrainSetFingerprint } = await import('@vaekit/pipelines');
+  const { loadCheckpointModel, forEachSampleChunk, forEachSmiles, fileTrainSetFingerprint, isTrainSetFingerprint } = await import('@vaekit/pipelines');
   const tf = await import('@tensorflow/tfjs-core');
 
   const meta = readCheckpointMetadata(checkpoint);
@@ -213,9 +213,17 @@ async function sample(argv: string[]): Promise<void> {
     throw new UsageError(`${modelFile}: this checkpoint holds a model of vectors or images, not of SMILES strings: vaekit molecules sample needs a text model trained with tokenizer: smiles`);
   }
   const { model, vocab, config } = await loadCheckpointModel(checkpoint);
-  let samples: string[];
   let trainCheck: { n: number; matches: boolean | null } | undefined;
-  let trainLines: string[] | undefined;
+  let reference: import('@vaekit/molecules').ReferenceSet | undefined;
+  const chem = await loadChemistry();
+  // The samples are decoded, written and scored a chunk at a time: memory does not grow with --n
+  // beyond the metrics' one entry per distinct molecule.
+  const acc = new MoleculeSetAccumulator(chem, { intDivMax: INT_DIV_MAX });
+  const shown: Array<{ smiles: string; legend: string }> = []; // the picture's first valid samples
+  const tmp = out === undefined ? undefined : `${out}.${process.pid}.tmp`;
+  let fd: number | undefined;
+  let decodeMs = 0;
+  let scoreMs = 0;
   try {
     if (!vocab || vocab.tokenizer.kind !== 'smiles') {
       throw new UsageError(
@@ -225,8 +233,8 @@ async function sample(argv: string[]): Promise<void> {
     const dataMaxLength = (config.data as { maxLength?: number }).maxLength;
     if (train !== undefined) {
       // Read (and so check) the training file before the long part.
-      trainLines = [];
-      forEachSmiles(train, (s) => trainLines!.push(s));
+      const trainLines: string[] = [];
+      forEachSmiles(train, (s) => trainLines.push(s));
       const stored = meta.trainSet;
       if (!isTrainSetFingerprint(stored)) {
         trainCheck = { n: trainLines.length, matches: null };
@@ -241,33 +249,48 @@ async function sample(argv: string[]): Promise<void> {
           );
         }
       }
+      const t = Date.now();
+      reference = referenceSet(chem, trainLines);
+      scoreMs += Date.now() - t;
     }
     const longest = Number.isSafeInteger(meta.longestSequence) ? meta.longestSequence : 100;
     const maxLength = maxLengthFlag ?? Math.max(20, Math.ceil(1.5 * longest));
-    const t0 = Date.now();
-    samples = sampleText(model, vocab, n, { method, maxLength, seed });
-    process.stderr.write(`decoded ${n} prior draws (${method}) in ${((Date.now() - t0) / 1000).toFixed(1)} s\n`);
+    if (tmp !== undefined) fd = fs.openSync(tmp, 'w');
+    let t = Date.now();
+    forEachSampleChunk(model, vocab, n, { method, maxLength, seed }, (chunk) => {
+      const t1 = Date.now();
+      decodeMs += t1 - t;
+      const lines = chunk.map((s) => s.replace(/\s+/g, ''));
+      if (fd !== undefined) fs.writeSync(fd, lines.map((s) => s + '\n').join(''));
+      for (const s of chunk) acc.add(s);
+      if (picture !== undefined) {
+        for (const smiles of lines) {
+          if (shown.length >= GRID_DEFAULTS.max) break;
+          const qed = chem.qed(smiles);
+          if (qed !== undefined) shown.push({ smiles, legend: `QED ${qed.toFixed(2)}` });
+        }
+      }
+      t = Date.now();
+      scoreMs += t - t1;
+    });
+    if (fd !== undefined) {
+      fs.closeSync(fd);
+      fd = undefined;
+      fs.renameSync(tmp!, out!);
+    }
+  } catch (e) {
+    if (fd !== undefined) fs.closeSync(fd);
+    if (tmp !== undefined) fs.rmSync(tmp, { force: true });
+    throw e;
   } finally {
     tf.dispose(model.weights());
   }
-  if (out !== undefined) fs.writeFileSync(out, samples.map((s) => s.replace(/\s+/g, '') + '\n').join(''));
-
-  const chem = await loadChemistry();
-  const t1 = Date.now();
-  const reference = trainLines ? referenceSet(chem, trainLines) : undefined;
-  trainLines = undefined;
-  const m = moleculeSetMetrics(chem, samples, { reference, intDivMax: INT_DIV_MAX });
-  process.stderr.write(`scored ${n} samples${reference ? ` and ${reference.n} training molecules` : ''} with RDKit ${chem.version} in ${((Date.now() - t1) / 1000).toFixed(1)} s\n`);
-  if (picture !== undefined) {
-    const shown: Array<{ smiles: string; legend: string }> = [];
-    for (const s of samples) {
-      if (shown.length >= GRID_DEFAULTS.max) break;
-      const smiles = s.replace(/\s+/g, '');
-      const qed = chem.qed(smiles);
-      if (qed !== undefined) shown.push({ smiles, legend: `QED ${qed.toFixed(2)}` });
-    }
-    fs.writeFileSync(picture, moleculeGridSvgWith(chem.rdkit, shown));
-  }
+  process.stderr.write(`decoded ${n} prior draws (${method}) in ${(decodeMs / 1000).toFixed(1)} s\n`);
+  const t2 = Date.now();
+  const m = acc.result(reference);
+  scoreMs += Date.now() - t2;
+  process.stderr.write(`scored ${n} samples${reference ? ` and ${reference.n} training molecules` : ''} with RDKit ${chem.version} in ${(scoreMs / 1000).toFixed(1)} s\n`);
+  if (picture !== undefined) fs.writeFileSync(picture, moleculeGridSvgWith(chem.rdkit, shown));
   const ms = (d: { mean: number; sd: number }) => ({ mean: Number.isFinite(d.mean) ? d.mean : null, sd: Number.isFinite(d.sd) ? d.sd : null });
   const fin = (x: number | undefined) => (x !== undefined && Number.isFinite(x) ? x : null);
   const result = {
