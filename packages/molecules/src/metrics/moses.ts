@@ -16,6 +16,7 @@ import type { Chemistry } from '../chemistry/chemistry';
 import { MORGAN_DEFAULTS, MorganOptions, morganBits } from '../chemistry/fingerprint';
 import { QedCalculator, qedFromProperties } from '../chemistry/qed';
 import { distribution, Distribution, frechet1d, HISTOGRAM_RANGES, PROPERTY_NAMES, PropertyName } from './distribution';
+import { StringIndex } from './canonical-set';
 import { internalDiversity } from './diversity';
 
 /** A training set as the metrics need it: its canonical SMILES and its property distributions. */
@@ -149,9 +150,10 @@ class IndexColumn {
 
 /**
  * The MOSES metrics of a set of generated SMILES fed in pieces (`add`, in the order drawn), so that
- * the strings themselves need not be kept. What it keeps: each distinct canonical SMILES once (a
- * Map to its index: uniqueness and novelty need the whole set, as MOSES's do) with its four
- * properties in Float64Array columns, computed once per distinct molecule; one index (4 bytes) per
+ * the strings themselves need not be kept. What it keeps: each distinct canonical SMILES once
+ * (uniqueness and novelty need the whole set, as MOSES's do), packed as bytes outside the garbage-
+ * collected heap (StringIndex), with its four properties in Float64Array columns, computed once per
+ * distinct molecule; one index (4 bytes) per
  * valid sample, from which the property distributions are read in order; fingerprints of the first
  * `intDivMax` valid molecules only, and canonical SMILES in order up to the largest k of unique@k.
  */
@@ -162,7 +164,7 @@ export class MoleculeSetAccumulator {
   private readonly intDivMax: number;
   private readonly calc: QedCalculator;
   private readonly first: string[] = []; // canonical SMILES of the first valid molecules, for unique@k
-  private readonly index = new Map<string, number>(); // canonical SMILES → distinct molecule
+  private readonly index = new StringIndex(); // canonical SMILES → distinct molecule
   private readonly props = PROPERTY_NAMES.map(() => new Column()); // per distinct molecule
   private readonly bitsOf: Array<Uint16Array | undefined> = []; // per distinct molecule, while IntDiv takes molecules
   private readonly bits: Uint16Array[] = []; // the first intDivMax valid samples'
@@ -185,13 +187,11 @@ export class MoleculeSetAccumulator {
     this.n++;
     this.chem.withMol(smiles, (m) => {
       const canonical = m.get_smiles();
-      let i = this.index.get(canonical);
-      if (i === undefined) {
-        i = this.index.size;
+      const { index: i, added } = this.index.add(canonical);
+      if (added) {
         const p = this.calc.properties(m);
         const values = [qedFromProperties(p), p.ALOGP, p.PSA, p.MW];
         values.forEach((v, k) => this.props[k].push(v));
-        this.index.set(canonical, i);
       }
       if (this.first.length < this.keepOrder) this.first.push(canonical);
       if (this.bits.length < this.intDivMax) {
@@ -232,7 +232,7 @@ export class MoleculeSetAccumulator {
     };
     if (reference) {
       let novel = 0;
-      for (const c of this.index.keys()) if (!reference.canonical.has(c)) novel++;
+      for (const c of this.index) if (!reference.canonical.has(c)) novel++;
       out.novel = novel;
       out.novelty = distinct ? novel / distinct : NaN;
       out.frechet = {} as Record<PropertyName, number>;
