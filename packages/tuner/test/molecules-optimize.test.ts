@@ -11,20 +11,12 @@ import { loadChemistry } from '@vaekit/molecules';
 import { openStorage } from '@vaekit/study';
 import type { FrozenTrial } from '@vaekit/study';
 import { expectRefused, runCli } from './helpers/cli';
+import { grammarSmiles, TINY_SMILES_CONFIG } from './helpers/smiles';
 
 const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'vaekit-optimize-'));
 const ckpt = path.join(dir, 'run', 'checkpoint');
 const last = (s: string) => JSON.parse(s.trim().split('\n').pop()!);
 
-/** Valid SMILES from a small grammar of substituted rings and chains, deterministic. */
-function molecules(n: number): string[] {
-  const heads = ['C', 'CC', 'CCC', 'CO', 'CN', 'OCC', 'NCC', 'CC(C)'];
-  const rings = ['c1ccccc1', 'C1CCCCC1', 'c1ccncc1', 'C1CCNCC1', 'c1ccc(Cl)cc1', 'C(=O)N'];
-  const tails = ['O', 'N', 'C', 'Cl', 'F', 'C(=O)O', 'OC', 'C#N'];
-  const out: string[] = [];
-  for (let i = 0; i < n; i++) out.push(heads[i % 8] + rings[Math.floor(i / 8) % 6] + tails[Math.floor(i / 48) % 8]);
-  return out;
-}
 
 /** Every trial of a study in a SQLite file, by number. */
 async function trialsOf(db: string, study: string): Promise<FrozenTrial[]> {
@@ -38,20 +30,8 @@ async function trialsOf(db: string, study: string): Promise<FrozenTrial[]> {
 }
 
 beforeAll(() => {
-  fs.writeFileSync(path.join(dir, 'train.smi'), molecules(300).join('\n') + '\n');
-  fs.writeFileSync(
-    path.join(dir, 'smiles.yaml'),
-    [
-      'data: { use: text, path: train.smi, tokenizer: smiles, validation: 20, test: 20, shuffle: false }',
-      'model:',
-      '  latentDim: 4',
-      '  encoder: { use: gru, embedding: 16, hidden: 32 }',
-      '  decoder: { use: gru, embedding: 16, hidden: 32 }',
-      '  loss: { use: categorical }',
-      '  klSchedule: { kind: linear, warmupSteps: 40 }',
-      'train: { epochs: 6, batchSize: 16, optimizer: { name: adam, lr: 0.01 }, clipNorm: 5 }',
-    ].join('\n') + '\n',
-  );
+  fs.writeFileSync(path.join(dir, 'train.smi'), grammarSmiles(300).join('\n') + '\n');
+  fs.writeFileSync(path.join(dir, 'smiles.yaml'), TINY_SMILES_CONFIG);
   // A user objective that refuses some molecules (recorded as invalid, with its message).
   fs.writeFileSync(path.join(dir, 'score.js'), "module.exports = (mol) => { if (mol.qed < 0.5) throw new Error('too poor: ' + mol.canonical); return mol.qed + mol.logp; };\n");
   const r = runCli(['train', '--config', 'smiles.yaml', '--out', 'run'], dir);
@@ -70,7 +50,7 @@ describe('vaekit molecules optimize', () => {
     expect(j.top.length).toBeGreaterThan(0);
     expect(j.top.length).toBeLessThanOrEqual(10);
     const chem = await loadChemistry();
-    const train = new Set(molecules(300).map((s) => chem.canonical(s)!));
+    const train = new Set(grammarSmiles(300).map((s) => chem.canonical(s)!));
     for (const t of j.top) {
       expect(chem.canonical(t.smiles)).toBe(t.smiles);
       expect(t.qed).toBeCloseTo(chem.qed(t.smiles)!, 12);
@@ -82,7 +62,7 @@ describe('vaekit molecules optimize', () => {
     const values = j.top.map((t: { value: number }) => t.value);
     expect(values).toEqual([...values].sort((a, b) => b - a));
     // The training set's best molecule for QED, as @vaekit/molecules scores it.
-    const qeds = molecules(300).map((s) => chem.qed(s)!);
+    const qeds = grammarSmiles(300).map((s) => chem.qed(s)!);
     expect(j.trainBest.value).toBeCloseTo(Math.max(...qeds), 12);
     expect(chem.qed(j.trainBest.smiles)).toBeCloseTo(j.trainBest.value, 12);
     // --out: the list as SMILES lines, as JSON, and drawn.

@@ -7,36 +7,15 @@ import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
 import { expectRefused, runCli } from './helpers/cli';
+import { grammarSmiles, TINY_SMILES_CONFIG } from './helpers/smiles';
 
 const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'vaekit-molecules-'));
 const ckpt = path.join(dir, 'run', 'checkpoint');
 
-/** Valid SMILES from a small grammar of substituted rings and chains, deterministic. */
-function molecules(n: number, offset = 0): string[] {
-  const heads = ['C', 'CC', 'CCC', 'CO', 'CN', 'OCC', 'NCC', 'CC(C)'];
-  const rings = ['c1ccccc1', 'C1CCCCC1', 'c1ccncc1', 'C1CCNCC1', 'c1ccc(Cl)cc1', 'C(=O)N'];
-  const tails = ['O', 'N', 'C', 'Cl', 'F', 'C(=O)O', 'OC', 'C#N'];
-  const out: string[] = [];
-  for (let i = offset; i < offset + n; i++) out.push(heads[i % 8] + rings[Math.floor(i / 8) % 6] + tails[Math.floor(i / 48) % 8]);
-  return out;
-}
-
 beforeAll(() => {
-  fs.writeFileSync(path.join(dir, 'train.smi'), molecules(300).join('\n') + '\n');
-  fs.writeFileSync(path.join(dir, 'other.smi'), molecules(200, 100).join('\n') + '\n');
-  fs.writeFileSync(
-    path.join(dir, 'smiles.yaml'),
-    [
-      'data: { use: text, path: train.smi, tokenizer: smiles, validation: 20, test: 20, shuffle: false }',
-      'model:',
-      '  latentDim: 4',
-      '  encoder: { use: gru, embedding: 16, hidden: 32 }',
-      '  decoder: { use: gru, embedding: 16, hidden: 32 }',
-      '  loss: { use: categorical }',
-      '  klSchedule: { kind: linear, warmupSteps: 40 }',
-      'train: { epochs: 6, batchSize: 16, optimizer: { name: adam, lr: 0.01 }, clipNorm: 5 }',
-    ].join('\n') + '\n',
-  );
+  fs.writeFileSync(path.join(dir, 'train.smi'), grammarSmiles(300).join('\n') + '\n');
+  fs.writeFileSync(path.join(dir, 'other.smi'), grammarSmiles(200, 100).join('\n') + '\n');
+  fs.writeFileSync(path.join(dir, 'smiles.yaml'), TINY_SMILES_CONFIG);
   // Line 2 is blank (skipped), line 3 an unclosed ring, line 6 not SMILES and with a comma.
   fs.writeFileSync(path.join(dir, 'mixed.smi'), 'CCO ethanol\n\nC1CC\nc1ccccc1\nCC(=O)Nc1ccc(O)cc1\nxyz,1\n');
 });
@@ -155,7 +134,7 @@ describe('vaekit molecules sample', () => {
   }, 120_000);
 
   test('--train with the training split itself matches; sampling is deterministic for a seed', () => {
-    fs.writeFileSync(path.join(dir, 'split.smi'), molecules(260).reverse().join('\n') + '\n');
+    fs.writeFileSync(path.join(dir, 'split.smi'), grammarSmiles(260).reverse().join('\n') + '\n');
     const a = runCli(['molecules', 'sample', '--checkpoint', ckpt, '--n', '20', '--method', 'sample', '--seed', '5', '--train', 'split.smi', '--json', '--out', 'a.smi'], dir);
     expect(a.code).toBe(0);
     expect(JSON.parse(a.stdout.trim().split('\n').pop()!).train).toEqual({ n: 260, matches: true });

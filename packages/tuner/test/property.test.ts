@@ -7,17 +7,9 @@ import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
 import { expectRefused, runCli } from './helpers/cli';
+import { grammarSmiles } from './helpers/smiles';
 
 const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'vaekit-property-cli-'));
-
-function molecules(n: number, offset = 0): string[] {
-  const heads = ['C', 'CC', 'CCC', 'CO', 'CN', 'OCC', 'NCC', 'CC(C)'];
-  const rings = ['c1ccccc1', 'C1CCCCC1', 'c1ccncc1', 'C1CCNCC1', 'c1ccc(Cl)cc1', 'C(=O)N'];
-  const tails = ['O', 'N', 'C', 'Cl'];
-  const out: string[] = [];
-  for (let i = offset; i < offset + n; i++) out.push(heads[i % 8] + rings[Math.floor(i / 8) % 6] + tails[Math.floor(i / 48) % 4]);
-  return out;
-}
 
 const yaml = (data: string, property: string) =>
   [
@@ -33,7 +25,7 @@ const yaml = (data: string, property: string) =>
   ].join('\n') + '\n';
 
 beforeAll(() => {
-  fs.writeFileSync(path.join(dir, 'mols.smi'), molecules(140).join('\n') + '\n');
+  fs.writeFileSync(path.join(dir, 'mols.smi'), grammarSmiles(140).join('\n') + '\n');
   const smiles = '{ use: text, path: mols.smi, tokenizer: smiles, test: 20, validation: 0 }';
   fs.writeFileSync(path.join(dir, 'prop.yaml'), yaml(smiles, '{ names: [logp, mw], hidden: [8] }'));
   fs.writeFileSync(path.join(dir, 'chars.yaml'), yaml('{ use: text, path: mols.smi, tokenizer: chars, test: 20 }', '{ names: [qed] }'));

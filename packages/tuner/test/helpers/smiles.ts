@@ -1,0 +1,24 @@
+/** Small SMILES data and a tiny SMILES model config for the CLI tests of the molecule commands. */
+
+/** Valid SMILES from a small grammar of substituted rings and chains, deterministic. */
+export function grammarSmiles(n: number, offset = 0): string[] {
+  const heads = ['C', 'CC', 'CCC', 'CO', 'CN', 'OCC', 'NCC', 'CC(C)'];
+  const rings = ['c1ccccc1', 'C1CCCCC1', 'c1ccncc1', 'C1CCNCC1', 'c1ccc(Cl)cc1', 'C(=O)N'];
+  const tails = ['O', 'N', 'C', 'Cl', 'F', 'C(=O)O', 'OC', 'C#N'];
+  const out: string[] = [];
+  for (let i = offset; i < offset + n; i++) out.push(heads[i % 8] + rings[Math.floor(i / 8) % 6] + tails[Math.floor(i / 48) % 8]);
+  return out;
+}
+
+/** A GRU SMILES model on train.smi (20 validation, 20 test lines) that trains in seconds. */
+export const TINY_SMILES_CONFIG =
+  [
+    'data: { use: text, path: train.smi, tokenizer: smiles, validation: 20, test: 20, shuffle: false }',
+    'model:',
+    '  latentDim: 4',
+    '  encoder: { use: gru, embedding: 16, hidden: 32 }',
+    '  decoder: { use: gru, embedding: 16, hidden: 32 }',
+    '  loss: { use: categorical }',
+    '  klSchedule: { kind: linear, warmupSteps: 40 }',
+    'train: { epochs: 6, batchSize: 16, optimizer: { name: adam, lr: 0.01 }, clipNorm: 5 }',
+  ].join('\n') + '\n';
