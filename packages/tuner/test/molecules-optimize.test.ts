@@ -11,7 +11,7 @@ import { loadChemistry } from '@vaekit/molecules';
 import { openStorage } from '@vaekit/study';
 import type { FrozenTrial } from '@vaekit/study';
 import { expectRefused, runCli } from './helpers/cli';
-import { grammarSmiles, TINY_SMILES_CONFIG } from './helpers/smiles';
+import { editedCheckpoint, grammarSmiles, TINY_SMILES_CONFIG } from './helpers/smiles';
 
 const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'vaekit-optimize-'));
 const ckpt = path.join(dir, 'run', 'checkpoint');
@@ -189,15 +189,7 @@ describe('vaekit molecules optimize', () => {
     fs.writeFileSync(path.join(dir, 'broken.js'), 'module.exports = (mol) => {\n');
     expectRefused(runCli(['molecules', 'optimize', '--checkpoint', ckpt, '--objective', 'broken.js'], dir), /broken\.js: could not load the objective: /);
     expectRefused(runCli(['molecules', 'optimize', '--checkpoint', ckpt, '--objective', 'predicted-qed'], dir), /--objective predicted-qed: this checkpoint has no property predictor/);
-    const copy = (name: string, edit: (meta: Record<string, any>) => void) => {
-      const to = path.join(dir, name);
-      fs.cpSync(ckpt, to, { recursive: true });
-      const file = path.join(to, 'model.json');
-      const json = JSON.parse(fs.readFileSync(file, 'utf8'));
-      edit(json.userDefinedMetadata);
-      fs.writeFileSync(file, JSON.stringify(json));
-      return to;
-    };
+    const copy = (name: string, edit: (meta: Record<string, any>) => void) => editedCheckpoint(ckpt, path.join(dir, name), edit);
     const images = copy('images', (m) => {
       delete m.vocab;
       m.dataShape = [28, 28, 1];

@@ -7,7 +7,7 @@ import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
 import { expectRefused, runCli } from './helpers/cli';
-import { grammarSmiles, TINY_SMILES_CONFIG } from './helpers/smiles';
+import { editedCheckpoint, grammarSmiles, TINY_SMILES_CONFIG } from './helpers/smiles';
 
 const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'vaekit-molecules-'));
 const ckpt = path.join(dir, 'run', 'checkpoint');
@@ -151,15 +151,7 @@ describe('vaekit molecules sample', () => {
     expectRefused(runCli(['molecules', 'sample', '--checkpoint', ckpt, '--method', 'beam'], dir), /--method: expected greedy or sample, found "beam"/);
     expectRefused(runCli(['molecules', 'sample', '--checkpoint', ckpt, '--n', '5', '--train', 'nope.smi'], dir), /nope\.smi/);
     expectRefused(runCli(['molecules', 'sample'], dir), /--checkpoint DIR is required/);
-    const copy = (name: string, edit: (meta: Record<string, any>) => void) => {
-      const to = path.join(dir, name);
-      fs.cpSync(ckpt, to, { recursive: true });
-      const file = path.join(to, 'model.json');
-      const json = JSON.parse(fs.readFileSync(file, 'utf8'));
-      edit(json.userDefinedMetadata);
-      fs.writeFileSync(file, JSON.stringify(json));
-      return to;
-    };
+    const copy = (name: string, edit: (meta: Record<string, any>) => void) => editedCheckpoint(ckpt, path.join(dir, name), edit);
     const images = copy('images', (m) => {
       delete m.vocab;
       m.dataShape = [28, 28, 1];

@@ -1,4 +1,6 @@
-/** Small SMILES data and a tiny SMILES model config for the CLI tests of the molecule commands. */
+/** Small SMILES data, a tiny SMILES model config and checkpoint edits for the CLI tests of the molecule commands. */
+import * as fs from 'fs';
+import * as path from 'path';
 
 /** Valid SMILES from a small grammar of substituted rings and chains, deterministic. */
 export function grammarSmiles(n: number, offset = 0): string[] {
@@ -22,3 +24,13 @@ export const TINY_SMILES_CONFIG =
     '  klSchedule: { kind: linear, warmupSteps: 40 }',
     'train: { epochs: 6, batchSize: 16, optimizer: { name: adam, lr: 0.01 }, clipNorm: 5 }',
   ].join('\n') + '\n';
+
+/** A copy of a checkpoint folder at `to` with its model.json metadata edited (for refusal tests). */
+export function editedCheckpoint(from: string, to: string, edit: (meta: Record<string, any>) => void): string {
+  fs.cpSync(from, to, { recursive: true });
+  const file = path.join(to, 'model.json');
+  const json = JSON.parse(fs.readFileSync(file, 'utf8'));
+  edit(json.userDefinedMetadata);
+  fs.writeFileSync(file, JSON.stringify(json));
+  return to;
+}
