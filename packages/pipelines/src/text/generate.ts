@@ -34,20 +34,19 @@ export function decodeToText(model: VAE, vocab: Vocabulary, z: tf.Tensor2D, o: D
  * `o.seed`, so a seed fixes the samples while memory stays that of one chunk, whatever n.
  */
 export function forEachSampleChunk(model: VAE, vocab: Vocabulary, n: number, o: DecodeOptions & { seed: number }, onChunk: (chunk: string[]) => void): void {
-  const dec = decoderOf(model);
   const rng = new Rng(o.seed);
   for (let a = 0; a < n; a += ROWS) {
     const rows = Math.min(ROWS, n - a);
     const zSeed = rng.nextSeed();
     const decodeSeed = rng.nextSeed();
     const z = tf.tidy(() => tf.randomNormal([rows, model.latentDim], 0, 1, 'float32', zSeed) as tf.Tensor2D);
-    let ids: ArrayLike<number>[];
+    let chunk: string[];
     try {
-      ids = decodeLatents(dec, z, { ...o, seed: decodeSeed });
+      chunk = decodeToText(model, vocab, z, { ...o, seed: decodeSeed }); // one chunk of at most ROWS
     } finally {
       z.dispose();
     }
-    onChunk(ids.map((s) => decodeIds(s, vocab)));
+    onChunk(chunk);
   }
 }
 

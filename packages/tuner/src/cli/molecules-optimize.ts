@@ -10,6 +10,7 @@ import * as fs from 'fs';
 import * as path from 'path';
 import { ConfigError, UsageError, createSampler, createStudy, openStorage, redactStorageUrl } from '@vaekit/study';
 import type { FrozenTrial, Study, Trial, VaekitStorage } from '@vaekit/study';
+import { PREDICTABLE_PROPERTIES, type PredictableProperty } from '@vaekit/pipelines';
 import { checkStudyName } from '../config';
 import { checkSqliteDriver } from '../search/drivers';
 import { reportTrial, runWorkerProcesses } from '../search/workers';
@@ -117,10 +118,7 @@ function objectiveName(objective: string): string {
   return path.basename(objective).replace(/\.c?js$/i, '').replace(/[^A-Za-z0-9_.-]/g, '_') || 'file';
 }
 
-/** The properties a model's predictor may learn (model.property.names). */
-const PROPERTIES = ['qed', 'logp', 'tpsa', 'mw'] as const;
-type Property = (typeof PROPERTIES)[number];
-const predictedProperty = (id: ObjectiveId) => id.name.slice('predicted-'.length) as Property;
+const predictedProperty = (id: ObjectiveId) => id.name.slice('predicted-'.length) as PredictableProperty;
 
 type UserObjective = (mol: MoleculeForObjective) => unknown;
 
@@ -129,7 +127,7 @@ function resolveObjective(objective: string): { id: ObjectiveId; fn?: UserObject
   if (objective === 'qed' || objective === 'logp') return { id: { kind: objective, name: objective } };
   if (objective.startsWith('predicted-')) {
     const property = objective.slice('predicted-'.length);
-    if (!(PROPERTIES as readonly string[]).includes(property)) throw new UsageError(`${CMD}: --objective ${objective}: expected predicted-qed, predicted-logp, predicted-tpsa or predicted-mw`);
+    if (!(PREDICTABLE_PROPERTIES as readonly string[]).includes(property)) throw new UsageError(`${CMD}: --objective ${objective}: expected predicted-qed, predicted-logp, predicted-tpsa or predicted-mw`);
     return { id: { kind: 'predicted', name: objective } };
   }
   if (!isFileObjective(objective)) throw new UsageError(`${CMD}: --objective: expected qed, logp, predicted-NAME or FILE.js, found "${objective}"`);
@@ -260,7 +258,7 @@ function latentObjective(m: Loaded, id: ObjectiveId, fn: UserObjective | undefin
       await trial.setUserAttr('error', s.error);
       return invalidValue(id, await study.refresh());
     }
-    for (const k of ['qed', 'logp', 'tpsa', 'mw'] as const) await trial.setUserAttr(k, s[k]);
+    for (const k of PREDICTABLE_PROPERTIES) await trial.setUserAttr(k, s[k]);
     if (!m.predict) {
       await trial.setUserAttr('value', s.value);
       return s.value;

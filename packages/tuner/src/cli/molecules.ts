@@ -219,7 +219,7 @@ async function sample(argv: string[]): Promise<void> {
 
   const { loadChemistry, MoleculeSetAccumulator, referenceSet, moleculeGridSvgWith, GRID_DEFAULTS } = await loadMolecules();
   const { readCheckpointMetadata } = await import('@vaekit/core');
-  const { loadCheckpointModel, forEachSampleChunk, forEachSmiles, fileTrainSetFingerprint, isTrainSetFingerprint } = await import('@vaekit/pipelines');
+  const { loadCheckpointModel, forEachSampleChunk, forEachSmiles, fileTrainSetFingerprint, generationLength, isTrainSetFingerprint } = await import('@vaekit/pipelines');
   const tf = await import('@tensorflow/tfjs-core');
 
   const meta = readCheckpointMetadata(checkpoint);
@@ -269,7 +269,7 @@ async function sample(argv: string[]): Promise<void> {
       scoreMs += Date.now() - t;
     }
     const longest = Number.isSafeInteger(meta.longestSequence) ? meta.longestSequence : 100;
-    const maxLength = maxLengthFlag ?? Math.max(20, Math.ceil(1.5 * longest));
+    const maxLength = maxLengthFlag ?? generationLength(longest);
     if (tmp !== undefined) fd = fs.openSync(tmp, 'w');
     const collect = fullCollection();
     let drawn = 0;
