@@ -1,3 +1,5 @@
+import { grown } from './growable';
+
 /**
  * A set of strings numbered in insertion order (0, 1, 2, …), kept outside the garbage-collected
  * heap: the UTF-8 bytes of every string one after another in one byte array, and an open-addressing
@@ -32,14 +34,10 @@ export class StringIndex {
     }
     const index = this.count++;
     if (index + 2 > this.starts.length) {
-      this.starts = growInts(this.starts, 2 * this.starts.length);
-      this.hashes = growInts(this.hashes, 2 * this.hashes.length);
+      this.starts = grown(this.starts, 2 * this.starts.length);
+      this.hashes = grown(this.hashes, 2 * this.hashes.length);
     }
-    if (this.used + len > this.bytes.length) {
-      const bytes = new Uint8Array(Math.max(2 * this.bytes.length, this.used + len));
-      bytes.set(this.bytes.subarray(0, this.used));
-      this.bytes = bytes;
-    }
+    if (this.used + len > this.bytes.length) this.bytes = grown(this.bytes, Math.max(2 * this.bytes.length, this.used + len), this.used);
     this.bytes.set(this.scratch.subarray(0, len), this.used);
     this.starts[index] = this.used;
     this.used += len;
@@ -91,10 +89,4 @@ export class StringIndex {
     for (let i = 0; i < this.count; i++) this.insert(i, table);
     this.table = table;
   }
-}
-
-function growInts(a: Int32Array, size: number): Int32Array {
-  const b = new Int32Array(size);
-  b.set(a);
-  return b;
 }

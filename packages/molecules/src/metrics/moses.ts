@@ -17,6 +17,7 @@ import { MORGAN_DEFAULTS, MorganOptions, morganBits } from '../chemistry/fingerp
 import { QedCalculator, qedFromProperties } from '../chemistry/qed';
 import { distribution, Distribution, frechet1d, HISTOGRAM_RANGES, PROPERTY_NAMES, PropertyName } from './distribution';
 import { StringIndex } from './canonical-set';
+import { GrowableColumn } from './growable';
 import { internalDiversity } from './diversity';
 
 /** A training set as the metrics need it: its canonical SMILES and its property distributions. */
@@ -120,34 +121,6 @@ export function referenceSet(chem: Chemistry, smiles: readonly string[], propert
   return { n: smiles.length, invalid, canonical, properties: distributions(rows), propertiesOf: rows.length };
 }
 
-/** A Float64Array that grows by doubling. */
-class Column {
-  data = new Float64Array(1024);
-  length = 0;
-  push(x: number): void {
-    if (this.length === this.data.length) {
-      const bigger = new Float64Array(2 * this.data.length);
-      bigger.set(this.data);
-      this.data = bigger;
-    }
-    this.data[this.length++] = x;
-  }
-}
-
-/** An Int32Array that grows by doubling. */
-class IndexColumn {
-  data = new Int32Array(1024);
-  length = 0;
-  push(x: number): void {
-    if (this.length === this.data.length) {
-      const bigger = new Int32Array(2 * this.data.length);
-      bigger.set(this.data);
-      this.data = bigger;
-    }
-    this.data[this.length++] = x;
-  }
-}
-
 /**
  * The MOSES metrics of a set of generated SMILES fed in pieces (`add`, in the order drawn), so that
  * the strings themselves need not be kept. What it keeps: each distinct canonical SMILES once
@@ -165,10 +138,10 @@ export class MoleculeSetAccumulator {
   private readonly calc: QedCalculator;
   private readonly first: string[] = []; // canonical SMILES of the first valid molecules, for unique@k
   private readonly index = new StringIndex(); // canonical SMILES → distinct molecule
-  private readonly props = PROPERTY_NAMES.map(() => new Column()); // per distinct molecule
+  private readonly props = PROPERTY_NAMES.map(() => new GrowableColumn(new Float64Array(1024))); // per distinct molecule
   private readonly bitsOf: Array<Uint16Array | undefined> = []; // per distinct molecule, while IntDiv takes molecules
   private readonly bits: Uint16Array[] = []; // the first intDivMax valid samples'
-  private readonly samples = new IndexColumn(); // the distinct molecule of each valid sample
+  private readonly samples = new GrowableColumn(new Int32Array(1024)); // the distinct molecule of each valid sample
   private n = 0;
 
   constructor(
