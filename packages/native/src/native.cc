@@ -319,6 +319,20 @@ __attribute__((target("avx2,fma"))) void packA(const float* A, int lda, bool tra
   }
 }
 
+// The transposed case of packB and packB5: op(B) = B^T, so each panel's columns are rows of B,
+// copied 8 at a time through in-register transposes into nr-column panels.
+__attribute__((target("avx2,fma"))) void packBTransposed(const float* B, int ldb, int k0, int kc, int j0, int nc,
+                                                         float* pb, int nr) {
+  for (int q = 0; q < nc; q += nr) {
+    const int cols = nc - q < nr ? nc - q : nr;
+    float* dst = pb + static_cast<size_t>(q) * kc;
+    for (int c = 0; c < nr; c += 8) {
+      const int w = cols - c < 0 ? 0 : cols - c > 8 ? 8 : cols - c;
+      transposeInto(B + static_cast<size_t>(j0 + q + c) * ldb + k0, ldb, w, kc, dst + c, nr);
+    }
+  }
+}
+
 // Packs op(B)[k0:k0+kc, j0:j0+nc] into NR-column panels: panel q, k, c at
 // pb[q*NR*kc + k*NR + c], columns beyond nc zero.
 __attribute__((target("avx2,fma"))) void packB(const float* B, int ldb, bool transB, int k0, int kc, int j0, int nc,
@@ -341,14 +355,7 @@ __attribute__((target("avx2,fma"))) void packB(const float* B, int ldb, bool tra
     }
     return;
   }
-  for (int q = 0; q < nc; q += NR) {
-    const int cols = nc - q < NR ? nc - q : NR;
-    float* dst = pb + static_cast<size_t>(q) * kc;
-    for (int c = 0; c < NR; c += 8) {
-      const int w = cols - c < 0 ? 0 : cols - c > 8 ? 8 : cols - c;
-      transposeInto(B + static_cast<size_t>(j0 + q + c) * ldb + k0, ldb, w, kc, dst + c, NR);
-    }
-  }
+  packBTransposed(B, ldb, k0, kc, j0, nc, pb, NR);
 }
 #endif
 
@@ -510,14 +517,7 @@ __attribute__((target("avx512f,avx2,fma"))) void packB5(const float* B, int ldb,
     }
     return;
   }
-  for (int q = 0; q < nc; q += NR5) {
-    const int cols = nc - q < NR5 ? nc - q : NR5;
-    float* dst = pb + static_cast<size_t>(q) * kc;
-    for (int c = 0; c < NR5; c += 8) {
-      const int w = cols - c < 0 ? 0 : cols - c > 8 ? 8 : cols - c;
-      transposeInto(B + static_cast<size_t>(j0 + q + c) * ldb + k0, ldb, w, kc, dst + c, NR5);
-    }
-  }
+  packBTransposed(B, ldb, k0, kc, j0, nc, pb, NR5);
 }
 
 // acc = A panel (R of its 12 rows) x B panel (kc x 32, row k at pb + k*bstep; Masked: read with
