@@ -30,6 +30,40 @@ function fill(h: Float32Array, off: number, n: number, seed: number, scale = 1):
   for (let i = 0; i < n; i++) h[off + i] = (next() * 2 - 1) * scale;
 }
 
+/** A GEMM's operands in a heap: offsets, leading dimensions, transposes, bias offset or -1. */
+interface Gemm {
+  M: number;
+  N: number;
+  K: number;
+  aOff: number;
+  lda: number;
+  tA: boolean;
+  bOff: number;
+  ldb: number;
+  tB: boolean;
+  cOff: number;
+  ldc: number;
+  biasOff: number;
+}
+
+/** max |C − (op(A)·op(B) + bias)| over max |reference|, from a plain triple loop; NaN in C counts as infinite. */
+function gemmRelativeError(heap: Float32Array, g: Gemm): number {
+  let maxErr = 0;
+  let maxRef = 0;
+  for (let i = 0; i < g.M; i++) {
+    for (let j = 0; j < g.N; j++) {
+      let s = g.biasOff >= 0 ? heap[g.biasOff + j] : 0;
+      for (let k = 0; k < g.K; k++) {
+        s += heap[g.aOff + (g.tA ? k * g.lda + i : i * g.lda + k)] * heap[g.bOff + (g.tB ? j * g.ldb + k : k * g.ldb + j)];
+      }
+      const got = heap[g.cOff + i * g.ldc + j];
+      maxErr = Math.max(maxErr, Number.isNaN(got) ? Infinity : Math.abs(got - s));
+      maxRef = Math.max(maxRef, Math.abs(s));
+    }
+  }
+  return maxErr / Math.max(maxRef, 1e-6);
+}
+
 describe('@vaekit/native', () => {
   maybe('sgemm matches a float64 reference (transposes, bias, odd sizes, batch 1, offsets)', () => {
     const heap = new Float32Array(1 << 22);
@@ -51,21 +85,9 @@ describe('@vaekit/native', () => {
             heap.fill(NaN, cOff, cOff + M * N); // every output must be written
             heap[cOff - 1] = 12345;
             heap[cOff + M * N] = 54321;
-            native!.sgemm(heap, M, N, K, aOff, tA ? M : K, tA, bOff, tB ? K : N, tB, cOff, N, withBias ? biasOff : -1);
-            let maxErr = 0;
-            let maxRef = 0;
-            for (let i = 0; i < M; i++) {
-              for (let j = 0; j < N; j++) {
-                let s = withBias ? heap[biasOff + j] : 0;
-                for (let k = 0; k < K; k++) {
-                  s += heap[aOff + (tA ? k * M + i : i * K + k)] * heap[bOff + (tB ? j * K + k : k * N + j)];
-                }
-                const got = heap[cOff + i * N + j];
-                maxErr = Math.max(maxErr, Number.isNaN(got) ? Infinity : Math.abs(got - s));
-                maxRef = Math.max(maxRef, Math.abs(s));
-              }
-            }
-            expect(maxErr / Math.max(maxRef, 1e-6)).toBeLessThan(1e-5);
+            const g = { M, N, K, aOff, lda: tA ? M : K, tA, bOff, ldb: tB ? K : N, tB, cOff, ldc: N, biasOff: withBias ? biasOff : -1 };
+            native!.sgemm(heap, M, N, K, g.aOff, g.lda, tA, g.bOff, g.ldb, tB, g.cOff, g.ldc, g.biasOff);
+            expect(gemmRelativeError(heap, g)).toBeLessThan(1e-5);
             // Nothing outside C was written.
             expect(heap[cOff - 1]).toBe(12345);
             expect(heap[cOff + M * N]).toBe(54321);
@@ -267,22 +289,9 @@ describe('@vaekit/native', () => {
           heap.fill(NaN, cOff, cOff + M * ldc);
           const withBias = count % 2 === 0;
           native!.sgemm(heap, M, N, K, aOff, lda, tA, bOff, ldb, tB, cOff, ldc, withBias ? biasOff : -1);
-          let maxErr = 0;
-          let maxRef = 0;
-          for (let i = 0; i < M; i++) {
-            for (let j = 0; j < N; j++) {
-              let s = withBias ? heap[biasOff + j] : 0;
-              for (let k = 0; k < K; k++) {
-                s += heap[aOff + (tA ? k * lda + i : i * lda + k)] * heap[bOff + (tB ? j * ldb + k : k * ldb + j)];
-              }
-              const got = heap[cOff + i * ldc + j];
-              maxErr = Math.max(maxErr, Number.isNaN(got) ? Infinity : Math.abs(got - s));
-              maxRef = Math.max(maxRef, Math.abs(s));
-            }
-            // The padding between rows of C is left alone.
-            for (let j = N; j < ldc && i < M - 1; j++) expect(Number.isNaN(heap[cOff + i * ldc + j])).toBe(true);
-          }
-          expect(maxErr / Math.max(maxRef, 1e-6)).toBeLessThan(1e-5);
+          expect(gemmRelativeError(heap, { M, N, K, aOff, lda, tA, bOff, ldb, tB, cOff, ldc, biasOff: withBias ? biasOff : -1 })).toBeLessThan(1e-5);
+          // The padding between rows of C is left alone.
+          for (let i = 0; i < M - 1; i++) for (let j = N; j < ldc; j++) expect(Number.isNaN(heap[cOff + i * ldc + j])).toBe(true);
         }
       }
     }
