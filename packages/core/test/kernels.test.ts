@@ -12,7 +12,7 @@ import '@tensorflow/tfjs-backend-cpu';
 import { setWasmPaths } from '@tensorflow/tfjs-backend-wasm';
 import { installWasmKernels, loadNative, wasmKernelsInstalled, ADAM_KERNEL } from '../src/kernels';
 import type { NativeKernels } from '../src/kernels';
-import { FusedAdam } from '../src/train/optimizer';
+import { applyGradients, clipScale, FusedAdam } from '../src/train/optimizer';
 import { conv2d, conv2dTranspose, dense } from '../src/nn';
 import type { Conv2DPad } from '../src/nn';
 import { mulberry32 } from '../src/math/rng';
@@ -27,6 +27,7 @@ const native: NativeKernels | null = loaded && {
   adam: (...a: Parameters<NativeKernels['adam']>) => loaded.adam(...a),
   softplus: (...a: Parameters<NativeKernels['softplus']>) => loaded.softplus(...a),
   sum: (...a: Parameters<NativeKernels['sum']>) => loaded.sum(...a),
+  sumSquares: (...a: Parameters<NativeKernels['sumSquares']>) => loaded.sumSquares(...a),
 };
 const paths: Array<['native' | 'fallback', boolean]> = [
   ['native', native != null],
@@ -314,6 +315,74 @@ describe.each(paths)('wasm kernels, %s path', (which, available) => {
     }
     // One filter gradient per conv2d and per conv2dTranspose.
     expect(calls.filterGrad - before).toBe(which === 'native' ? 2 * cases.length : 0);
+  });
+
+  maybe('Transpose matches cpu, sharing the data only where the order of the values is kept', async () => {
+    const cases: Array<[number[], number[], boolean]> = [
+      [[5, 7], [0, 1], true],
+      [[5, 7], [1, 0], false],
+      [[1, 7], [1, 0], true],
+      [[3, 1, 4], [1, 0, 2], true],
+      [[3, 1, 4], [0, 2, 1], true],
+      [[3, 1, 4], [2, 1, 0], false],
+      [[2, 3, 4], [0, 2, 1], false],
+    ];
+    let seed = 900;
+    for (const [shape, perm, shared] of cases) {
+      const x = rand(shape, seed++);
+      await compare([x], (t) => tf.transpose(t, perm), 0);
+      await tf.setBackend('wasm');
+      const t = tf.tensor(x.data, shape);
+      const y = tf.transpose(t, perm);
+      expect(y.dataId === t.dataId).toBe(shared);
+      tf.dispose([t, y]);
+      // The input's data outlives a shared output, and the other way round.
+      const t2 = tf.tensor(x.data, shape);
+      const y2 = tf.transpose(t2, perm);
+      t2.dispose();
+      expect(Array.from(y2.dataSync())).toEqual(Array.from((await on('cpu', [x], (u) => tf.transpose(u, perm)))[0].data));
+      y2.dispose();
+    }
+  });
+
+  maybe('clipping: clipScale and applyGradients(…, clipNorm) are a multiply by maxNorm / norm, then Adam', async () => {
+    const shapes = [[7], [13, 5], [300, 40]];
+    const run = async (backend: string, ours: boolean) => {
+      await tf.setBackend(backend);
+      const vars = shapes.map((s, i) => tf.variable(tf.tensor(rand(s, 700 + i).data, s), true, `cliptest_${which}_${backend}_${ours}_${i}`));
+      const opt = ours ? new FusedAdam(1e-3, 0.9, 0.999, 1e-8) : tf.train.adam(1e-3, 0.9, 0.999, 1e-8);
+      const scales: number[] = [];
+      // Norms of about 40 (clipped to 5) and of about 0.04 (not clipped).
+      for (const [t, size] of [[0, 1], [1, 1e-3], [2, 1]]) {
+        const grads: tf.NamedTensorMap = {};
+        vars.forEach((v, i) => (grads[v.name] = tf.tensor(rand(shapes[i], 1700 + 10 * t + i, size).data, shapes[i])));
+        if (ours) {
+          scales.push(clipScale(grads, 5));
+          applyGradients(opt, grads, 5);
+        } else {
+          // The reference: the global norm in float64 from the values, then tf.mul and tf.train.adam.
+          let sq = 0;
+          for (const g of Object.values(grads)) for (const x of g.dataSync()) sq += x * x;
+          const norm = Math.sqrt(sq);
+          const scale = norm > 5 ? 5 / norm : 1;
+          scales.push(scale);
+          const scaled = tf.tidy(() => Object.fromEntries(Object.entries(grads).map(([k, g]) => [k, tf.mul(g, scale)])));
+          opt.applyGradients(scaled);
+          tf.dispose(Object.values(scaled));
+        }
+        tf.dispose(Object.values(grads));
+      }
+      const weights = vars.map((v) => v.dataSync().slice() as Float32Array);
+      opt.dispose();
+      tf.dispose(vars);
+      return { weights, scales };
+    };
+    const ours = await run('wasm', true);
+    const ref = await run('cpu', false);
+    expect(ours.scales[1]).toBe(1);
+    expect(ours.scales[0]).toBeLessThan(1);
+    ours.scales.forEach((s, i) => expect(s).toBeCloseTo(ref.scales[i], 6));
+    ours.weights.forEach((w, i) => expect(relErr(w, ref.weights[i])).toBeLessThanOrEqual(1e-6));
   });
 
   maybe('FusedAdam gives the weights and moments of tf.train.adam on cpu', async () => {

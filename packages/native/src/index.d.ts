@@ -7,13 +7,18 @@ export interface NativeKernels {
     bOff: number, ldb: number, transB: boolean,
     cOff: number, ldc: number, biasOff: number,
   ): void;
-  /** One Adam step over n elements, as tf.train.adam computes it in float32; c1, c2 = 1 − β^t. */
+  /**
+   * One Adam step over n elements, as tf.train.adam computes it in float32; c1, c2 = 1 − β^t; the
+   * gradient is first multiplied by gradScale in float32 (1: unchanged; gradient clipping).
+   */
   adam(
     heap: Float32Array, n: number,
     xOff: number, mOff: number, vOff: number, gOff: number,
     xoOff: number, moOff: number, voOff: number,
-    lr: number, beta1: number, beta2: number, epsilon: number, c1: number, c2: number,
+    lr: number, beta1: number, beta2: number, epsilon: number, c1: number, c2: number, gradScale: number,
   ): void;
+  /** The sum of the squares of n floats, in double; the same bits on any number of threads. */
+  sumSquares(heap: Float32Array, n: number, xOff: number): number;
   /** y = softplus(x) over n elements (tfjs thresholds; AVX2 exp/log, ~1e-7 relative error). */
   softplus(heap: Float32Array, n: number, xOff: number, yOff: number): void;
   /** y = a·b over n elements, or a·b[0] when scalar; y may be a or b. */

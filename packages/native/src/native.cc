@@ -603,23 +603,31 @@ void sgemmSerial5(int M, int N, int K, const float* A, int lda, bool transA, con
       for (int jc = 0; jc < N; jc += NC5) {
         const int nc = N - jc < NC5 ? N - jc : NC5;
         if (packB) packB5(B, ldb, transB, pc, kc, jc, nc, buf.b);
-        for (int ir = 0; ir < mc; ir += MR5) {
+        // One 12 x 32 tile of C. Few A panels (small M, as in a recurrent step): each B panel is
+        // swept by all of them while it is in L1 (B panel outer); else each A panel, kept in L1,
+        // sweeps the B panels. Each tile is computed the same way in either order.
+        auto tile = [&](int ir, int jr) {
           const int m = mc - ir < MR5 ? mc - ir : MR5;
           const float* pa = buf.a + static_cast<size_t>(ir) * kc;
           float* crow = C + static_cast<size_t>(ic + ir) * ldc + jc;
-          for (int jr = 0; jr < nc; jr += NR5) {
-            const int n = nc - jr < NR5 ? nc - jr : NR5;
-            const __mmask16 m0 = (__mmask16)(n >= 16 ? 0xFFFF : (1u << n) - 1);
-            const __mmask16 m1 = (__mmask16)(n >= 32 ? 0xFFFF : n > 16 ? (1u << (n - 16)) - 1 : 0);
-            const float* bj = bias ? bias + jc + jr : nullptr;
-            if (packB) {
-              kernel5For<false>(m, kc, pa, buf.b + static_cast<size_t>(jr) * kc, NR5, crow + jr, ldc, m0, m1, first, bj,
-                                coldC);
-            } else {
-              kernel5For<true>(m, kc, pa, B + static_cast<size_t>(pc) * ldb + jc + jr, (size_t)ldb, crow + jr, ldc, m0,
-                               m1, first, bj, coldC);
-            }
+          const int n = nc - jr < NR5 ? nc - jr : NR5;
+          const __mmask16 m0 = (__mmask16)(n >= 16 ? 0xFFFF : (1u << n) - 1);
+          const __mmask16 m1 = (__mmask16)(n >= 32 ? 0xFFFF : n > 16 ? (1u << (n - 16)) - 1 : 0);
+          const float* bj = bias ? bias + jc + jr : nullptr;
+          if (packB) {
+            kernel5For<false>(m, kc, pa, buf.b + static_cast<size_t>(jr) * kc, NR5, crow + jr, ldc, m0, m1, first, bj,
+                              coldC);
+          } else {
+            kernel5For<true>(m, kc, pa, B + static_cast<size_t>(pc) * ldb + jc + jr, (size_t)ldb, crow + jr, ldc, m0, m1,
+                             first, bj, coldC);
           }
+        };
+        if (mc <= 4 * MR5) {
+          for (int jr = 0; jr < nc; jr += NR5)
+            for (int ir = 0; ir < mc; ir += MR5) tile(ir, jr);
+        } else {
+          for (int ir = 0; ir < mc; ir += MR5)
+            for (int jr = 0; jr < nc; jr += NR5) tile(ir, jr);
         }
       }
     }
@@ -723,12 +731,14 @@ void sgemm(int M, int N, int K, const float* A, int lda, bool transA, const floa
 // (mul, add, div and sqrt are exactly rounded, no FMA): bit-identical results.
 __attribute__((target("avx2,fma"))) size_t adamAvx(size_t n, const float* x, const float* m, const float* v,
                                                    const float* g, float* xo, float* mo, float* vo, float b1, float b2,
-                                                   float omb1, float omb2, float eps, float c1, float c2, float nlr) {
+                                                   float omb1, float omb2, float eps, float c1, float c2, float nlr,
+                                                   float gs) {
   const __m256 B1 = _mm256_set1_ps(b1), B2 = _mm256_set1_ps(b2), O1 = _mm256_set1_ps(omb1), O2 = _mm256_set1_ps(omb2);
   const __m256 E = _mm256_set1_ps(eps), C1 = _mm256_set1_ps(c1), C2 = _mm256_set1_ps(c2), L = _mm256_set1_ps(nlr);
+  const __m256 GS = _mm256_set1_ps(gs);
   size_t i = 0;
   for (; i + 8 <= n; i += 8) {
-    const __m256 gi = _mm256_loadu_ps(g + i);
+    const __m256 gi = _mm256_mul_ps(_mm256_loadu_ps(g + i), GS);
     const __m256 mn = _mm256_add_ps(_mm256_mul_ps(_mm256_loadu_ps(m + i), B1), _mm256_mul_ps(gi, O1));
     const __m256 vn = _mm256_add_ps(_mm256_mul_ps(_mm256_loadu_ps(v + i), B2), _mm256_mul_ps(_mm256_mul_ps(gi, gi), O2));
     const __m256 den = _mm256_add_ps(_mm256_sqrt_ps(_mm256_div_ps(vn, C2)), E);
@@ -896,7 +906,7 @@ __attribute__((target("avx2,fma"))) size_t softplusAvx(size_t n, const float* x,
 }
 #else
 size_t adamAvx(size_t, const float*, const float*, const float*, const float*, float*, float*, float*, float, float,
-               float, float, float, float, float, float) { return 0; }
+               float, float, float, float, float, float, float) { return 0; }
 size_t softplusAvx(size_t, const float*, float*) { return 0; }
 #endif
 
@@ -932,6 +942,23 @@ __attribute__((target("avx2,fma"))) double sumBlockAvx(const float* row, size_t 
   for (; j < n; j++) s += row[j];
   return s;
 }
+
+// The sum of squares of n floats in double: two 4-lane accumulators, then the tail.
+__attribute__((target("avx2,fma"))) double sumSquaresBlockAvx(const float* x, size_t n) {
+  __m256d a0 = _mm256_setzero_pd(), a1 = _mm256_setzero_pd();
+  size_t j = 0;
+  for (; j + 8 <= n; j += 8) {
+    const __m256d lo = _mm256_cvtps_pd(_mm_loadu_ps(x + j)), hi = _mm256_cvtps_pd(_mm_loadu_ps(x + j + 4));
+    a0 = _mm256_add_pd(a0, _mm256_mul_pd(lo, lo));
+    a1 = _mm256_add_pd(a1, _mm256_mul_pd(hi, hi));
+  }
+  alignas(32) double t[4];
+  _mm256_store_pd(t, _mm256_add_pd(a0, a1));
+  double s = (t[0] + t[1]) + (t[2] + t[3]);
+  for (; j < n; j++) s += (double)x[j] * x[j];
+  return s;
+}
+double sumSquaresBlock(const float* x, size_t n) { return sumSquaresBlockAvx(x, n); }
 
 // Rows longer than this are summed as blocks of this many values whose partial sums are then
 // added in block order: the same arithmetic on 1 or n threads (blocks go to different threads).
@@ -1156,18 +1183,19 @@ void conv2dFilterGrad(const ConvGeom& g, const float* x, const float* dy, float*
   }
 }
 
-// Adam, as tf.train.adam computes it in float32, one op at a time:
+// Adam, as tf.train.adam computes it in float32, one op at a time, on the gradient scaled by gs
+// first (g = g*gs, as a separate multiply would: gradient clipping; g*1 is g):
 //   m' = m*b1 + g*(1-b1);  v' = v*b2 + g*g*(1-b2)
 //   x' = (m'/c1) / (sqrt(v'/c2) + eps) * (-lr) + x     (c = 1 - beta^t)
 // Outputs may alias inputs.
 // Scalars are converted to float32 as tfjs does (1 - beta is computed in double first).
 void adamSerial(size_t n, const float* x, const float* m, const float* v, const float* g, float* xo, float* mo,
-                float* vo, double lrD, double b1D, double b2D, double epsD, double c1D, double c2D) {
+                float* vo, double lrD, double b1D, double b2D, double epsD, double c1D, double c2D, double gsD) {
   const float b1 = (float)b1D, b2 = (float)b2D, eps = (float)epsD, c1 = (float)c1D, c2 = (float)c2D;
-  const float omb1 = (float)(1.0 - b1D), omb2 = (float)(1.0 - b2D), nlr = (float)(-lrD);
-  size_t i = adamAvx(n, x, m, v, g, xo, mo, vo, b1, b2, omb1, omb2, eps, c1, c2, nlr);
+  const float omb1 = (float)(1.0 - b1D), omb2 = (float)(1.0 - b2D), nlr = (float)(-lrD), gs = (float)gsD;
+  size_t i = adamAvx(n, x, m, v, g, xo, mo, vo, b1, b2, omb1, omb2, eps, c1, c2, nlr, gs);
   for (; i < n; i++) {
-    const float gi = g[i];
+    const float gi = g[i] * gs;
     const float t1 = m[i] * b1;
     const float t2 = gi * omb1;
     const float mn = t1 + t2;
@@ -1186,11 +1214,41 @@ void adamSerial(size_t n, const float* x, const float* m, const float* v, const 
 }
 
 void adam(size_t n, const float* x, const float* m, const float* v, const float* g, float* xo, float* mo, float* vo,
-          double lr, double b1, double b2, double eps, double c1, double c2) {
+          double lr, double b1, double b2, double eps, double c1, double c2, double gs) {
   forChunks(n, 1 << 15, [&](size_t b, size_t e) {
-    adamSerial(e - b, x + b, m + b, v + b, g + b, xo + b, mo + b, vo + b, lr, b1, b2, eps, c1, c2);
+    adamSerial(e - b, x + b, m + b, v + b, g + b, xo + b, mo + b, vo + b, lr, b1, b2, eps, c1, c2, gs);
   });
 }
+
+#if VAEKIT_X86
+// The sum of x[i]² over n floats, in double (each square is exact in double): blocks of kSumBlock
+// values summed across the pool, their sums added in block order, so the same bits on any number
+// of threads. For the global norm of gradient clipping, without a squared copy of each gradient.
+double sumSquares(size_t n, const float* x) {
+  const size_t nb = (n + kSumBlock - 1) / kSumBlock;
+  if (nb == 0) return 0.0;
+  static thread_local std::vector<double> partial;
+  partial.resize(nb);
+  double* part = partial.data();
+  const int parts = partsFor((double)n, 1 << 16);
+  const Split sp{nb, 1, parts};
+  pool().run(parts, [&](int t) {
+    for (size_t b = sp.begin(t); b < sp.begin(t + 1); b++) {
+      const size_t j0 = b * kSumBlock;
+      part[b] = sumSquaresBlock(x + j0, std::min(kSumBlock, n - j0));
+    }
+  });
+  double s = 0;
+  for (size_t b = 0; b < nb; b++) s += part[b];
+  return s;
+}
+#else
+double sumSquares(size_t n, const float* x) {
+  double s = 0;
+  for (size_t i = 0; i < n; i++) s += (double)x[i] * x[i];
+  return s;
+}
+#endif
 
 #if VAEKIT_X86
 // 1 / (1 + exp(-x)) and tanh(x) = sign(x)·(1 − e)/(1 + e), e = exp(−2|x|), 8 lanes (~1e-7).
@@ -1388,12 +1446,12 @@ napi_value Sgemm(napi_env env, napi_callback_info info) {
   return nullptr;
 }
 
-// adam(heap, n, xOff, mOff, vOff, gOff, xoOff, moOff, voOff, lr, b1, b2, eps, c1, c2)
+// adam(heap, n, xOff, mOff, vOff, gOff, xoOff, moOff, voOff, lr, b1, b2, eps, c1, c2, gradScale)
 napi_value Adam(napi_env env, napi_callback_info info) {
-  napi_value a[15];
+  napi_value a[16];
   float* heap;
   size_t len;
-  if (!heapArgs(env, info, 15, a, &heap, &len, "vaekit_native.adam: expected 15 arguments",
+  if (!heapArgs(env, info, 16, a, &heap, &len, "vaekit_native.adam: expected 16 arguments",
                 "vaekit_native.adam: heap must be a Float32Array"))
     return nullptr;
   const double n = getNum(env, a[1]);
@@ -1408,8 +1466,25 @@ napi_value Adam(napi_env env, napi_callback_info info) {
   float* p[7];
   for (int i = 0; i < 7; i++) p[i] = heap + static_cast<size_t>(off[i]);
   adam(static_cast<size_t>(n), p[0], p[1], p[2], p[3], p[4], p[5], p[6], getNum(env, a[9]), getNum(env, a[10]),
-       getNum(env, a[11]), getNum(env, a[12]), getNum(env, a[13]), getNum(env, a[14]));
+       getNum(env, a[11]), getNum(env, a[12]), getNum(env, a[13]), getNum(env, a[14]), getNum(env, a[15]));
   return nullptr;
+}
+
+// sumSquares(heap, n, xOff) -> the sum of the squares of n floats, as a double.
+napi_value SumSquares(napi_env env, napi_callback_info info) {
+  napi_value a[3];
+  float* heap;
+  size_t len;
+  const char* usage = "vaekit_native.sumSquares: expected (Float32Array, n, xOff)";
+  if (!heapArgs(env, info, 3, a, &heap, &len, usage, usage)) return nullptr;
+  const double n = getNum(env, a[1]), xo = getNum(env, a[2]);
+  if (n < 0 || xo < 0 || xo + n > (double)len) {
+    napi_throw_range_error(env, nullptr, "vaekit_native.sumSquares: operands out of bounds");
+    return nullptr;
+  }
+  napi_value out;
+  napi_create_double(env, sumSquares((size_t)n, heap + (size_t)xo), &out);
+  return out;
 }
 
 // An element-wise kernel name(heap, n, xOff, yOff): y[i] = f(x[i]) over n elements.
@@ -1686,6 +1761,7 @@ napi_value Init(napi_env env, napi_value exports) {
   napi_property_descriptor props[] = {
       {"sgemm", nullptr, Sgemm, nullptr, nullptr, nullptr, napi_default, nullptr},
       {"adam", nullptr, Adam, nullptr, nullptr, nullptr, napi_default, nullptr},
+      {"sumSquares", nullptr, SumSquares, nullptr, nullptr, nullptr, napi_default, nullptr},
       {"softplus", nullptr, Softplus, nullptr, nullptr, nullptr, napi_default, nullptr},
       {"relu", nullptr, Relu, nullptr, nullptr, nullptr, napi_default, nullptr},
       {"mul", nullptr, Mul, nullptr, nullptr, nullptr, napi_default, nullptr},

@@ -112,9 +112,9 @@ describe('@vaekit/native', () => {
     expect(() => native!.sgemm(heap, 10, 10, 10, 0, 10, false, 0, 10, false, 50, 10, -1)).toThrow(/out of bounds/);
   });
 
-  maybe('adam is tf.train.adam, op by op in float32 (bit-identical)', () => {
+  maybe('adam is tf.train.adam, op by op in float32 (bit-identical), on the gradient times gradScale', () => {
     const f = Math.fround;
-    for (const n of [1, 7, 8, 9, 1003]) {
+    for (const [n, gs] of [[1, 1], [7, 1], [8, 0.37], [9, 1], [1003, 0.0123]]) {
       const heap = new Float32Array(7 * n + 4);
       const [x, m, v, g, xo, mo, vo] = [0, 1, 2, 3, 4, 5, 6].map((i) => 1 + i * n);
       fill(heap, x, n, 1);
@@ -124,7 +124,7 @@ describe('@vaekit/native', () => {
       const lr = 1e-3, b1 = 0.9, b2 = 0.999, eps = 1e-8, c1 = f(1 - f(0.9 * 0.9)), c2 = f(1 - f(0.999 * 0.999));
       const expected: number[][] = [[], [], []];
       for (let i = 0; i < n; i++) {
-        const gi = heap[g + i];
+        const gi = f(heap[g + i] * f(gs));
         const mn = f(f(heap[m + i] * f(b1)) + f(gi * f(1 - b1)));
         const vn = f(f(heap[v + i] * f(b2)) + f(f(gi * gi) * f(1 - b2)));
         const q = f(f(mn / c1) / f(f(Math.sqrt(f(vn / c2))) + f(eps)));
@@ -132,7 +132,7 @@ describe('@vaekit/native', () => {
         expected[1].push(mn);
         expected[2].push(vn);
       }
-      native!.adam(heap, n, x, m, v, g, xo, mo, vo, lr, b1, b2, eps, c1, c2);
+      native!.adam(heap, n, x, m, v, g, xo, mo, vo, lr, b1, b2, eps, c1, c2, gs);
       expect(Array.from(heap.subarray(xo, xo + n))).toEqual(expected[0]);
       expect(Array.from(heap.subarray(mo, mo + n))).toEqual(expected[1]);
       expect(Array.from(heap.subarray(vo, vo + n))).toEqual(expected[2]);
@@ -432,6 +432,27 @@ describe('@vaekit/native threads', () => {
     fill(heap, mo, m, 14, 0.1);
     fill(heap, g, m, 15);
     for (let i = 0; i < m; i++) heap[vo + i] = Math.abs(heap[g + i]) * 0.01;
-    sameOnThreads(heap, out, 3 * m, () => native!.adam(heap, m, p0, mo, vo, g, out, out + m, out + 2 * m, 1e-3, 0.9, 0.999, 1e-7, 0.1, 0.001));
+    sameOnThreads(heap, out, 3 * m, () => native!.adam(heap, m, p0, mo, vo, g, out, out + m, out + 2 * m, 1e-3, 0.9, 0.999, 1e-7, 0.1, 0.001, 0.7));
+    // sumSquares: the same double on every thread count, over blocks of 65,536 values.
+    for (const len of [0, 5, 65536, 65537, 300001]) {
+      const sq: number[] = [];
+      for (const t of [1, 2, 3]) {
+        native!.setThreads(t);
+        sq.push(native!.sumSquares(sums, len, 1));
+      }
+      native!.setThreads(1);
+      expect(new Set(sq).size).toBe(1);
+    }
+  });
+
+  maybe('sumSquares is the sum of squares in double', () => {
+    for (const n of [0, 1, 7, 8, 9, 1003, 70001]) {
+      const heap = new Float32Array(n + 3);
+      fill(heap, 2, n, 21, 3);
+      let want = 0;
+      for (let i = 0; i < n; i++) want += heap[2 + i] * heap[2 + i];
+      expect(native!.sumSquares(heap, n, 2)).toBeCloseTo(want, 6);
+    }
+    expect(() => native!.sumSquares(new Float32Array(10), 9, 2)).toThrow(/out of bounds/);
   });
 });

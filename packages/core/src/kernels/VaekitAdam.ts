@@ -25,7 +25,7 @@ function wasmNative(native: NativeKernels): KernelFn<WasmBackendLike> {
     if (n === 0) return [xo, mo, vo];
     const heap = backend.wasm.HEAPF32; // after the allocations (the heap may have grown)
     const offs = [x, m, v, g, xo, mo, vo].map((t) => offsetOf(backend, t)) as [number, number, number, number, number, number, number];
-    native.adam(heap, n, ...offs, a.lr, a.beta1, a.beta2, a.epsilon, a.c1, a.c2);
+    native.adam(heap, n, ...offs, a.lr, a.beta1, a.beta2, a.epsilon, a.c1, a.c2, a.gradScale ?? 1);
     return [xo, mo, vo];
   };
 }

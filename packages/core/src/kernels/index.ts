@@ -5,9 +5,9 @@
  *    vaekit selects (cpu, wasm, tensorflow), so nn's ops run on any of them; selectBackend
  *    (backend/select.ts) registers them for any other backend it activates;
  *  - when wasm is selected, installWasmKernels: with @vaekit/native, the native BatchMatMul,
- *    _FusedMatMul, Conv2D, FusedConv2D, Softplus, Relu, Multiply, Sum, VaekitAdam and the native forms of
- *    vaekit's kernels; on either path a zero-copy Identity, UnsortedSegmentSum (which wasm
- *    lacks), a OneHot that honours its dtype (wasm's writes int32 always) and a GatherV2 of
+ *    _FusedMatMul, Conv2D, FusedConv2D, Softplus, Relu, Multiply, Sum, VaekitAdam, VaekitSumSquares and the native forms of
+ *    vaekit's kernels; on either path a zero-copy Identity (and Transpose where the order of the values does not
+ *    change), UnsortedSegmentSum (which wasm lacks), a OneHot that honours its dtype (wasm's writes int32 always) and a GatherV2 of
  *    table rows (embeddings) and a Slice by copies on the heap. Every case a native kernel does not handle goes to the kernel it replaced.
  */
 import * as tf from '@tensorflow/tfjs-core';
@@ -19,6 +19,7 @@ import { fusedConv2DKernel } from './FusedConv2D';
 import { softplusKernel } from './Softplus';
 import { sumKernel } from './Sum';
 import { identityKernel } from './Identity';
+import { transposeKernel } from './Transpose';
 import { unsortedSegmentSumKernel } from './UnsortedSegmentSum';
 import { oneHotKernel } from './OneHot';
 import { reluKernel } from './Relu';
@@ -30,6 +31,7 @@ import { conv2dFilterGradKernel } from './VaekitConv2DFilterGrad';
 import { denseInputGradKernel } from './VaekitDenseInputGrad';
 import { denseFilterGradKernel } from './VaekitDenseFilterGrad';
 import { biasGradKernel } from './VaekitBiasGrad';
+import { sumSquaresKernel } from './VaekitSumSquares';
 import type { KernelFn, NativeKernels, VaekitKernel, WasmBackendLike } from './util';
 
 export * from './names';
@@ -44,6 +46,7 @@ const KERNELS: VaekitKernel[] = [
   denseInputGradKernel,
   denseFilterGradKernel,
   biasGradKernel,
+  sumSquaresKernel,
   adamKernel,
   batchMatMulKernel,
   fusedMatMulKernel,
@@ -52,6 +55,7 @@ const KERNELS: VaekitKernel[] = [
   softplusKernel,
   sumKernel,
   identityKernel,
+  transposeKernel,
   unsortedSegmentSumKernel,
   oneHotKernel,
   reluKernel,
@@ -92,7 +96,7 @@ function setWasmKernel(name: string, base: tf.KernelConfig | undefined, kernelFu
 
 /**
  * Registers the vaekit kernels for the wasm backend: with `native` (the @vaekit/native kernels)
- * the native ones; with null only the zero-copy Identity and UnsortedSegmentSum, every other
+ * the native ones; with null only the zero-copy Identity and Transpose, UnsortedSegmentSum and the other heap kernels, every other
  * kernel being wasm's own (or vaekit's generic one). Idempotent; may be called again to switch
  * (tests do).
  */

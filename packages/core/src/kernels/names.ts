@@ -11,7 +11,10 @@ import type * as tf from '@tensorflow/tfjs-core';
  * uses it on a backend that has it and is tf.train.adam elsewhere.
  */
 export const VaekitAdam = 'VaekitAdam';
-/** Attributes of VaekitAdam; c1 = 1 − β1^t and c2 = 1 − β2^t (float32). */
+/**
+ * Attributes of VaekitAdam; c1 = 1 − β1^t and c2 = 1 − β2^t (float32); gradScale (default 1)
+ * multiplies the gradient first, as a separate float32 multiply would (gradient clipping).
+ */
 export interface AdamKernelAttrs {
   lr: number;
   beta1: number;
@@ -19,7 +22,11 @@ export interface AdamKernelAttrs {
   epsilon: number;
   c1: number;
   c2: number;
+  gradScale?: number;
 }
+
+/** The sum of the squares of x's values (float32 scalar): input x; the global norm of clipping. */
+export const VaekitSumSquares = 'VaekitSumSquares';
 
 /**
  * The filter gradient of a stride (strideH, strideW), dilation-1 NHWC convolution:

@@ -1,5 +1,5 @@
 import * as tf from '@tensorflow/tfjs-core';
-import { ADAM_KERNEL, AdamKernelAttrs } from '../kernels';
+import { ADAM_KERNEL, AdamKernelAttrs, VaekitSumSquares } from '../kernels';
 
 export interface OptimizerOptions {
   name: 'adam' | 'sgd' | 'rmsprop';
@@ -20,19 +20,49 @@ export function createOptimizer(o: OptimizerOptions): tf.Optimizer {
   }
 }
 
-/** Scales all gradients together so their global L2 norm is at most maxNorm. */
+/**
+ * The factor (float32) by which gradient clipping scales every gradient so that their global L2
+ * norm is at most maxNorm: maxNorm / norm above it, else exactly 1. The squares are summed by the
+ * VaekitSumSquares kernel (one native pass per gradient on wasm).
+ */
+export function clipScale(grads: tf.NamedTensorMap, maxNorm: number): number {
+  const names = Object.keys(grads);
+  if (names.length === 0) return 1;
+  const total = tf.tidy(() => tf.addN(names.map((n) => tf.engine().runKernel(VaekitSumSquares, { x: grads[n] }) as tf.Scalar)));
+  const norm = Math.fround(Math.sqrt(total.dataSync()[0]));
+  total.dispose();
+  return norm > maxNorm ? Math.fround(maxNorm / norm) : 1;
+}
+
+/** Scales all gradients together so their global L2 norm is at most maxNorm (new tensors). */
 export function clipByGlobalNorm(grads: tf.NamedTensorMap, maxNorm: number): tf.NamedTensorMap {
+  return scaleGradients(grads, clipScale(grads, maxNorm));
+}
+
+/** Every gradient times `scale` (new tensors; a scale of 1 shares the data instead of multiplying). */
+function scaleGradients(grads: tf.NamedTensorMap, scale: number): tf.NamedTensorMap {
   return tf.tidy(() => {
-    const names = Object.keys(grads);
-    const norm = tf.sqrt(tf.addN(names.map((n) => tf.sum(tf.square(grads[n])))));
-    const scale = tf.div(maxNorm, tf.maximum(norm, maxNorm));
     const out: tf.NamedTensorMap = {};
-    // A scale of exactly 1 (norm within bounds) changes nothing: clones share the data instead of
-    // multiplying every gradient (millions of values for a text model's output layer) by 1.
-    const unit = scale.dataSync()[0] === 1;
-    for (const n of names) out[n] = unit ? tf.clone(grads[n]) : tf.mul(grads[n], scale);
+    for (const n of Object.keys(grads)) out[n] = scale === 1 ? tf.clone(grads[n]) : tf.mul(grads[n], scale);
     return out;
   });
+}
+
+/**
+ * One optimiser step on `grads`, clipped to a global norm of clipNorm when given. With FusedAdam
+ * the clipping factor goes into the Adam kernel (one pass over each gradient instead of two); the
+ * caller still owns and disposes `grads`.
+ */
+export function applyGradients(optimizer: tf.Optimizer, grads: tf.NamedTensorMap, clipNorm?: number): void {
+  type Gradients = Parameters<tf.Optimizer['applyGradients']>[0];
+  const scale = clipNorm ? clipScale(grads, clipNorm) : 1;
+  if (scale === 1) optimizer.applyGradients(grads as Gradients);
+  else if (optimizer instanceof FusedAdam) optimizer.applyGradients(grads as unknown as Parameters<FusedAdam['applyGradients']>[0], scale);
+  else {
+    const scaled = scaleGradients(grads, scale);
+    optimizer.applyGradients(scaled as Gradients);
+    tf.dispose(Object.values(scaled));
+  }
 }
 
 /** tfjs' NamedTensor (not exported by tfjs-core's index). */
@@ -50,13 +80,23 @@ interface MomentSlot {
  * tf.train.adam with the same state (moments, accBeta1/2, iterations, getWeights/setWeights),
  * whose update runs as one `VaekitAdam` kernel per variable when the current backend has one
  * (wasm with @vaekit/native: see kernels/VaekitAdam.ts) instead of ~12 elementwise kernels. The
- * kernel computes what AdamOptimizer computes, op by op in float32, so the weights are the same.
+ * kernel computes what AdamOptimizer computes, op by op in float32, so the weights are the same
+ * (with a gradScale, as if each gradient had been multiplied by it first).
  * Elsewhere it is tf.train.adam.
  */
 export class FusedAdam extends tf.AdamOptimizer {
-  override applyGradients(variableGradients: Parameters<tf.AdamOptimizer['applyGradients']>[0]): void {
+  /** gradScale multiplies every gradient first (gradient clipping), as tf.mul would. */
+  override applyGradients(variableGradients: Parameters<tf.AdamOptimizer['applyGradients']>[0], gradScale = 1): void {
     if (!tf.getKernel(ADAM_KERNEL, tf.getBackend())) {
-      super.applyGradients(variableGradients);
+      if (gradScale === 1) super.applyGradients(variableGradients);
+      else {
+        const named = Array.isArray(variableGradients)
+          ? Object.fromEntries((variableGradients as NamedGradient[]).map((v) => [v.name, v.tensor]))
+          : (variableGradients as tf.NamedTensorMap);
+        const scaled = scaleGradients(named, gradScale);
+        super.applyGradients(scaled as typeof variableGradients);
+        tf.dispose(Object.values(scaled));
+      }
       return;
     }
     // AdamOptimizer keeps these protected; same fields, same meaning.
@@ -75,7 +115,7 @@ export class FusedAdam extends tf.AdamOptimizer {
     // 1 − β^t exactly as AdamOptimizer computes it: sub(1, accBeta) in float32.
     const c1 = Math.fround(1 - self.accBeta1.dataSync()[0]);
     const c2 = Math.fround(1 - self.accBeta2.dataSync()[0]);
-    const attrs: AdamKernelAttrs = { lr: self.learningRate, beta1: self.beta1, beta2: self.beta2, epsilon: self.epsilon, c1, c2 };
+    const attrs: AdamKernelAttrs = { lr: self.learningRate, beta1: self.beta1, beta2: self.beta2, epsilon: self.epsilon, c1, c2, gradScale };
     const engine = tf.engine();
     names.forEach((name, i) => {
       const value = engine.registeredVariables[name];

@@ -7,7 +7,7 @@ import { klWeight, KlSchedule } from '../math/schedules';
 import { batchRanges, batchTensor, evaluationView } from '../data/batches';
 import { evaluateAsync, EvalMetrics } from '../eval/evaluate';
 import { eventLoopYielder } from './yield';
-import { clipByGlobalNorm, createOptimizer, OptimizerOptions } from './optimizer';
+import { applyGradients, createOptimizer, OptimizerOptions } from './optimizer';
 import { targetBatch } from '../model/property';
 import { evaluateProperties } from '../eval/property';
 import { defaultThreads, setKernelThreads } from '../backend/threads';
@@ -123,13 +123,11 @@ export async function trainModel(model: VAE, data: Dataset, o: TrainOptions): Pr
         optimizer.dispose();
         throw new NonFiniteLossError(epoch, step, loss);
       }
-      const applied = o.clipNorm ? clipByGlobalNorm(grads, o.clipNorm) : grads;
-      optimizer.applyGradients(applied);
+      applyGradients(optimizer, grads, o.clipNorm);
       const n = to - from;
       sums = [sums[0] + loss * n, sums[1] + parts[0].dataSync()[0] * n, sums[2] + parts[1].dataSync()[0] * n];
       if (parts[2]) propertySum += parts[2].dataSync()[0] * n;
       tf.dispose([x, value, ...parts, ...Object.values(grads)]);
-      if (applied !== grads) tf.dispose(Object.values(applied));
       o.onStep?.({ epoch, step, steps, loss });
       await breathe();
     }

@@ -2,7 +2,7 @@ import * as tf from '@tensorflow/tfjs-core';
 import {
   backendLabel,
   buildModel,
-  clipByGlobalNorm,
+  applyGradients,
   createOptimizer,
   defaultThreads,
   kernelThreads,
@@ -106,11 +106,9 @@ function timeTrainingSteps(model: VAE, x: tf.Tensor2D, rng: Rng, o: { steps: num
   const vars = model.weights();
   const step = () => {
     const { value, grads } = tf.variableGrads(() => model.objective(x, 1, 0, rng.nextSeed()).loss, vars);
-    const applied = o.clipNorm ? clipByGlobalNorm(grads, o.clipNorm) : grads;
-    optimizer.applyGradients(applied);
+    applyGradients(optimizer, grads, o.clipNorm);
     value.dataSync();
     tf.dispose([value, ...Object.values(grads)]);
-    if (applied !== grads) tf.dispose(Object.values(applied));
   };
   for (let i = 0; i < (o.warmup ?? 3); i++) step();
   const t0 = process.hrtime.bigint();
