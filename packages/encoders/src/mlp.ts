@@ -13,13 +13,14 @@ export class MlpEncoder implements Encoder {
   private readonly logVarHead: Dense;
 
   constructor(inDim: number, latentDim: number, private readonly o: MlpEncoderOptions, rng: Rng) {
+    // The layers that read x itself (data) skip their input gradient, which nothing uses.
     let d = inDim;
     for (const h of o.hidden) {
-      this.layers.push(new Dense(d, h, rng));
+      this.layers.push(new Dense(d, h, rng, this.layers.length > 0));
       d = h;
     }
-    this.meanHead = new Dense(d, latentDim, rng);
-    this.logVarHead = new Dense(d, latentDim, rng);
+    this.meanHead = new Dense(d, latentDim, rng, o.hidden.length > 0);
+    this.logVarHead = new Dense(d, latentDim, rng, o.hidden.length > 0);
   }
 
   encode(x: tf.Tensor2D): { mean: tf.Tensor2D; logVar: tf.Tensor2D } {

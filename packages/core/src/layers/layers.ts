@@ -37,13 +37,19 @@ export class Dense {
   readonly w: tf.Variable;
   readonly b: tf.Variable;
 
-  constructor(readonly inDim: number, readonly outDim: number, rng: Rng) {
+  constructor(
+    readonly inDim: number,
+    readonly outDim: number,
+    rng: Rng,
+    /** False when the input is data, not a layer's output: skips the unused input gradient. */
+    private readonly inputGrad = true,
+  ) {
     this.w = uniformInit([inDim, outDim], inDim, rng);
     this.b = uniformInit([outDim], inDim, rng);
   }
 
   apply(x: tf.Tensor2D): tf.Tensor2D {
-    return ops.dense(x, this.w as tf.Tensor2D, this.b as tf.Tensor1D);
+    return ops.dense(x, this.w as tf.Tensor2D, this.b as tf.Tensor1D, { inputGrad: this.inputGrad });
   }
 
   weights(): tf.Variable[] {
