@@ -16,6 +16,7 @@ import { applyGradients, clipScale, FusedAdam } from '../src/train/optimizer';
 import { conv2d, conv2dTranspose, dense } from '../src/nn';
 import type { Conv2DPad } from '../src/nn';
 import { mulberry32 } from '../src/math/rng';
+import '../src/gradients';
 
 const loaded = loadNative().kernels;
 /** The addon with call counters (its own exports are read-only). */
@@ -28,6 +29,7 @@ const native: NativeKernels | null = loaded && {
   softplus: (...a: Parameters<NativeKernels['softplus']>) => loaded.softplus(...a),
   sum: (...a: Parameters<NativeKernels['sum']>) => loaded.sum(...a),
   sumSquares: (...a: Parameters<NativeKernels['sumSquares']>) => loaded.sumSquares(...a),
+  reluGrad: (...a: Parameters<NativeKernels['reluGrad']>) => loaded.reluGrad(...a),
 };
 const paths: Array<['native' | 'fallback', boolean]> = [
   ['native', native != null],
@@ -315,6 +317,18 @@ describe.each(paths)('wasm kernels, %s path', (which, available) => {
     }
     // One filter gradient per conv2d and per conv2dTranspose.
     expect(calls.filterGrad - before).toBe(which === 'native' ? 2 * cases.length : 0);
+  });
+
+  maybe("relu's gradient (VaekitReluGrad) gives tfjs's values on cpu, bit for bit, zeros and NaN included", async () => {
+    for (const shape of [[1], [13], [128, 14, 14, 32]]) {
+      const x = rand(shape, 950);
+      const dy = rand(shape, 951);
+      for (let i = 0; i < x.data.length; i += 7) x.data[i] = [0, -0, NaN][(i / 7) % 3];
+      const f = (xt: tf.Tensor, dyt: tf.Tensor) => tf.grad((t: tf.Tensor) => tf.sum(tf.mul(tf.relu(t), dyt)))(xt);
+      const ours = await on('wasm', [x, dy], f);
+      const ref = await on('cpu', [x, dy], f);
+      expect(Buffer.from(ours[0].data.buffer).equals(Buffer.from(ref[0].data.buffer))).toBe(true);
+    }
   });
 
   maybe('Transpose matches cpu, sharing the data only where the order of the values is kept', async () => {

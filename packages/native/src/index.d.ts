@@ -25,6 +25,8 @@ export interface NativeKernels {
   mul(heap: Float32Array, n: number, aOff: number, bOff: number, yOff: number, scalar: boolean): void;
   /** y = max(x, 0) over n elements (NaN stays NaN); y may be x. */
   relu(heap: Float32Array, n: number, xOff: number, yOff: number): void;
+  /** g = dy · step(x) over n elements (relu's gradient as tfjs computes it: 1 above 0, 0 at or below, NaN for NaN). */
+  reluGrad(heap: Float32Array, n: number, dyOff: number, xOff: number, gOff: number): void;
   /** Sums x viewed as [outer, inner] over its leading axis (y[inner], leading true) or trailing axis (y[outer]), in double. */
   sum(heap: Float32Array, outer: number, inner: number, xOff: number, yOff: number, leading: boolean): void;
   /**

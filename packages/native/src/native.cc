@@ -981,6 +981,20 @@ __attribute__((target("avx2,fma"))) void reluAvx(size_t n, const float* x, float
   for (; i < n; i++) y[i] = x[i] < 0.f ? 0.f : x[i];
 }
 
+// The gradient of relu as tfjs computes it: g = dy · step(x), step(x) = 1 above 0, 0 at or below,
+// NaN where x is NaN; one float multiply per element, so the same bits (signed zeros included).
+__attribute__((target("avx2,fma"))) void reluGradAvx(size_t n, const float* dy, const float* x, float* g) {
+  const __m256 zero = _mm256_setzero_ps(), one = _mm256_set1_ps(1.f);
+  size_t i = 0;
+  for (; i + 8 <= n; i += 8) {
+    const __m256 v = _mm256_loadu_ps(x + i);
+    __m256 step = _mm256_and_ps(_mm256_cmp_ps(v, zero, _CMP_GT_OQ), one);
+    step = _mm256_blendv_ps(step, v, _mm256_cmp_ps(v, v, _CMP_UNORD_Q));
+    _mm256_storeu_ps(g + i, _mm256_mul_ps(_mm256_loadu_ps(dy + i), step));
+  }
+  for (; i < n; i++) g[i] = dy[i] * (x[i] > 0.f ? 1.f : x[i] != x[i] ? x[i] : 0.f);
+}
+
 #endif
 
 void softplusSerial(size_t n, const float* x, float* y) {
@@ -1026,6 +1040,12 @@ __attribute__((target("avx2,fma"))) void mulAvx(size_t n, const float* a, const 
 void mul(size_t n, const float* a, const float* b, bool scalar, float* y) {
 #if VAEKIT_X86
   forChunks(n, 1 << 16, [&](size_t s0, size_t e) { mulAvx(e - s0, a + s0, scalar ? b : b + s0, scalar, y + s0); });
+#endif
+}
+
+void reluGrad(size_t n, const float* dy, const float* x, float* g) {
+#if VAEKIT_X86
+  forChunks(n, 1 << 16, [&](size_t b, size_t e) { reluGradAvx(e - b, dy + b, x + b, g + b); });
 #endif
 }
 
@@ -1515,6 +1535,22 @@ napi_value Relu(napi_env env, napi_callback_info info) {
                      "vaekit_native.relu: operands out of bounds", relu);
 }
 
+// reluGrad(heap, n, dyOff, xOff, gOff): g = dy · step(x).
+napi_value ReluGrad(napi_env env, napi_callback_info info) {
+  napi_value a[5];
+  float* heap;
+  size_t len;
+  const char* usage = "vaekit_native.reluGrad: expected (Float32Array, n, dyOff, xOff, gOff)";
+  if (!heapArgs(env, info, 5, a, &heap, &len, usage, usage)) return nullptr;
+  const double n = getNum(env, a[1]), d = getNum(env, a[2]), x = getNum(env, a[3]), g = getNum(env, a[4]);
+  if (n < 0 || d < 0 || x < 0 || g < 0 || d + n > (double)len || x + n > (double)len || g + n > (double)len) {
+    napi_throw_range_error(env, nullptr, "vaekit_native.reluGrad: operands out of bounds");
+    return nullptr;
+  }
+  reluGrad((size_t)n, heap + (size_t)d, heap + (size_t)x, heap + (size_t)g);
+  return nullptr;
+}
+
 // mul(heap, n, aOff, bOff, yOff, scalar): y = a·b, b a single value when scalar.
 napi_value Mul(napi_env env, napi_callback_info info) {
   napi_value a[6];
@@ -1764,6 +1800,7 @@ napi_value Init(napi_env env, napi_value exports) {
       {"sumSquares", nullptr, SumSquares, nullptr, nullptr, nullptr, napi_default, nullptr},
       {"softplus", nullptr, Softplus, nullptr, nullptr, nullptr, napi_default, nullptr},
       {"relu", nullptr, Relu, nullptr, nullptr, nullptr, napi_default, nullptr},
+      {"reluGrad", nullptr, ReluGrad, nullptr, nullptr, nullptr, napi_default, nullptr},
       {"mul", nullptr, Mul, nullptr, nullptr, nullptr, napi_default, nullptr},
       {"gruForward", nullptr, GruForward, nullptr, nullptr, nullptr, napi_default, nullptr},
       {"gruBackward", nullptr, GruBackward, nullptr, nullptr, nullptr, napi_default, nullptr},

@@ -414,6 +414,7 @@ describe('@vaekit/native threads', () => {
     fill(heap, xo, n, 12, 20);
     sameOnThreads(heap, yo, n, () => native!.softplus(heap, n, xo, yo));
     sameOnThreads(heap, yo, n, () => native!.relu(heap, n, xo, yo));
+    sameOnThreads(heap, yo, n, () => native!.reluGrad(heap, n, go, xo, yo));
     sameOnThreads(heap, yo, n, () => native!.mul(heap, n, xo, go, yo, false));
     sameOnThreads(heap, yo, n, () => native!.mul(heap, n, xo, go, yo, true));
     for (let i = 0; i < n; i += 997) expect(heap[yo + i]).toBe(Math.fround(heap[xo + i] * heap[go]));
@@ -442,6 +443,24 @@ describe('@vaekit/native threads', () => {
       }
       native!.setThreads(1);
       expect(new Set(sq).size).toBe(1);
+    }
+  });
+
+  maybe('reluGrad is dy · step(x), bit for bit, with NaN, ±0 and the scalar tail', () => {
+    const f = Math.fround;
+    for (const n of [1, 8, 13, 1003]) {
+      const heap = new Float32Array(3 * n + 3);
+      const [d, x, g] = [1, 1 + n, 2 + 2 * n];
+      fill(heap, d, n, 31, 4);
+      fill(heap, x, n, 32, 2);
+      for (let i = 0; i < n; i += 5) heap[x + i] = [0, -0, NaN, Infinity, -Infinity][(i / 5) % 5];
+      if (n > 3) heap[d + 3] = -Infinity;
+      native!.reluGrad(heap, n, d, x, g);
+      for (let i = 0; i < n; i++) {
+        const xi = heap[x + i];
+        const step = xi > 0 ? 1 : Number.isNaN(xi) ? NaN : 0;
+        expect(Object.is(heap[g + i], f(heap[d + i] * step))).toBe(true);
+      }
     }
   });
 

@@ -3,6 +3,7 @@ import * as tf from '@tensorflow/tfjs-core';
 import { ConfigError } from '../plugins/types';
 import { installWasmKernels, loadNative, registerGenericKernels, wasmKernelsInstalled } from '../kernels';
 import { applyKernelThreads } from './threads';
+import { registerVaekitGradients } from '../gradients';
 
 export type BackendChoice = 'auto' | 'tensorflow' | 'wasm' | 'cpu';
 
@@ -17,6 +18,7 @@ export function onBackendSelected(hook: (name: string) => void | Promise<void>):
 // plain wasm kernels.
 onBackendSelected((name) => {
   registerGenericKernels(name);
+  registerVaekitGradients();
   if (name === 'wasm' && wasmKernelsInstalled() === 'none') {
     installWasmKernels(loadNative().kernels);
     announceNativeKernels();

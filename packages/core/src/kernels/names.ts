@@ -25,6 +25,13 @@ export interface AdamKernelAttrs {
   gradScale?: number;
 }
 
+/**
+ * The gradient of Relu: inputs dy and x (float32, same shape); output dy · step(x) (1 above 0, 0
+ * at or below, NaN where x is NaN), what tfjs's own gradient computes with three kernels
+ * (Step, Cast, Multiply). gradients.ts registers it as Relu's gradient.
+ */
+export const VaekitReluGrad = 'VaekitReluGrad';
+
 /** The sum of the squares of x's values (float32 scalar): input x; the global norm of clipping. */
 export const VaekitSumSquares = 'VaekitSumSquares';
 
