@@ -13,7 +13,7 @@ import { setWasmPaths } from '@tensorflow/tfjs-backend-wasm';
 import { installWasmKernels, loadNative, wasmKernelsInstalled, ADAM_KERNEL } from '../src/kernels';
 import type { NativeKernels } from '../src/kernels';
 import { applyGradients, clipScale, FusedAdam } from '../src/train/optimizer';
-import { conv2d, conv2dTranspose, dense } from '../src/nn';
+import { bernoulliNll, conv2d, conv2dTranspose, dense } from '../src/nn';
 import type { Conv2DPad } from '../src/nn';
 import { mulberry32 } from '../src/math/rng';
 import '../src/gradients';
@@ -30,6 +30,8 @@ const native: NativeKernels | null = loaded && {
   sum: (...a: Parameters<NativeKernels['sum']>) => loaded.sum(...a),
   sumSquares: (...a: Parameters<NativeKernels['sumSquares']>) => loaded.sumSquares(...a),
   reluGrad: (...a: Parameters<NativeKernels['reluGrad']>) => loaded.reluGrad(...a),
+  bernoulliNll: (...a: Parameters<NativeKernels['bernoulliNll']>) => loaded.bernoulliNll(...a),
+  bernoulliNllGrad: (...a: Parameters<NativeKernels['bernoulliNllGrad']>) => loaded.bernoulliNllGrad(...a),
 };
 const paths: Array<['native' | 'fallback', boolean]> = [
   ['native', native != null],
@@ -317,6 +319,28 @@ describe.each(paths)('wasm kernels, %s path', (which, available) => {
     }
     // One filter gradient per conv2d and per conv2dTranspose.
     expect(calls.filterGrad - before).toBe(which === 'native' ? 2 * cases.length : 0);
+  });
+
+  maybe('Bernoulli NLL (VaekitBernoulliNll) and its gradient match softplus(l) − x·l on cpu', async () => {
+    for (const [B, D] of [[1, 1], [3, 7], [128, 784], [5, 37]]) {
+      const l = rand([B, D], 960, 12);
+      const x = rand([B, D], 961);
+      for (let i = 0; i < x.data.length; i++) x.data[i] = i % 4 === 0 ? 1 : i % 4 === 1 ? 0 : Math.abs(x.data[i]);
+      const w = rand([B], 962);
+      const ours = await on('wasm', [l, x, w], (lt, xt, wt) => {
+        const { value, grads } = tf.valueAndGrads((a: tf.Tensor) => tf.sum(tf.mul(bernoulliNll(a as tf.Tensor2D, xt as tf.Tensor2D), wt)))([lt]);
+        return [bernoulliNll(lt as tf.Tensor2D, xt as tf.Tensor2D), value, grads[0]];
+      });
+      const ref = await on('cpu', [l, x, w], (lt, xt, wt) => {
+        const f = (a: tf.Tensor) => tf.sum(tf.sub(tf.softplus(a), tf.mul(xt, a)), 1);
+        const { value, grads } = tf.valueAndGrads((a: tf.Tensor) => tf.sum(tf.mul(f(a), wt)))([lt]);
+        return [f(lt), value, grads[0]];
+      });
+      ours.forEach((o, i) => {
+        expect(o.shape).toEqual(ref[i].shape);
+        expect(relErr(o.data, ref[i].data)).toBeLessThanOrEqual(1e-5);
+      });
+    }
   });
 
   maybe("relu's gradient (VaekitReluGrad) gives tfjs's values on cpu, bit for bit, zeros and NaN included", async () => {

@@ -1,14 +1,15 @@
 import * as tf from '@tensorflow/tfjs-core';
-import { ConfigError, DataInfo, Loss, Plugin } from '@vaekit/core';
+import { ConfigError, DataInfo, Loss, ops, Plugin } from '@vaekit/core';
 
 /**
  * Bernoulli likelihood on logits l: −log p(x|l) = Σ softplus(l) − x·l, which equals
  * Σ max(l, 0) − x·l + log(1 + e^−|l|) and never overflows. Valid for x in [0, 1]
- * (grey values give the continuous cross-entropy used on non-binarised MNIST).
+ * (grey values give the continuous cross-entropy used on non-binarised MNIST). One kernel each
+ * way (core's ops.bernoulliNll).
  */
 export const bernoulliLoss: Loss = {
   nll(x, logits) {
-    return tf.tidy(() => tf.sum(tf.sub(tf.softplus(logits), tf.mul(x, logits)), 1) as tf.Tensor1D);
+    return ops.bernoulliNll(logits, x);
   },
   mean(logits) {
     return tf.sigmoid(logits);

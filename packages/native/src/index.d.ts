@@ -25,6 +25,13 @@ export interface NativeKernels {
   mul(heap: Float32Array, n: number, aOff: number, bOff: number, yOff: number, scalar: boolean): void;
   /** y = max(x, 0) over n elements (NaN stays NaN); y may be x. */
   relu(heap: Float32Array, n: number, xOff: number, yOff: number): void;
+  /**
+   * The Bernoulli negative log-likelihood of rows of x [B, D] under logits l [B, D]:
+   * nll[b] = Σ_d softplus(l) − x·l (terms in float32, summed in double).
+   */
+  bernoulliNll(heap: Float32Array, B: number, D: number, lOff: number, xOff: number, nllOff: number): void;
+  /** Its gradient with respect to the logits: g[b, d] = dy[b] · (sigmoid(l[b, d]) − x[b, d]). */
+  bernoulliNllGrad(heap: Float32Array, B: number, D: number, dyOff: number, lOff: number, xOff: number, gOff: number): void;
   /** g = dy · step(x) over n elements (relu's gradient as tfjs computes it: 1 above 0, 0 at or below, NaN for NaN). */
   reluGrad(heap: Float32Array, n: number, dyOff: number, xOff: number, gOff: number): void;
   /** Sums x viewed as [outer, inner] over its leading axis (y[inner], leading true) or trailing axis (y[outer]), in double. */

@@ -888,27 +888,99 @@ void softmaxXentGrad(int N, int V, const float* probs, const int32_t* targets, c
 
 // softplus as tfjs defines it: x above -t, exp(x) below t, else log(1 + exp(x)), with
 // t = log(FLT_EPSILON) + 2; log1p(e) as log(u) + (e - (u - 1)) / u, u = 1 + e (accurate for small e).
-__attribute__((target("avx2,fma"))) size_t softplusAvx(size_t n, const float* x, float* y) {
+__attribute__((target("avx2,fma"))) inline __m256 softplus8(__m256 xi) {
   const float t = -13.942385152878742f;
   const __m256 lo = _mm256_set1_ps(t), hi = _mm256_set1_ps(-t), one = _mm256_set1_ps(1.f);
+  const __m256 e = expAvx(xi);
+  const __m256 u = _mm256_add_ps(one, e);
+  const __m256 corr = _mm256_div_ps(_mm256_sub_ps(e, _mm256_sub_ps(u, one)), u);
+  __m256 r = _mm256_add_ps(logAvx(u), corr);
+  r = _mm256_blendv_ps(r, e, _mm256_cmp_ps(xi, lo, _CMP_LT_OQ));
+  return _mm256_blendv_ps(r, xi, _mm256_cmp_ps(xi, hi, _CMP_GT_OQ));
+}
+
+__attribute__((target("avx2,fma"))) size_t softplusAvx(size_t n, const float* x, float* y) {
   size_t i = 0;
-  for (; i + 8 <= n; i += 8) {
-    const __m256 xi = _mm256_loadu_ps(x + i);
-    const __m256 e = expAvx(xi);
-    const __m256 u = _mm256_add_ps(one, e);
-    const __m256 corr = _mm256_div_ps(_mm256_sub_ps(e, _mm256_sub_ps(u, one)), u);
-    __m256 r = _mm256_add_ps(logAvx(u), corr);
-    r = _mm256_blendv_ps(r, e, _mm256_cmp_ps(xi, lo, _CMP_LT_OQ));
-    r = _mm256_blendv_ps(r, xi, _mm256_cmp_ps(xi, hi, _CMP_GT_OQ));
-    _mm256_storeu_ps(y + i, r);
-  }
+  for (; i + 8 <= n; i += 8) _mm256_storeu_ps(y + i, softplus8(_mm256_loadu_ps(x + i)));
   return i;
 }
+
 #else
 size_t adamAvx(size_t, const float*, const float*, const float*, const float*, float*, float*, float*, float, float,
                float, float, float, float, float, float, float) { return 0; }
 size_t softplusAvx(size_t, const float*, float*) { return 0; }
 #endif
+
+// softplus of one value in double (tfjs's thresholds), for the elements after the AVX2 loops.
+inline float softplus1(float x) {
+  const double t = std::log(1.1920928955078125e-7) + 2.0;
+  const double xi = x;
+  return (float)(xi > -t ? xi : xi < t ? std::exp(xi) : std::log1p(std::exp(xi)));
+}
+
+#if VAEKIT_X86
+// The Bernoulli negative log-likelihood of rows of data x [B, D] under logits l [B, D]:
+// nll[b] = Σ_d softplus(l) − x·l, each term in float32 as tfjs computes softplus(l), x·l and their
+// difference, summed in double; and its gradient g = dy[b] · (sigmoid(l) − x).
+__attribute__((target("avx2,fma"))) void bernoulliNllRows(int B, int D, const float* l, const float* x, float* nll) {
+  for (int b = 0; b < B; b++) {
+    const float* lr = l + (size_t)b * D;
+    const float* xr = x + (size_t)b * D;
+    __m256d a0 = _mm256_setzero_pd(), a1 = _mm256_setzero_pd();
+    int d = 0;
+    for (; d + 8 <= D; d += 8) {
+      const __m256 li = _mm256_loadu_ps(lr + d);
+      const __m256 t = _mm256_sub_ps(softplus8(li), _mm256_mul_ps(_mm256_loadu_ps(xr + d), li));
+      a0 = _mm256_add_pd(a0, _mm256_cvtps_pd(_mm256_castps256_ps128(t)));
+      a1 = _mm256_add_pd(a1, _mm256_cvtps_pd(_mm256_extractf128_ps(t, 1)));
+    }
+    alignas(32) double acc[4];
+    _mm256_store_pd(acc, _mm256_add_pd(a0, a1));
+    double s = (acc[0] + acc[1]) + (acc[2] + acc[3]);
+    for (; d < D; d++) s += softplus1(lr[d]) - xr[d] * lr[d];
+    nll[b] = (float)s;
+  }
+}
+
+__attribute__((target("avx2,fma"))) void bernoulliNllGradRows(int B, int D, const float* dy, const float* l, const float* x,
+                                                          float* g) {
+  const __m256 one = _mm256_set1_ps(1.f);
+  for (int b = 0; b < B; b++) {
+    const size_t o = (size_t)b * D;
+    const __m256 c = _mm256_set1_ps(dy[b]);
+    int d = 0;
+    for (; d + 8 <= D; d += 8) {
+      const __m256 li = _mm256_loadu_ps(l + o + d);
+      const __m256 sg = _mm256_div_ps(one, _mm256_add_ps(one, expAvx(_mm256_sub_ps(_mm256_setzero_ps(), li))));
+      _mm256_storeu_ps(g + o + d, _mm256_mul_ps(c, _mm256_sub_ps(sg, _mm256_loadu_ps(x + o + d))));
+    }
+    for (; d < D; d++) g[o + d] = dy[b] * (1.f / (1.f + std::exp(-l[o + d])) - x[o + d]);
+  }
+}
+#endif
+
+// Both across the pool by rows.
+void bernoulliNll(int B, int D, const float* l, const float* x, float* nll) {
+#if VAEKIT_X86
+  const int parts = partsFor((double)B * D, 1 << 14);
+  const Split sp{(size_t)B, 1, parts};
+  pool().run(parts, [&](int t) {
+    const size_t b = sp.begin(t), e = sp.begin(t + 1);
+    if (e > b) bernoulliNllRows((int)(e - b), D, l + b * D, x + b * D, nll + b);
+  });
+#endif
+}
+
+void bernoulliNllGrad(int B, int D, const float* dy, const float* l, const float* x, float* g) {
+#if VAEKIT_X86
+  const int parts = partsFor((double)B * D, 1 << 14);
+  const Split sp{(size_t)B, 1, parts};
+  pool().run(parts, [&](int t) {
+    const size_t b = sp.begin(t), e = sp.begin(t + 1);
+    if (e > b) bernoulliNllGradRows((int)(e - b), D, dy + b, l + b * D, x + b * D, g + b * D);
+  });
+#endif
+}
 
 #if VAEKIT_X86
 // Sums x viewed as [outer, inner] over its leading axis (y[inner]) or its trailing axis
@@ -999,11 +1071,7 @@ __attribute__((target("avx2,fma"))) void reluGradAvx(size_t n, const float* dy, 
 
 void softplusSerial(size_t n, const float* x, float* y) {
   size_t i = softplusAvx(n, x, y);
-  const double t = std::log(1.1920928955078125e-7) + 2.0;
-  for (; i < n; i++) {
-    const double xi = x[i];
-    y[i] = (float)(xi > -t ? xi : xi < t ? std::exp(xi) : std::log1p(std::exp(xi)));
-  }
+  for (; i < n; i++) y[i] = softplus1(x[i]);
 }
 
 // Element-wise kernels split into chunks of multiples of 8, so that every element takes the
@@ -1535,6 +1603,52 @@ napi_value Relu(napi_env env, napi_callback_info info) {
                      "vaekit_native.relu: operands out of bounds", relu);
 }
 
+// bernoulliNll(heap, B, D, lOff, xOff, nllOff) and
+// bernoulliNllGrad(heap, B, D, dyOff, lOff, xOff, gOff): see bernoulliNllRows.
+bool bernoulliArgs(napi_env env, napi_callback_info info, size_t n, napi_value* a, float** heap, const char* usage,
+                   double* off, int* B, int* D) {
+  size_t len;
+  if (!heapArgs(env, info, n, a, heap, &len, usage, usage)) return false;
+  const double b = getNum(env, a[1]), d = getNum(env, a[2]);
+  bool ok = b >= 1 && d >= 1 && b < 2147483647.0 && d < 2147483647.0;
+  for (size_t i = 3; i < n && ok; i++) {
+    off[i - 3] = getNum(env, a[i]);
+    const bool rowSized = n == 6 ? i == 5 : i == 3;  // nll [B] and dy [B]; the rest [B, D]
+    ok = off[i - 3] >= 0 && off[i - 3] + (rowSized ? b : b * d) <= (double)len;
+  }
+  if (!ok) {
+    napi_throw_range_error(env, nullptr, "vaekit_native.bernoulliNll: operands out of bounds");
+    return false;
+  }
+  *B = (int)b;
+  *D = (int)d;
+  return true;
+}
+
+napi_value BernoulliNll(napi_env env, napi_callback_info info) {
+  napi_value a[6];
+  float* heap;
+  double off[3];
+  int B, D;
+  if (!bernoulliArgs(env, info, 6, a, &heap, "vaekit_native.bernoulliNll: expected (Float32Array, B, D, lOff, xOff, nllOff)",
+                     off, &B, &D))
+    return nullptr;
+  bernoulliNll(B, D, heap + (size_t)off[0], heap + (size_t)off[1], heap + (size_t)off[2]);
+  return nullptr;
+}
+
+napi_value BernoulliNllGrad(napi_env env, napi_callback_info info) {
+  napi_value a[7];
+  float* heap;
+  double off[4];
+  int B, D;
+  if (!bernoulliArgs(env, info, 7, a, &heap,
+                     "vaekit_native.bernoulliNllGrad: expected (Float32Array, B, D, dyOff, lOff, xOff, gOff)", off, &B, &D))
+    return nullptr;
+  bernoulliNllGrad(B, D, heap + (size_t)off[0], heap + (size_t)off[1], heap + (size_t)off[2], heap + (size_t)off[3]);
+  return nullptr;
+}
+
 // reluGrad(heap, n, dyOff, xOff, gOff): g = dy · step(x).
 napi_value ReluGrad(napi_env env, napi_callback_info info) {
   napi_value a[5];
@@ -1801,6 +1915,8 @@ napi_value Init(napi_env env, napi_value exports) {
       {"softplus", nullptr, Softplus, nullptr, nullptr, nullptr, napi_default, nullptr},
       {"relu", nullptr, Relu, nullptr, nullptr, nullptr, napi_default, nullptr},
       {"reluGrad", nullptr, ReluGrad, nullptr, nullptr, nullptr, napi_default, nullptr},
+      {"bernoulliNll", nullptr, BernoulliNll, nullptr, nullptr, nullptr, napi_default, nullptr},
+      {"bernoulliNllGrad", nullptr, BernoulliNllGrad, nullptr, nullptr, nullptr, napi_default, nullptr},
       {"mul", nullptr, Mul, nullptr, nullptr, nullptr, napi_default, nullptr},
       {"gruForward", nullptr, GruForward, nullptr, nullptr, nullptr, napi_default, nullptr},
       {"gruBackward", nullptr, GruBackward, nullptr, nullptr, nullptr, napi_default, nullptr},

@@ -415,6 +415,9 @@ describe('@vaekit/native threads', () => {
     sameOnThreads(heap, yo, n, () => native!.softplus(heap, n, xo, yo));
     sameOnThreads(heap, yo, n, () => native!.relu(heap, n, xo, yo));
     sameOnThreads(heap, yo, n, () => native!.reluGrad(heap, n, go, xo, yo));
+    // Bernoulli NLL of 127 rows of 787 (rows spread over the threads) and its gradient.
+    sameOnThreads(heap, yo, 127, () => native!.bernoulliNll(heap, 127, 787, xo, go, yo));
+    sameOnThreads(heap, yo, 127 * 787, () => native!.bernoulliNllGrad(heap, 127, 787, go, xo, go, yo));
     sameOnThreads(heap, yo, n, () => native!.mul(heap, n, xo, go, yo, false));
     sameOnThreads(heap, yo, n, () => native!.mul(heap, n, xo, go, yo, true));
     for (let i = 0; i < n; i += 997) expect(heap[yo + i]).toBe(Math.fround(heap[xo + i] * heap[go]));
@@ -462,6 +465,31 @@ describe('@vaekit/native threads', () => {
         expect(Object.is(heap[g + i], f(heap[d + i] * step))).toBe(true);
       }
     }
+  });
+
+  maybe('bernoulliNll and its gradient match a float64 reference; bounds are checked', () => {
+    for (const [B, D] of [[1, 1], [3, 7], [5, 8], [4, 37], [128, 784]]) {
+      const heap = new Float32Array(3 * B * D + 2 * B + 8);
+      const l = 1, x = l + B * D, nll = x + B * D, dy = nll + B, g = dy + B;
+      fill(heap, l, B * D, 41, 30);
+      for (let i = 0; i < B * D; i++) heap[x + i] = i % 3 === 0 ? 1 : i % 3 === 1 ? 0 : Math.abs(rng(42 + i)());
+      fill(heap, dy, B, 43, 2);
+      native!.bernoulliNll(heap, B, D, l, x, nll);
+      native!.bernoulliNllGrad(heap, B, D, dy, l, x, g);
+      for (let b = 0; b < B; b++) {
+        let want = 0;
+        for (let d = 0; d < D; d++) {
+          const li = heap[l + b * D + d], xi = heap[x + b * D + d];
+          want += Math.log1p(Math.exp(-Math.abs(li))) + Math.max(li, 0) - xi * li;
+          const gw = heap[dy + b] * (1 / (1 + Math.exp(-li)) - xi);
+          expect(Math.abs(heap[g + b * D + d] - gw)).toBeLessThanOrEqual(2e-6 * Math.max(1, Math.abs(heap[dy + b])));
+        }
+        expect(Math.abs(heap[nll + b] - want)).toBeLessThanOrEqual(1e-5 * Math.max(1, Math.abs(want)));
+      }
+    }
+    const h = new Float32Array(100);
+    expect(() => native!.bernoulliNll(h, 10, 5, 0, 50, 99)).toThrow(/out of bounds/);
+    expect(() => native!.bernoulliNllGrad(h, 10, 5, 95, 0, 50, 60)).toThrow(/out of bounds/);
   });
 
   maybe('sumSquares is the sum of squares in double', () => {

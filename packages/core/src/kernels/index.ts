@@ -5,7 +5,7 @@
  *    vaekit selects (cpu, wasm, tensorflow), so nn's ops run on any of them; selectBackend
  *    (backend/select.ts) registers them for any other backend it activates;
  *  - when wasm is selected, installWasmKernels: with @vaekit/native, the native BatchMatMul,
- *    _FusedMatMul, Conv2D, FusedConv2D, Softplus, Relu, Multiply, Sum, VaekitAdam, VaekitSumSquares, VaekitReluGrad and the native forms of
+ *    _FusedMatMul, Conv2D, FusedConv2D, Softplus, Relu, Multiply, Sum, VaekitAdam, VaekitSumSquares, VaekitReluGrad, VaekitBernoulliNll(Grad) and the native forms of
  *    vaekit's kernels; on either path a zero-copy Identity (and Transpose where the order of the values does not
  *    change), UnsortedSegmentSum (which wasm lacks), a OneHot that honours its dtype (wasm's writes int32 always) and a GatherV2 of
  *    table rows (embeddings) and a Slice by copies on the heap. Every case a native kernel does not handle goes to the kernel it replaced.
@@ -33,6 +33,7 @@ import { denseFilterGradKernel } from './VaekitDenseFilterGrad';
 import { biasGradKernel } from './VaekitBiasGrad';
 import { sumSquaresKernel } from './VaekitSumSquares';
 import { reluGradKernel } from './VaekitReluGrad';
+import { bernoulliNllGradKernel, bernoulliNllKernel } from './VaekitBernoulliNll';
 import type { KernelFn, NativeKernels, VaekitKernel, WasmBackendLike } from './util';
 
 export * from './names';
@@ -49,6 +50,8 @@ const KERNELS: VaekitKernel[] = [
   biasGradKernel,
   sumSquaresKernel,
   reluGradKernel,
+  bernoulliNllKernel,
+  bernoulliNllGradKernel,
   adamKernel,
   batchMatMulKernel,
   fusedMatMulKernel,

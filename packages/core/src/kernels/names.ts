@@ -26,6 +26,14 @@ export interface AdamKernelAttrs {
 }
 
 /**
+ * The Bernoulli negative log-likelihood of rows of data under logits: inputs logits and x
+ * ([B, D] float32); output nll [B] = Σ_d softplus(logits) − x·logits (nn.bernoulliNll).
+ */
+export const VaekitBernoulliNll = 'VaekitBernoulliNll';
+/** Its gradient with respect to the logits: inputs dy [B], logits, x; output dy[b]·(sigmoid(logits) − x). */
+export const VaekitBernoulliNllGrad = 'VaekitBernoulliNllGrad';
+
+/**
  * The gradient of Relu: inputs dy and x (float32, same shape); output dy · step(x) (1 above 0, 0
  * at or below, NaN where x is NaN), what tfjs's own gradient computes with three kernels
  * (Step, Cast, Multiply). gradients.ts registers it as Relu's gradient.

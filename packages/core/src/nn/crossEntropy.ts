@@ -1,5 +1,5 @@
 import * as tf from '@tensorflow/tfjs-core';
-import { VaekitSoftmaxXent, VaekitSoftmaxXentGrad } from '../kernels';
+import { VaekitBernoulliNll, VaekitBernoulliNllGrad, VaekitSoftmaxXent, VaekitSoftmaxXentGrad } from '../kernels';
 
 /**
  * Per row r of logits [N, V]: weights[r] · (logsumexp(logits[r]) − logits[r][targets[r]]), the
@@ -25,6 +25,27 @@ export function softmaxCrossEntropy(logits: tf.Tensor2D, targets: tf.Tensor1D, w
         scale.dispose();
         return g;
       },
+    };
+  });
+  return op(logits) as tf.Tensor1D;
+}
+
+/**
+ * Per row b of logits [B, D]: the Bernoulli negative log-likelihood of x [B, D] (values in [0, 1]),
+ * Σ_d softplus(logits) − x·logits, in nats: [B]. Forward and gradient are one kernel each
+ * (VaekitBernoulliNll, VaekitBernoulliNllGrad: see kernels/VaekitBernoulliNll.ts). The gradient
+ * flows to the logits only.
+ */
+export function bernoulliNll(logits: tf.Tensor2D, x: tf.Tensor2D): tf.Tensor1D {
+  const op = tf.customGrad((...args: Array<tf.Tensor | tf.GradSaveFunc>) => {
+    const l = args[0] as tf.Tensor2D;
+    const save = args[1] as tf.GradSaveFunc;
+    const nll = tf.engine().runKernel(VaekitBernoulliNll, { logits: l, x }) as tf.Tensor1D;
+    // Saved tensors outlive the caller's tidy until the backward pass.
+    save([l, x]);
+    return {
+      value: nll,
+      gradFunc: (dy: tf.Tensor, saved: tf.Tensor[]) => tf.engine().runKernel(VaekitBernoulliNllGrad, { dy, logits: saved[0], x: saved[1] }) as tf.Tensor,
     };
   });
   return op(logits) as tf.Tensor1D;
