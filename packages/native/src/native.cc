@@ -1603,66 +1603,64 @@ napi_value Relu(napi_env env, napi_callback_info info) {
                      "vaekit_native.relu: operands out of bounds", relu);
 }
 
-// bernoulliNll(heap, B, D, lOff, xOff, nllOff) and
-// bernoulliNllGrad(heap, B, D, dyOff, lOff, xOff, gOff): see bernoulliNllRows.
-bool bernoulliArgs(napi_env env, napi_callback_info info, size_t n, napi_value* a, float** heap, const char* usage,
-                   double* off, int* B, int* D) {
+// A kernel over rows, name(heap, B, D, off...): every operand is [B, D] but the one at argument
+// rowArg, which is [B]; fn(B, D, pointers) runs it.
+template <size_t N, class F>
+napi_value Rows(napi_env env, napi_callback_info info, const char* usage, const char* bounds, size_t rowArg, const F& fn) {
+  napi_value a[N];
+  float* heap;
   size_t len;
-  if (!heapArgs(env, info, n, a, heap, &len, usage, usage)) return false;
+  if (!heapArgs(env, info, N, a, &heap, &len, usage, usage)) return nullptr;
   const double b = getNum(env, a[1]), d = getNum(env, a[2]);
   bool ok = b >= 1 && d >= 1 && b < 2147483647.0 && d < 2147483647.0;
-  for (size_t i = 3; i < n && ok; i++) {
-    off[i - 3] = getNum(env, a[i]);
-    const bool rowSized = n == 6 ? i == 5 : i == 3;  // nll [B] and dy [B]; the rest [B, D]
-    ok = off[i - 3] >= 0 && off[i - 3] + (rowSized ? b : b * d) <= (double)len;
+  float* p[N - 3];
+  for (size_t i = 3; i < N && ok; i++) {
+    const double off = getNum(env, a[i]);
+    ok = off >= 0 && off + (i == rowArg ? b : b * d) <= (double)len;
+    p[i - 3] = heap + (size_t)(ok ? off : 0);
   }
   if (!ok) {
-    napi_throw_range_error(env, nullptr, "vaekit_native.bernoulliNll: operands out of bounds");
-    return false;
-  }
-  *B = (int)b;
-  *D = (int)d;
-  return true;
-}
-
-napi_value BernoulliNll(napi_env env, napi_callback_info info) {
-  napi_value a[6];
-  float* heap;
-  double off[3];
-  int B, D;
-  if (!bernoulliArgs(env, info, 6, a, &heap, "vaekit_native.bernoulliNll: expected (Float32Array, B, D, lOff, xOff, nllOff)",
-                     off, &B, &D))
+    napi_throw_range_error(env, nullptr, bounds);
     return nullptr;
-  bernoulliNll(B, D, heap + (size_t)off[0], heap + (size_t)off[1], heap + (size_t)off[2]);
+  }
+  fn((int)b, (int)d, p);
   return nullptr;
 }
 
+// bernoulliNll(heap, B, D, lOff, xOff, nllOff): see bernoulliNllRows.
+napi_value BernoulliNll(napi_env env, napi_callback_info info) {
+  return Rows<6>(env, info, "vaekit_native.bernoulliNll: expected (Float32Array, B, D, lOff, xOff, nllOff)",
+                 "vaekit_native.bernoulliNll: operands out of bounds", 5,
+                 [](int B, int D, float* const* p) { bernoulliNll(B, D, p[0], p[1], p[2]); });
+}
+
+// bernoulliNllGrad(heap, B, D, dyOff, lOff, xOff, gOff)
 napi_value BernoulliNllGrad(napi_env env, napi_callback_info info) {
-  napi_value a[7];
+  return Rows<7>(env, info, "vaekit_native.bernoulliNllGrad: expected (Float32Array, B, D, dyOff, lOff, xOff, gOff)",
+                 "vaekit_native.bernoulliNllGrad: operands out of bounds", 3,
+                 [](int B, int D, float* const* p) { bernoulliNllGrad(B, D, p[0], p[1], p[2], p[3]); });
+}
+
+// A binary element-wise kernel name(heap, n, aOff, bOff, yOff): y[i] = f(a[i], b[i]) over n elements.
+napi_value Binary(napi_env env, napi_callback_info info, const char* usage, const char* bounds,
+                  void (*f)(size_t, const float*, const float*, float*)) {
+  napi_value a[5];
   float* heap;
-  double off[4];
-  int B, D;
-  if (!bernoulliArgs(env, info, 7, a, &heap,
-                     "vaekit_native.bernoulliNllGrad: expected (Float32Array, B, D, dyOff, lOff, xOff, gOff)", off, &B, &D))
+  size_t len;
+  if (!heapArgs(env, info, 5, a, &heap, &len, usage, usage)) return nullptr;
+  const double n = getNum(env, a[1]), ao = getNum(env, a[2]), bo = getNum(env, a[3]), yo = getNum(env, a[4]);
+  if (n < 0 || ao < 0 || bo < 0 || yo < 0 || ao + n > (double)len || bo + n > (double)len || yo + n > (double)len) {
+    napi_throw_range_error(env, nullptr, bounds);
     return nullptr;
-  bernoulliNllGrad(B, D, heap + (size_t)off[0], heap + (size_t)off[1], heap + (size_t)off[2], heap + (size_t)off[3]);
+  }
+  f((size_t)n, heap + (size_t)ao, heap + (size_t)bo, heap + (size_t)yo);
   return nullptr;
 }
 
 // reluGrad(heap, n, dyOff, xOff, gOff): g = dy · step(x).
 napi_value ReluGrad(napi_env env, napi_callback_info info) {
-  napi_value a[5];
-  float* heap;
-  size_t len;
-  const char* usage = "vaekit_native.reluGrad: expected (Float32Array, n, dyOff, xOff, gOff)";
-  if (!heapArgs(env, info, 5, a, &heap, &len, usage, usage)) return nullptr;
-  const double n = getNum(env, a[1]), d = getNum(env, a[2]), x = getNum(env, a[3]), g = getNum(env, a[4]);
-  if (n < 0 || d < 0 || x < 0 || g < 0 || d + n > (double)len || x + n > (double)len || g + n > (double)len) {
-    napi_throw_range_error(env, nullptr, "vaekit_native.reluGrad: operands out of bounds");
-    return nullptr;
-  }
-  reluGrad((size_t)n, heap + (size_t)d, heap + (size_t)x, heap + (size_t)g);
-  return nullptr;
+  return Binary(env, info, "vaekit_native.reluGrad: expected (Float32Array, n, dyOff, xOff, gOff)",
+                "vaekit_native.reluGrad: operands out of bounds", reluGrad);
 }
 
 // mul(heap, n, aOff, bOff, yOff, scalar): y = a·b, b a single value when scalar.
