@@ -5,7 +5,7 @@
  *    vaekit selects (cpu, wasm, tensorflow), so nn's ops run on any of them; selectBackend
  *    (backend/select.ts) registers them for any other backend it activates;
  *  - when wasm is selected, installWasmKernels: with @vaekit/native, the native BatchMatMul,
- *    _FusedMatMul, Conv2D, FusedConv2D, Softplus, Relu, Multiply, Sum, VaekitAdam, VaekitSumSquares, VaekitReluGrad, VaekitBernoulliNll(Grad) and the native forms of
+ *    _FusedMatMul, Conv2D, FusedConv2D, Softplus, Relu, Multiply, Sum, VaekitAdam, VaekitSumSquares, VaekitReluGrad, VaekitBernoulliNll(Grad), VaekitGruForward/Backward and the native forms of
  *    vaekit's kernels; on either path a zero-copy Identity (and Transpose where the order of the values does not
  *    change), UnsortedSegmentSum (which wasm lacks), a OneHot that honours its dtype (wasm's writes int32 always) and a GatherV2 of
  *    table rows (embeddings) and a Slice by copies on the heap. Every case a native kernel does not handle goes to the kernel it replaced.
@@ -34,6 +34,7 @@ import { biasGradKernel } from './VaekitBiasGrad';
 import { sumSquaresKernel } from './VaekitSumSquares';
 import { reluGradKernel } from './VaekitReluGrad';
 import { bernoulliNllGradKernel, bernoulliNllKernel } from './VaekitBernoulliNll';
+import { gruBackwardKernel, gruForwardKernel } from './VaekitGru';
 import type { KernelFn, NativeKernels, VaekitKernel, WasmBackendLike } from './util';
 
 export * from './names';
@@ -52,6 +53,8 @@ const KERNELS: VaekitKernel[] = [
   reluGradKernel,
   bernoulliNllKernel,
   bernoulliNllGradKernel,
+  gruForwardKernel,
+  gruBackwardKernel,
   adamKernel,
   batchMatMulKernel,
   fusedMatMulKernel,

@@ -26,6 +26,20 @@ export interface AdamKernelAttrs {
 }
 
 /**
+ * A GRU layer's recurrence on the wasm heap (registered only with @vaekit/native; layers/
+ * recurrent.ts uses it there): inputs proj [T·B, 3H], h0 [B, H], wHh [H, 3H], bHh [3H], mask
+ * [T·B] (1 a token, 0 padding); attribute reverse; outputs [hs [T·B, H], hPrev [T·B, H],
+ * act [T·B, 4H]] (every step's state, and what the backward pass needs).
+ */
+export const VaekitGruForward = 'VaekitGruForward';
+/**
+ * Its backward pass: inputs dy [T·B, H], wHh, mask, hPrev, act; attributes reverse and batch (B); outputs
+ * [dh0 [B, H], dGx [T·B, 3H], dGh [T·B, 3H]] (the initial state's gradient, and those of the
+ * input projections and of h·W_hh + b_hh).
+ */
+export const VaekitGruBackward = 'VaekitGruBackward';
+
+/**
  * The Bernoulli negative log-likelihood of rows of data under logits: inputs logits and x
  * ([B, D] float32); output nll [B] = Σ_d softplus(logits) − x·logits (nn.bernoulliNll).
  */

@@ -25,7 +25,7 @@
 import * as tf from '@tensorflow/tfjs-core';
 import { Rng } from '../math/rng';
 import { reserveWeightValues } from '../build/budget';
-import { loadNative, VaekitDenseFilterGrad, wasmKernelsInstalled } from '../kernels';
+import { loadNative, VaekitDenseFilterGrad, VaekitGruBackward, VaekitGruForward, wasmKernelsInstalled } from '../kernels';
 import type { NativeKernels } from '../kernels';
 
 /**
@@ -154,6 +154,7 @@ export class RecurrentLayer {
     if (mask && mask.length !== T * B) throw new Error(`recurrent: a mask of ${mask.length} for ${T} steps of ${B}`);
     const order = (k: number) => (opts.reverse ? T - 1 - k : k);
     const lstm = this.cell === 'lstm';
+    if (!lstm && tf.getKernel(VaekitGruForward, tf.getBackend()) && nativeGru(H)) return this.runOnHeap(proj, state[0], mask, !!opts.reverse);
     const op = tf.customGrad((...args: Array<tf.Tensor | tf.GradSaveFunc>) => {
       const [p, h0, c0or, wHh, bHh] = lstm ? (args as tf.Tensor[]) : [args[0], args[1], null, args[2], args[3]];
       const fwd = this.forward(
@@ -182,6 +183,36 @@ export class RecurrentLayer {
       };
     });
     return (lstm ? op(proj, state[0], state[1], this.wHh, this.bHh) : op(proj, state[0], this.wHh, this.bHh)) as tf.Tensor2D;
+  }
+
+  /**
+   * `run` for a GRU on wasm with @vaekit/native: the recurrence forward and backward as the
+   * VaekitGruForward / VaekitGruBackward kernels, which work in place on the heap.
+   */
+  private runOnHeap(proj: tf.Tensor2D, h0: tf.Tensor2D, mask: Float32Array | null, reverse: boolean): tf.Tensor2D {
+    const B = h0.shape[0];
+    const maskT = mask ? tf.tensor1d(mask) : tf.ones([proj.shape[0]]);
+    const op = tf.customGrad((...args: Array<tf.Tensor | tf.GradSaveFunc>) => {
+      const [p, h, wHh, bHh] = args as tf.Tensor[];
+      const save = args[4] as tf.GradSaveFunc;
+      const [hs, hPrev, act] = tf.engine().runKernel(VaekitGruForward, { proj: p, h0: h, wHh, bHh, mask: maskT }, { reverse }) as tf.Tensor[];
+      // Saved tensors outlive the caller's tidy until the backward pass.
+      save([hPrev, act, wHh, maskT]);
+      return {
+        value: hs,
+        gradFunc: (dy: tf.Tensor, saved: tf.Tensor[]) => {
+          const [sPrev, sAct, sW, sMask] = saved;
+          const [dh0, dGx, dGh] = tf.engine().runKernel(VaekitGruBackward, { dy, wHh: sW, mask: sMask, hPrev: sPrev, act: sAct }, { reverse, batch: B }) as tf.Tensor[];
+          const dW = tf.engine().runKernel(VaekitDenseFilterGrad, { x: sPrev, dy: dGh }) as tf.Tensor2D;
+          const db = tf.sum(dGh, 0);
+          dGh.dispose();
+          return [dGx, dh0, dW, db];
+        },
+      };
+    });
+    const out = op(proj, h0, this.wHh, this.bHh) as tf.Tensor2D;
+    maskT.dispose();
+    return out;
   }
 
   /**
