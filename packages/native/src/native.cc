@@ -989,7 +989,23 @@ void bernoulliNllGrad(int B, int D, const float* dy, const float* l, const float
 __attribute__((target("avx2,fma"))) void sumLeadingAvx(size_t outer, size_t inner, size_t ld, const float* x, float* y,
                                                        double* acc) {
   for (size_t j = 0; j < inner; j++) acc[j] = 0.0;
-  for (size_t i = 0; i < outer; i++) {
+  size_t i = 0;
+  // Four rows at a time, added pairwise in double before the accumulator: a quarter of the
+  // accumulator's loads and stores (a text model's output bias gradient sums [736, 10003]).
+  for (; i + 4 <= outer; i += 4) {
+    const float* r0 = x + i * ld;
+    const float* r1 = r0 + ld;
+    const float* r2 = r1 + ld;
+    const float* r3 = r2 + ld;
+    size_t j = 0;
+    for (; j + 4 <= inner; j += 4) {
+      const __m256d a = _mm256_add_pd(_mm256_cvtps_pd(_mm_loadu_ps(r0 + j)), _mm256_cvtps_pd(_mm_loadu_ps(r1 + j)));
+      const __m256d b = _mm256_add_pd(_mm256_cvtps_pd(_mm_loadu_ps(r2 + j)), _mm256_cvtps_pd(_mm_loadu_ps(r3 + j)));
+      _mm256_storeu_pd(acc + j, _mm256_add_pd(_mm256_loadu_pd(acc + j), _mm256_add_pd(a, b)));
+    }
+    for (; j < inner; j++) acc[j] += ((double)r0[j] + r1[j]) + ((double)r2[j] + r3[j]);
+  }
+  for (; i < outer; i++) {
     const float* row = x + i * ld;
     size_t j = 0;
     for (; j + 4 <= inner; j += 4) {
