@@ -1,6 +1,6 @@
 /**
  * VaekitReluGrad (see names.ts): relu's gradient dy · step(x).
- *  - Any backend: Step of x (alpha 0), then Multiply by dy, as tfjs's own gradient does.
+ *  - Any backend: Step of x (alpha 0, in float32), then Multiply by dy, as tfjs's own gradient does.
  *  - wasm with @vaekit/native: one AVX2 pass split across the kernel threads, the same float
  *    multiply per element (the same bits).
  */
@@ -12,8 +12,10 @@ function generic(backendName: string): KernelFn {
   return ({ inputs, backend }) => {
     const { dy, x } = inputs as { dy: tf.TensorInfo; x: tf.TensorInfo };
     const step = runBackendKernel(backendName, backend, 'Step', { x }, { alpha: 0 });
-    const out = runBackendKernel(backendName, backend, 'Multiply', { a: dy, b: step });
-    release(backend, step);
+    // As tfjs's gradient: the step in float32 whatever x's dtype.
+    const stepF = step.dtype === 'float32' ? step : runBackendKernel(backendName, backend, 'Cast', { x: step }, { dtype: 'float32' });
+    const out = runBackendKernel(backendName, backend, 'Multiply', { a: dy, b: stepF });
+    release(backend, ...(stepF === step ? [step] : [step, stepF]));
     return out;
   };
 }
