@@ -3,10 +3,6 @@
  * (x, m, v, g -> x', m', v') instead of tf.train.adam's ~12 kernels per variable; the same float32
  * operations in the same order, so bit-identical to tf.train.adam. No other backend registers it,
  * and FusedAdam (train/optimizer.ts) is then tf.train.adam.
- *
- * When x, m and v are each held by one tensor only (the optimiser's variables, as they are
- * between steps), the update is written over them and the outputs share their data: no new
- * buffers of the model's size each step, and no cold cache lines to fill.
  */
 import type * as tf from '@tensorflow/tfjs-core';
 import { AdamKernelAttrs, VaekitAdam } from './names';
@@ -23,16 +19,14 @@ function wasmNative(native: NativeKernels): KernelFn<WasmBackendLike> {
     if (sizeOf(m.shape) !== n || sizeOf(v.shape) !== n || sizeOf(g.shape) !== n) {
       throw new Error(`${VaekitAdam}: x, m, v, g must have the same size`);
     }
-    const ids = new Set([x.dataId, m.dataId, v.dataId, g.dataId]);
-    const inPlace = n > 0 && ids.size === 4 && [x, m, v].every((t) => backend.refCount(t.dataId) === 1);
-    const [xo, mo, vo] = inPlace ? [x, m, v] : [x, m, v].map(() => backend.makeOutput([...x.shape], 'float32'));
+    const xo = backend.makeOutput([...x.shape], 'float32');
+    const mo = backend.makeOutput([...x.shape], 'float32');
+    const vo = backend.makeOutput([...x.shape], 'float32');
     if (n === 0) return [xo, mo, vo];
     const heap = backend.wasm.HEAPF32; // after the allocations (the heap may have grown)
     const offs = [x, m, v, g, xo, mo, vo].map((t) => offsetOf(backend, t)) as [number, number, number, number, number, number, number];
     native.adam(heap, n, ...offs, a.lr, a.beta1, a.beta2, a.epsilon, a.c1, a.c2, a.gradScale ?? 1);
-    if (!inPlace) return [xo, mo, vo];
-    for (const t of [x, m, v]) backend.incRef(t.dataId);
-    return [x, m, v].map((t) => ({ dataId: t.dataId, shape: [...t.shape], dtype: t.dtype }));
+    return [xo, mo, vo];
   };
 }
 

@@ -14,8 +14,6 @@ export interface WasmBackendLike extends BackendLike {
   dataIdMap: { get(dataId: object): { memoryOffset: number } | undefined };
   makeOutput(shape: number[], dtype: tf.DataType): tf.TensorInfo;
   incRef(dataId: object): void;
-  /** How many tensors share this data. */
-  refCount(dataId: object): number;
   wasm: { HEAPF32: Float32Array };
 }
 
