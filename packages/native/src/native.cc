@@ -24,6 +24,7 @@
 #include <cstdint>
 #include <cstdlib>
 #include <cstring>
+#include <initializer_list>
 #include <mutex>
 #include <thread>
 #include <vector>
@@ -1518,6 +1519,18 @@ bool heapArgs(napi_env env, napi_callback_info info, size_t n, napi_value* a, fl
   return true;
 }
 
+// Whether every operand {offset, size} (in floats) lies within a heap of len floats; otherwise
+// throws `bounds` as a RangeError. Negative or NaN offsets and sizes do not fit.
+bool operandsFit(napi_env env, size_t len, const char* bounds, std::initializer_list<std::pair<double, double>> operands) {
+  for (const auto& o : operands) {
+    if (!(o.first >= 0 && o.second >= 0 && o.first + o.second <= (double)len)) {
+      napi_throw_range_error(env, nullptr, bounds);
+      return false;
+    }
+  }
+  return true;
+}
+
 // sgemm(heap, M, N, K, aOff, lda, transA, bOff, ldb, transB, cOff, ldc, biasOff)
 // Offsets are float indices into heap; biasOff < 0 means no bias.
 napi_value Sgemm(napi_env env, napi_callback_info info) {
@@ -1562,10 +1575,7 @@ napi_value Adam(napi_env env, napi_callback_info info) {
   double off[7];
   for (int i = 0; i < 7; i++) {
     off[i] = getNum(env, a[2 + i]);
-    if (off[i] < 0 || off[i] + n > static_cast<double>(len)) {
-      napi_throw_range_error(env, nullptr, "vaekit_native.adam: operands out of bounds");
-      return nullptr;
-    }
+    if (!operandsFit(env, len, "vaekit_native.adam: operands out of bounds", {{off[i], n}})) return nullptr;
   }
   float* p[7];
   for (int i = 0; i < 7; i++) p[i] = heap + static_cast<size_t>(off[i]);
@@ -1582,10 +1592,7 @@ napi_value SumSquares(napi_env env, napi_callback_info info) {
   const char* usage = "vaekit_native.sumSquares: expected (Float32Array, n, xOff)";
   if (!heapArgs(env, info, 3, a, &heap, &len, usage, usage)) return nullptr;
   const double n = getNum(env, a[1]), xo = getNum(env, a[2]);
-  if (n < 0 || xo < 0 || xo + n > (double)len) {
-    napi_throw_range_error(env, nullptr, "vaekit_native.sumSquares: operands out of bounds");
-    return nullptr;
-  }
+  if (!operandsFit(env, len, "vaekit_native.sumSquares: operands out of bounds", {{xo, n}})) return nullptr;
   napi_value out;
   napi_create_double(env, sumSquares((size_t)n, heap + (size_t)xo), &out);
   return out;
@@ -1599,10 +1606,7 @@ napi_value Elementwise(napi_env env, napi_callback_info info, const char* usage,
   size_t len;
   if (!heapArgs(env, info, 4, a, &heap, &len, usage, usage)) return nullptr;
   const double n = getNum(env, a[1]), xo = getNum(env, a[2]), yo = getNum(env, a[3]);
-  if (n < 0 || xo < 0 || yo < 0 || xo + n > (double)len || yo + n > (double)len) {
-    napi_throw_range_error(env, nullptr, bounds);
-    return nullptr;
-  }
+  if (!operandsFit(env, len, bounds, {{xo, n}, {yo, n}})) return nullptr;
   f((size_t)n, heap + (size_t)xo, heap + (size_t)yo);
   return nullptr;
 }
@@ -1619,25 +1623,24 @@ napi_value Relu(napi_env env, napi_callback_info info) {
                      "vaekit_native.relu: operands out of bounds", relu);
 }
 
-// A kernel over rows, name(heap, B, D, off...): every operand is [B, D] but the one at argument
-// rowArg, which is [B]; fn(B, D, pointers) runs it.
+// A kernel over rows, name(heap, B, D, off...): every operand is [B, D] but those of the arguments
+// whose bit is set in rowArgs, which are [B]; fn(B, D, pointers) runs it.
 template <size_t N, class F>
-napi_value Rows(napi_env env, napi_callback_info info, const char* usage, const char* bounds, size_t rowArg, const F& fn) {
+napi_value Rows(napi_env env, napi_callback_info info, const char* usage, const char* bounds, unsigned rowArgs, const F& fn) {
   napi_value a[N];
   float* heap;
   size_t len;
   if (!heapArgs(env, info, N, a, &heap, &len, usage, usage)) return nullptr;
   const double b = getNum(env, a[1]), d = getNum(env, a[2]);
-  bool ok = b >= 1 && d >= 1 && b < 2147483647.0 && d < 2147483647.0;
-  float* p[N - 3];
-  for (size_t i = 3; i < N && ok; i++) {
-    const double off = getNum(env, a[i]);
-    ok = off >= 0 && off + (i == rowArg ? b : b * d) <= (double)len;
-    p[i - 3] = heap + (size_t)(ok ? off : 0);
-  }
-  if (!ok) {
+  if (!(b >= 1 && d >= 1 && b < 2147483647.0 && d < 2147483647.0)) {
     napi_throw_range_error(env, nullptr, bounds);
     return nullptr;
+  }
+  float* p[N - 3];
+  for (size_t i = 3; i < N; i++) {
+    const double off = getNum(env, a[i]);
+    if (!operandsFit(env, len, bounds, {{off, (rowArgs >> i & 1u) ? b : b * d}})) return nullptr;
+    p[i - 3] = heap + (size_t)off;
   }
   fn((int)b, (int)d, p);
   return nullptr;
@@ -1646,14 +1649,14 @@ napi_value Rows(napi_env env, napi_callback_info info, const char* usage, const 
 // bernoulliNll(heap, B, D, lOff, xOff, nllOff): see bernoulliNllRows.
 napi_value BernoulliNll(napi_env env, napi_callback_info info) {
   return Rows<6>(env, info, "vaekit_native.bernoulliNll: expected (Float32Array, B, D, lOff, xOff, nllOff)",
-                 "vaekit_native.bernoulliNll: operands out of bounds", 5,
+                 "vaekit_native.bernoulliNll: operands out of bounds", 1u << 5,
                  [](int B, int D, float* const* p) { bernoulliNll(B, D, p[0], p[1], p[2]); });
 }
 
 // bernoulliNllGrad(heap, B, D, dyOff, lOff, xOff, gOff)
 napi_value BernoulliNllGrad(napi_env env, napi_callback_info info) {
   return Rows<7>(env, info, "vaekit_native.bernoulliNllGrad: expected (Float32Array, B, D, dyOff, lOff, xOff, gOff)",
-                 "vaekit_native.bernoulliNllGrad: operands out of bounds", 3,
+                 "vaekit_native.bernoulliNllGrad: operands out of bounds", 1u << 3,
                  [](int B, int D, float* const* p) { bernoulliNllGrad(B, D, p[0], p[1], p[2], p[3]); });
 }
 
@@ -1665,10 +1668,7 @@ napi_value Binary(napi_env env, napi_callback_info info, const char* usage, cons
   size_t len;
   if (!heapArgs(env, info, 5, a, &heap, &len, usage, usage)) return nullptr;
   const double n = getNum(env, a[1]), ao = getNum(env, a[2]), bo = getNum(env, a[3]), yo = getNum(env, a[4]);
-  if (n < 0 || ao < 0 || bo < 0 || yo < 0 || ao + n > (double)len || bo + n > (double)len || yo + n > (double)len) {
-    napi_throw_range_error(env, nullptr, bounds);
-    return nullptr;
-  }
+  if (!operandsFit(env, len, bounds, {{ao, n}, {bo, n}, {yo, n}})) return nullptr;
   f((size_t)n, heap + (size_t)ao, heap + (size_t)bo, heap + (size_t)yo);
   return nullptr;
 }
@@ -1689,10 +1689,7 @@ napi_value Mul(napi_env env, napi_callback_info info) {
   const double n = getNum(env, a[1]), ao = getNum(env, a[2]), bo = getNum(env, a[3]), yo = getNum(env, a[4]);
   bool scalar = false;
   napi_get_value_bool(env, a[5], &scalar);
-  if (n < 0 || ao < 0 || bo < 0 || yo < 0 || ao + n > (double)len || bo + (scalar ? 1 : n) > (double)len || yo + n > (double)len) {
-    napi_throw_range_error(env, nullptr, "vaekit_native.mul: operands out of bounds");
-    return nullptr;
-  }
+  if (!operandsFit(env, len, "vaekit_native.mul: operands out of bounds", {{ao, n}, {bo, scalar ? 1 : n}, {yo, n}})) return nullptr;
   mul((size_t)n, heap + (size_t)ao, heap + (size_t)bo, scalar, heap + (size_t)yo);
   return nullptr;
 }
@@ -1708,10 +1705,11 @@ napi_value Sum(napi_env env, napi_callback_info info) {
   bool leading = false;
   napi_get_value_bool(env, a[5], &leading);
   const double outN = leading ? inner : outer;
-  if (outer < 1 || inner < 1 || xo < 0 || yo < 0 || xo + outer * inner > (double)len || yo + outN > (double)len) {
+  if (!(outer >= 1 && inner >= 1)) {
     napi_throw_range_error(env, nullptr, "vaekit_native.sum: operands out of bounds");
     return nullptr;
   }
+  if (!operandsFit(env, len, "vaekit_native.sum: operands out of bounds", {{xo, outer * inner}, {yo, outN}})) return nullptr;
 #if VAEKIT_X86
   if (leading) {
     sumLeading((size_t)outer, (size_t)inner, heap + (size_t)xo, heap + (size_t)yo);
@@ -1771,42 +1769,20 @@ napi_value Conv2dFilterGrad(napi_env env, napi_callback_info info) { return Conv
 
 // softmaxXent(heap, N, V, logitsOff, targetsOff, wOff, lossOff, probsOff): targets are int32 in the same heap.
 napi_value SoftmaxXent(napi_env env, napi_callback_info info) {
-  napi_value a[8];
-  float* heap;
-  size_t len;
-  const char* usage = "vaekit_native.softmaxXent: expected (Float32Array, N, V, logitsOff, targetsOff, wOff, lossOff, probsOff)";
-  if (!heapArgs(env, info, 8, a, &heap, &len, usage, usage)) return nullptr;
-  const double N = getNum(env, a[1]), V = getNum(env, a[2]), lo = getNum(env, a[3]), to = getNum(env, a[4]),
-               wo = getNum(env, a[5]), so = getNum(env, a[6]), po = getNum(env, a[7]);
-  const double L = (double)len;
-  if (N < 1 || V < 1 || lo < 0 || to < 0 || wo < 0 || so < 0 || po < 0 || lo + N * V > L || po + N * V > L ||
-      to + N > L || wo + N > L || so + N > L) {
-    napi_throw_range_error(env, nullptr, "vaekit_native.softmaxXent: operands out of bounds");
-    return nullptr;
-  }
-  softmaxXent((int)N, (int)V, heap + (size_t)lo, reinterpret_cast<const int32_t*>(heap + (size_t)to), heap + (size_t)wo,
-              heap + (size_t)so, heap + (size_t)po);
-  return nullptr;
+  return Rows<8>(env, info, "vaekit_native.softmaxXent: expected (Float32Array, N, V, logitsOff, targetsOff, wOff, lossOff, probsOff)",
+                 "vaekit_native.softmaxXent: operands out of bounds", 1u << 4 | 1u << 5 | 1u << 6,
+                 [](int N, int V, float* const* p) {
+                   softmaxXent(N, V, p[0], reinterpret_cast<const int32_t*>(p[1]), p[2], p[3], p[4]);
+                 });
 }
 
 // softmaxXentGrad(heap, N, V, probsOff, targetsOff, scaleOff, gradOff)
 napi_value SoftmaxXentGrad(napi_env env, napi_callback_info info) {
-  napi_value a[7];
-  float* heap;
-  size_t len;
-  const char* usage = "vaekit_native.softmaxXentGrad: expected (Float32Array, N, V, probsOff, targetsOff, scaleOff, gradOff)";
-  if (!heapArgs(env, info, 7, a, &heap, &len, usage, usage)) return nullptr;
-  const double N = getNum(env, a[1]), V = getNum(env, a[2]), po = getNum(env, a[3]), to = getNum(env, a[4]),
-               so = getNum(env, a[5]), go = getNum(env, a[6]);
-  const double L = (double)len;
-  if (N < 1 || V < 1 || po < 0 || to < 0 || so < 0 || go < 0 || po + N * V > L || go + N * V > L || to + N > L ||
-      so + N > L) {
-    napi_throw_range_error(env, nullptr, "vaekit_native.softmaxXentGrad: operands out of bounds");
-    return nullptr;
-  }
-  softmaxXentGrad((int)N, (int)V, heap + (size_t)po, reinterpret_cast<const int32_t*>(heap + (size_t)to),
-                  heap + (size_t)so, heap + (size_t)go);
-  return nullptr;
+  return Rows<7>(env, info, "vaekit_native.softmaxXentGrad: expected (Float32Array, N, V, probsOff, targetsOff, scaleOff, gradOff)",
+                 "vaekit_native.softmaxXentGrad: operands out of bounds", 1u << 4 | 1u << 5,
+                 [](int N, int V, float* const* p) {
+                   softmaxXentGrad(N, V, p[0], reinterpret_cast<const int32_t*>(p[1]), p[2], p[3]);
+                 });
 }
 
 // setThreads(n): the pool's size (1 = no worker threads); n is clamped to [1, 256].
