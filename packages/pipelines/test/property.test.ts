@@ -14,25 +14,16 @@ import { runTraining, TrainRunResult } from '../src/train/train';
 import { loadCheckpointModel } from '../src/checkpoint/load';
 import { builtInRegistry } from '../src/registry';
 import { withPropertyTargets } from '../src/property/targets';
+import { grammarSmiles } from './fixtures/smiles';
 
 const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'vaekit-property-'));
 const out = path.join(dir, 'run');
 const ckpt = path.join(out, 'checkpoint');
 
-/** Valid SMILES from a small grammar of substituted rings and chains, deterministic. */
-function molecules(n: number, offset = 0): string[] {
-  const heads = ['C', 'CC', 'CCC', 'CO', 'CN', 'OCC', 'NCC', 'CC(C)'];
-  const rings = ['c1ccccc1', 'C1CCCCC1', 'c1ccncc1', 'C1CCNCC1', 'c1ccc(Cl)cc1', 'C(=O)N'];
-  const tails = ['O', 'N', 'C', 'Cl', 'F', 'C(=O)O', 'OC', 'C#N'];
-  const out: string[] = [];
-  for (let i = offset; i < offset + n; i++) out.push(heads[i % 8] + rings[Math.floor(i / 8) % 6] + tails[Math.floor(i / 48) % 8]);
-  return out;
-}
-
 // Two training lines RDKit refuses (an unclosed ring, a five-membered benzene).
 const INVALID = ['CC1CC', 'c1cccc1'];
-const train = [...molecules(160), ...INVALID];
-const testSet = molecules(24, 170);
+const train = [...grammarSmiles(160), ...INVALID];
+const testSet = grammarSmiles(24, 170);
 
 const config = (extra: object = {}) =>
   validateConfig({
@@ -62,7 +53,7 @@ let log = '';
 beforeAll(async () => {
   fs.writeFileSync(path.join(dir, 'train.smi'), train.join('\n') + '\n');
   fs.writeFileSync(path.join(dir, 'test.smi'), testSet.join('\n') + '\n');
-  fs.writeFileSync(path.join(dir, 'valid.smi'), molecules(20, 100).join('\n') + '\n');
+  fs.writeFileSync(path.join(dir, 'valid.smi'), grammarSmiles(20, 100).join('\n') + '\n');
   const sink = { write: (s: string) => ((log += s), true) } as unknown as NodeJS.WritableStream;
   result = await runTraining(config(), {
     baseDir: dir,

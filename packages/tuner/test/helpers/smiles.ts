@@ -2,15 +2,8 @@
 import * as fs from 'fs';
 import * as path from 'path';
 
-/** Valid SMILES from a small grammar of substituted rings and chains, deterministic. */
-export function grammarSmiles(n: number, offset = 0): string[] {
-  const heads = ['C', 'CC', 'CCC', 'CO', 'CN', 'OCC', 'NCC', 'CC(C)'];
-  const rings = ['c1ccccc1', 'C1CCCCC1', 'c1ccncc1', 'C1CCNCC1', 'c1ccc(Cl)cc1', 'C(=O)N'];
-  const tails = ['O', 'N', 'C', 'Cl', 'F', 'C(=O)O', 'OC', 'C#N'];
-  const out: string[] = [];
-  for (let i = offset; i < offset + n; i++) out.push(heads[i % 8] + rings[Math.floor(i / 8) % 6] + tails[Math.floor(i / 48) % 8]);
-  return out;
-}
+// The SMILES grammar the pipelines' property tests use too.
+export { grammarSmiles } from '../../../pipelines/test/fixtures/smiles';
 
 /** A GRU SMILES model on train.smi (20 validation, 20 test lines) that trains in seconds. */
 export const TINY_SMILES_CONFIG =
