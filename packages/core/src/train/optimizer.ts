@@ -48,21 +48,26 @@ function scaleGradients(grads: tf.NamedTensorMap, scale: number): tf.NamedTensor
   });
 }
 
+/** Runs `apply` on the gradients times `scale` (the gradients themselves when it is 1). */
+function withScaled(grads: tf.NamedTensorMap, scale: number, apply: (g: tf.NamedTensorMap) => void): void {
+  if (scale === 1) {
+    apply(grads);
+    return;
+  }
+  const scaled = scaleGradients(grads, scale);
+  apply(scaled);
+  tf.dispose(Object.values(scaled));
+}
+
 /**
  * One optimiser step on `grads`, clipped to a global norm of clipNorm when given. With FusedAdam
  * the clipping factor goes into the Adam kernel (one pass over each gradient instead of two); the
  * caller still owns and disposes `grads`.
  */
 export function applyGradients(optimizer: tf.Optimizer, grads: tf.NamedTensorMap, clipNorm?: number): void {
-  type Gradients = Parameters<tf.Optimizer['applyGradients']>[0];
   const scale = clipNorm ? clipScale(grads, clipNorm) : 1;
-  if (scale === 1) optimizer.applyGradients(grads as Gradients);
-  else if (optimizer instanceof FusedAdam) optimizer.applyGradients(grads as unknown as Parameters<FusedAdam['applyGradients']>[0], scale);
-  else {
-    const scaled = scaleGradients(grads, scale);
-    optimizer.applyGradients(scaled as Gradients);
-    tf.dispose(Object.values(scaled));
-  }
+  if (optimizer instanceof FusedAdam) optimizer.applyGradients(grads as unknown as Parameters<FusedAdam['applyGradients']>[0], scale);
+  else withScaled(grads, scale, (g) => optimizer.applyGradients(g as Parameters<tf.Optimizer['applyGradients']>[0]));
 }
 
 /** tfjs' NamedTensor (not exported by tfjs-core's index). */
@@ -88,15 +93,14 @@ export class FusedAdam extends tf.AdamOptimizer {
   /** gradScale multiplies every gradient first (gradient clipping), as tf.mul would. */
   override applyGradients(variableGradients: Parameters<tf.AdamOptimizer['applyGradients']>[0], gradScale = 1): void {
     if (!tf.getKernel(ADAM_KERNEL, tf.getBackend())) {
-      if (gradScale === 1) super.applyGradients(variableGradients);
-      else {
-        const named = Array.isArray(variableGradients)
-          ? Object.fromEntries((variableGradients as NamedGradient[]).map((v) => [v.name, v.tensor]))
-          : (variableGradients as tf.NamedTensorMap);
-        const scaled = scaleGradients(named, gradScale);
-        super.applyGradients(scaled as typeof variableGradients);
-        tf.dispose(Object.values(scaled));
+      if (gradScale === 1) {
+        super.applyGradients(variableGradients);
+        return;
       }
+      const named = Array.isArray(variableGradients)
+        ? Object.fromEntries((variableGradients as NamedGradient[]).map((v) => [v.name, v.tensor]))
+        : (variableGradients as tf.NamedTensorMap);
+      withScaled(named, gradScale, (g) => super.applyGradients(g as typeof variableGradients));
       return;
     }
     // AdamOptimizer keeps these protected; same fields, same meaning.
