@@ -17,7 +17,9 @@
  * and dG·W_hhᵀ (backward) run as tfjs matmuls (the native GEMM on wasm), while the gate
  * arithmetic and the masking run over Float32Arrays (instead of ~15 small tfjs ops per step,
  * each with its own dispatch and allocation). The gradient of W_hh is one matmul over all steps
- * at the end. Sequences are time-major: row t·B + b is step t of sequence b.
+ * at the end. On wasm with @vaekit/native a GRU's whole recurrence, forward and backward, is one
+ * native call on the tensors in place (the VaekitGruForward / VaekitGruBackward kernels).
+ * Sequences are time-major: row t·B + b is step t of sequence b.
  *
  * Masking: at a padded position the state is carried through unchanged (h_t = h_{t−1}), so the
  * state after the last step is each row's state after its last valid token.
@@ -36,13 +38,6 @@ function nativeGru(H: number): NativeKernels['gruForward'] | null {
   if (H % 8 !== 0 || tf.getBackend() !== 'wasm' || wasmKernelsInstalled() !== 'native') return null;
   const k = loadNative().kernels;
   return k && typeof k.gruForward === 'function' ? k.gruForward.bind(k) : null;
-}
-
-/** Its backward pass (gruBackward), on the same conditions. */
-function nativeGruBackward(H: number): NativeKernels['gruBackward'] | null {
-  if (H % 8 !== 0 || tf.getBackend() !== 'wasm' || wasmKernelsInstalled() !== 'native') return null;
-  const k = loadNative().kernels;
-  return k && typeof k.gruBackward === 'function' ? k.gruBackward.bind(k) : null;
 }
 
 export type RecurrentCell = 'gru' | 'lstm';
@@ -154,7 +149,8 @@ export class RecurrentLayer {
     if (mask && mask.length !== T * B) throw new Error(`recurrent: a mask of ${mask.length} for ${T} steps of ${B}`);
     const order = (k: number) => (opts.reverse ? T - 1 - k : k);
     const lstm = this.cell === 'lstm';
-    if (!lstm && tf.getKernel(VaekitGruForward, tf.getBackend()) && nativeGru(H)) return this.runOnHeap(proj, state[0], mask, !!opts.reverse);
+    // With the native kernels installed (which include the GRU heap kernels): runOnHeap.
+    if (!lstm && nativeGru(H)) return this.runOnHeap(proj, state[0], mask, !!opts.reverse);
     const op = tf.customGrad((...args: Array<tf.Tensor | tf.GradSaveFunc>) => {
       const [p, h0, c0or, wHh, bHh] = lstm ? (args as tf.Tensor[]) : [args[0], args[1], null, args[2], args[3]];
       const fwd = this.forward(
@@ -354,11 +350,6 @@ export class RecurrentLayer {
     const dGh = new Float32Array(T * B * G);
     // For a GRU the input and hidden pre-activation gradients differ in the n gate (r ⊙ …).
     const dGx = lstm ? dGh : new Float32Array(T * B * G);
-    const gruBack = lstm ? null : nativeGruBackward(H);
-    if (gruBack) {
-      gruBack(B, T, H, dy, wHh.dataSync() as Float32Array, mask ?? new Float32Array(0), order(0) !== 0, s.hPrev, s.act, dh, dGx, dGh);
-      return this.gradients(s, dGx, dGh, dh, dc, B, T);
-    }
     const direct = new Float32Array(B * H);
     const validRow = new Uint8Array(B);
     const wT = tf.transpose(wHh);
