@@ -7,7 +7,7 @@
  */
 import type * as tf from '@tensorflow/tfjs-core';
 import { VaekitBernoulliNll, VaekitBernoulliNllGrad } from './names';
-import { KernelFn, NativeKernels, VaekitKernel, WasmBackendLike, offsetOf, release, runBackendKernel } from './util';
+import { KernelFn, NativeKernels, VaekitKernel, WasmBackendLike, offsetOf, release, kernelRunner } from './util';
 
 function checkShapes(name: string, logits: tf.TensorInfo, x: tf.TensorInfo): [number, number] {
   if (logits.shape.length !== 2 || x.shape.length !== 2 || logits.shape[0] !== x.shape[0] || logits.shape[1] !== x.shape[1]) {
@@ -20,7 +20,7 @@ function genericForward(backendName: string): KernelFn {
   return ({ inputs, backend }) => {
     const { logits, x } = inputs as { logits: tf.TensorInfo; x: tf.TensorInfo };
     checkShapes(VaekitBernoulliNll, logits, x);
-    const run = (name: string, ins: tf.NamedTensorInfoMap, attrs: tf.NamedAttrMap = {}) => runBackendKernel(backendName, backend, name, ins, attrs);
+    const run = kernelRunner(backendName, backend);
     const sp = run('Softplus', { x: logits });
     const xl = run('Multiply', { a: x, b: logits });
     const terms = run('Sub', { a: sp, b: xl });
@@ -34,7 +34,7 @@ function genericGrad(backendName: string): KernelFn {
   return ({ inputs, backend }) => {
     const { dy, logits, x } = inputs as { dy: tf.TensorInfo; logits: tf.TensorInfo; x: tf.TensorInfo };
     const [B] = checkShapes(VaekitBernoulliNllGrad, logits, x);
-    const run = (name: string, ins: tf.NamedTensorInfoMap, attrs: tf.NamedAttrMap = {}) => runBackendKernel(backendName, backend, name, ins, attrs);
+    const run = kernelRunner(backendName, backend);
     const sg = run('Sigmoid', { x: logits });
     const diff = run('Sub', { a: sg, b: x });
     const col = run('Reshape', { x: dy }, { shape: [B, 1] });

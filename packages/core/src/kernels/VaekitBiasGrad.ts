@@ -9,7 +9,7 @@
  */
 import type * as tf from '@tensorflow/tfjs-core';
 import { VaekitBiasGrad } from './names';
-import { BackendLike, KernelFn, VaekitKernel, WasmBackendLike, release, runBackendKernel, sizeOf } from './util';
+import { BackendLike, KernelFn, VaekitKernel, WasmBackendLike, release, runBackendKernel, sizeOf, kernelRunner } from './util';
 
 /** One Sum of dy reshaped to [N, C] over axis 0. */
 function leadingSum(backendName: string, backend: BackendLike, dy: tf.TensorInfo): tf.TensorInfo {
@@ -26,7 +26,7 @@ function generic(backendName: string): KernelFn {
     const { dy } = inputs as { dy: tf.TensorInfo };
     if (dy.shape.length !== 4) return leadingSum(backendName, backend, dy);
     const [B, H, W, C] = dy.shape;
-    const run = (name: string, ins: tf.NamedTensorInfoMap, at: tf.NamedAttrMap) => runBackendKernel(backendName, backend, name, ins, at);
+    const run = kernelRunner(backendName, backend);
     const r = run('Reshape', { x: dy }, { shape: [B, H * W, C] });
     const s1 = run('Sum', { x: r }, { axis: 1, keepDims: false });
     const out = run('Sum', { x: s1 }, { axis: 0, keepDims: false });

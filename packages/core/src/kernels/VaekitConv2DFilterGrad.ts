@@ -9,7 +9,7 @@
  */
 import type * as tf from '@tensorflow/tfjs-core';
 import { Conv2DFilterGradAttrs, VaekitConv2DFilterGrad } from './names';
-import { KernelFn, NativeKernels, VaekitKernel, WasmBackendLike, offsetOf, release, runBackendKernel, sizeOf } from './util';
+import { KernelFn, NativeKernels, VaekitKernel, WasmBackendLike, offsetOf, release, sizeOf, kernelRunner } from './util';
 
 function generic(backendName: string): KernelFn {
   return ({ inputs, backend, attrs }) => {
@@ -17,7 +17,7 @@ function generic(backendName: string): KernelFn {
     const a = attrs as unknown as Conv2DFilterGradAttrs;
     const [, H, W, C] = x.shape;
     const [, OH, OW, outC] = dy.shape;
-    const run = (name: string, ins: tf.NamedTensorInfoMap, at: tf.NamedAttrMap) => runBackendKernel(backendName, backend, name, ins, at);
+    const run = kernelRunner(backendName, backend);
     // Rows of the padded input that the forward convolution reads: (out - 1)·stride + k.
     const padBottom = Math.max(0, (OH - 1) * a.strideH + a.kh - a.padTop - H);
     const padRight = Math.max(0, (OW - 1) * a.strideW + a.kw - a.padLeft - W);

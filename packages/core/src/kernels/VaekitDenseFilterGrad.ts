@@ -7,12 +7,12 @@
  */
 import type * as tf from '@tensorflow/tfjs-core';
 import { VaekitDenseFilterGrad } from './names';
-import { KernelFn, VaekitKernel, WasmBackendLike, release, runBackendKernel } from './util';
+import { KernelFn, VaekitKernel, WasmBackendLike, release, runBackendKernel, kernelRunner } from './util';
 
 function generic(backendName: string): KernelFn {
   return ({ inputs, backend }) => {
     const { x, dy } = inputs as { x: tf.TensorInfo; dy: tf.TensorInfo };
-    const run = (name: string, ins: tf.NamedTensorInfoMap, at: tf.NamedAttrMap) => runBackendKernel(backendName, backend, name, ins, at);
+    const run = kernelRunner(backendName, backend);
     const dyt = run('Transpose', { x: dy }, { perm: [1, 0] });
     const p = run('BatchMatMul', { a: dyt, b: x }, { transposeA: false, transposeB: false });
     const out = run('Transpose', { x: p }, { perm: [1, 0] });

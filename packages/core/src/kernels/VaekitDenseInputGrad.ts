@@ -8,14 +8,14 @@
  */
 import type * as tf from '@tensorflow/tfjs-core';
 import { VaekitDenseInputGrad } from './names';
-import { KernelFn, VaekitKernel, WasmBackendLike, release, runBackendKernel } from './util';
+import { KernelFn, VaekitKernel, WasmBackendLike, release, runBackendKernel, kernelRunner } from './util';
 
 function generic(backendName: string): KernelFn {
   return ({ inputs, backend }) => {
     const { dy, w } = inputs as { dy: tf.TensorInfo; w: tf.TensorInfo };
     const [batch, outDim] = dy.shape;
     const inDim = w.shape[0];
-    const run = (name: string, ins: tf.NamedTensorInfoMap, at: tf.NamedAttrMap) => runBackendKernel(backendName, backend, name, ins, at);
+    const run = kernelRunner(backendName, backend);
     const plain = { transposeA: false, transposeB: false };
     if (2 * batch * outDim + inDim * batch < 2 * inDim * outDim) {
       const dyt = run('Transpose', { x: dy }, { perm: [1, 0] });

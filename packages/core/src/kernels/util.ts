@@ -69,6 +69,12 @@ export function runBackendKernel(
   return (kernel.kernelFunc as unknown as KernelFn)({ inputs, backend, attrs }) as tf.TensorInfo;
 }
 
+/** runBackendKernel bound to one backend: `run(kernelName, inputs, attrs)` inside a generic kernel. */
+export function kernelRunner(backendName: string, backend: BackendLike) {
+  return (kernelName: string, inputs: tf.NamedTensorInfoMap, attrs: tf.NamedAttrMap = {}): tf.TensorInfo =>
+    runBackendKernel(backendName, backend, kernelName, inputs, attrs);
+}
+
 /** Disposes intermediate results of runBackendKernel. */
 export function release(backend: BackendLike, ...infos: tf.TensorInfo[]): void {
   for (const t of infos) backend.disposeData(t.dataId);
