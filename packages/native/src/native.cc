@@ -1017,44 +1017,30 @@ __attribute__((target("avx2,fma"))) void sumLeadingAvx(size_t outer, size_t inne
   for (size_t j = 0; j < inner; j++) y[j] = (float)acc[j];
 }
 
-// The sum of n floats in double: two 4-lane accumulators, then the tail.
+// The sum of n floats (Squares: of their squares, each exact in double) in double: two 4-lane
+// accumulators, then the tail.
+template <bool Squares>
 __attribute__((target("avx2,fma"))) double sumBlockAvx(const float* row, size_t n) {
   __m256d a0 = _mm256_setzero_pd(), a1 = _mm256_setzero_pd();
   size_t j = 0;
   for (; j + 8 <= n; j += 8) {
-    a0 = _mm256_add_pd(a0, _mm256_cvtps_pd(_mm_loadu_ps(row + j)));
-    a1 = _mm256_add_pd(a1, _mm256_cvtps_pd(_mm_loadu_ps(row + j + 4)));
+    const __m256d lo = _mm256_cvtps_pd(_mm_loadu_ps(row + j)), hi = _mm256_cvtps_pd(_mm_loadu_ps(row + j + 4));
+    a0 = _mm256_add_pd(a0, Squares ? _mm256_mul_pd(lo, lo) : lo);
+    a1 = _mm256_add_pd(a1, Squares ? _mm256_mul_pd(hi, hi) : hi);
   }
   alignas(32) double t[4];
   _mm256_store_pd(t, _mm256_add_pd(a0, a1));
   double s = (t[0] + t[1]) + (t[2] + t[3]);
-  for (; j < n; j++) s += row[j];
+  for (; j < n; j++) s += Squares ? (double)row[j] * row[j] : (double)row[j];
   return s;
 }
-
-// The sum of squares of n floats in double: two 4-lane accumulators, then the tail.
-__attribute__((target("avx2,fma"))) double sumSquaresBlockAvx(const float* x, size_t n) {
-  __m256d a0 = _mm256_setzero_pd(), a1 = _mm256_setzero_pd();
-  size_t j = 0;
-  for (; j + 8 <= n; j += 8) {
-    const __m256d lo = _mm256_cvtps_pd(_mm_loadu_ps(x + j)), hi = _mm256_cvtps_pd(_mm_loadu_ps(x + j + 4));
-    a0 = _mm256_add_pd(a0, _mm256_mul_pd(lo, lo));
-    a1 = _mm256_add_pd(a1, _mm256_mul_pd(hi, hi));
-  }
-  alignas(32) double t[4];
-  _mm256_store_pd(t, _mm256_add_pd(a0, a1));
-  double s = (t[0] + t[1]) + (t[2] + t[3]);
-  for (; j < n; j++) s += (double)x[j] * x[j];
-  return s;
-}
-double sumSquaresBlock(const float* x, size_t n) { return sumSquaresBlockAvx(x, n); }
 
 // Rows longer than this are summed as blocks of this many values whose partial sums are then
 // added in block order: the same arithmetic on 1 or n threads (blocks go to different threads).
 constexpr size_t kSumBlock = 1 << 16;
 
 __attribute__((target("avx2,fma"))) void sumTrailingAvx(size_t outer, size_t inner, const float* x, float* y) {
-  for (size_t i = 0; i < outer; i++) y[i] = (float)sumBlockAvx(x + i * inner, inner);
+  for (size_t i = 0; i < outer; i++) y[i] = (float)sumBlockAvx<false>(x + i * inner, inner);
 }
 
 // y = max(x, 0); NaN stays NaN as in tfjs.
@@ -1155,26 +1141,37 @@ void sumLeading(size_t outer, size_t inner, const float* x, float* y) {
 }
 
 // Sum over the trailing axis: rows split across threads; long rows in blocks (kSumBlock).
+// The sums (Squares: of squares) of `rows` rows of `inner` floats into out[rows], each row as blocks
+// of kSumBlock values whose partial sums are added in block order, the blocks spread over the pool:
+// the same arithmetic on any number of threads.
+template <bool Squares>
+void blockedRowSums(size_t rows, size_t inner, const float* x, double* out) {
+  const size_t nb = (inner + kSumBlock - 1) / kSumBlock;
+  static thread_local std::vector<double> partial;
+  partial.resize(rows * nb);
+  double* part = partial.data();
+  const int parts = partsFor((double)rows * inner, 1 << 16);
+  const Split sp{rows * nb, 1, parts};
+  pool().run(parts, [&](int t) {
+    for (size_t q = sp.begin(t); q < sp.begin(t + 1); q++) {
+      const size_t i = q / nb, b = q % nb;
+      const size_t j0 = b * kSumBlock, len = std::min(kSumBlock, inner - j0);
+      part[q] = sumBlockAvx<Squares>(x + i * inner + j0, len);
+    }
+  });
+  for (size_t i = 0; i < rows; i++) {
+    double s = 0;
+    for (size_t b = 0; b < nb; b++) s += part[i * nb + b];
+    out[i] = s;
+  }
+}
+
 void sumTrailing(size_t outer, size_t inner, const float* x, float* y) {
   if (inner > kSumBlock) {
-    const size_t nb = (inner + kSumBlock - 1) / kSumBlock;
-    static thread_local std::vector<double> partial;
-    partial.resize(outer * nb);
-    double* part = partial.data();
-    const int parts = partsFor((double)outer * inner, 1 << 16);
-    const Split sp{outer * nb, 1, parts};
-    pool().run(parts, [&](int t) {
-      for (size_t q = sp.begin(t); q < sp.begin(t + 1); q++) {
-        const size_t i = q / nb, b = q % nb;
-        const size_t j0 = b * kSumBlock, len = std::min(kSumBlock, inner - j0);
-        part[q] = sumBlockAvx(x + i * inner + j0, len);
-      }
-    });
-    for (size_t i = 0; i < outer; i++) {
-      double s = 0;
-      for (size_t b = 0; b < nb; b++) s += part[i * nb + b];
-      y[i] = (float)s;
-    }
+    static thread_local std::vector<double> sums;
+    sums.resize(outer);
+    blockedRowSums<false>(outer, inner, x, sums.data());
+    for (size_t i = 0; i < outer; i++) y[i] = (float)sums[i];
     return;
   }
   const int parts = partsFor((double)outer * inner, 1 << 16);
@@ -1330,21 +1327,8 @@ void adam(size_t n, const float* x, const float* m, const float* v, const float*
 // values summed across the pool, their sums added in block order, so the same bits on any number
 // of threads. For the global norm of gradient clipping, without a squared copy of each gradient.
 double sumSquares(size_t n, const float* x) {
-  const size_t nb = (n + kSumBlock - 1) / kSumBlock;
-  if (nb == 0) return 0.0;
-  static thread_local std::vector<double> partial;
-  partial.resize(nb);
-  double* part = partial.data();
-  const int parts = partsFor((double)n, 1 << 16);
-  const Split sp{nb, 1, parts};
-  pool().run(parts, [&](int t) {
-    for (size_t b = sp.begin(t); b < sp.begin(t + 1); b++) {
-      const size_t j0 = b * kSumBlock;
-      part[b] = sumSquaresBlock(x + j0, std::min(kSumBlock, n - j0));
-    }
-  });
   double s = 0;
-  for (size_t b = 0; b < nb; b++) s += part[b];
+  blockedRowSums<true>(1, n, x, &s);
   return s;
 }
 #else
