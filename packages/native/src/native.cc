@@ -197,6 +197,18 @@ int partsFor(double work, double grain) {
   return p < 2 * n ? (int)p : 2 * n;
 }
 
+// Runs fn(b, e) over ranges [b, e) of `rows` rows of `cols` values each, split across the pool
+// (one part per `grain` values at most): each row is computed by one part, whatever the split.
+template <class F>
+void forRows(size_t rows, size_t cols, double grain, const F& fn) {
+  const int parts = partsFor((double)rows * cols, grain);
+  const Split sp{rows, 1, parts};
+  pool().run(parts, [&](int t) {
+    const size_t b = sp.begin(t), e = sp.begin(t + 1);
+    if (e > b) fn(b, e);
+  });
+}
+
 // ---------------------------------------------------------------------------
 // SGEMM: C[M,N] = op(A)[M,K] * op(B)[K,N] (+ bias[N]), row-major.
 //   op(A)(i,k) = transA ? A[k*lda + i] : A[i*lda + k]
@@ -870,20 +882,14 @@ __attribute__((target("avx2,fma"))) void softmaxXentGradRows(int N, int V, const
 
 // Both across the pool by rows.
 void softmaxXent(int N, int V, const float* logits, const int32_t* targets, const float* w, float* loss, float* probs) {
-  const int parts = partsFor((double)N * V, 1 << 15);
-  const Split sp{(size_t)N, 1, parts};
-  pool().run(parts, [&](int t) {
-    const size_t b = sp.begin(t), e = sp.begin(t + 1);
-    if (e > b) softmaxXentRows((int)(e - b), V, logits + b * V, targets + b, w + b, loss + b, probs + b * V);
+  forRows(N, V, 1 << 15, [&](size_t b, size_t e) {
+    softmaxXentRows((int)(e - b), V, logits + b * V, targets + b, w + b, loss + b, probs + b * V);
   });
 }
 
 void softmaxXentGrad(int N, int V, const float* probs, const int32_t* targets, const float* scale, float* grad) {
-  const int parts = partsFor((double)N * V, 1 << 15);
-  const Split sp{(size_t)N, 1, parts};
-  pool().run(parts, [&](int t) {
-    const size_t b = sp.begin(t), e = sp.begin(t + 1);
-    if (e > b) softmaxXentGradRows((int)(e - b), V, probs + b * V, targets + b, scale + b, grad + b * V);
+  forRows(N, V, 1 << 15, [&](size_t b, size_t e) {
+    softmaxXentGradRows((int)(e - b), V, probs + b * V, targets + b, scale + b, grad + b * V);
   });
 }
 
@@ -963,22 +969,14 @@ __attribute__((target("avx2,fma"))) void bernoulliNllGradRows(int B, int D, cons
 // Both across the pool by rows.
 void bernoulliNll(int B, int D, const float* l, const float* x, float* nll) {
 #if VAEKIT_X86
-  const int parts = partsFor((double)B * D, 1 << 14);
-  const Split sp{(size_t)B, 1, parts};
-  pool().run(parts, [&](int t) {
-    const size_t b = sp.begin(t), e = sp.begin(t + 1);
-    if (e > b) bernoulliNllRows((int)(e - b), D, l + b * D, x + b * D, nll + b);
-  });
+  forRows(B, D, 1 << 14, [&](size_t b, size_t e) { bernoulliNllRows((int)(e - b), D, l + b * D, x + b * D, nll + b); });
 #endif
 }
 
 void bernoulliNllGrad(int B, int D, const float* dy, const float* l, const float* x, float* g) {
 #if VAEKIT_X86
-  const int parts = partsFor((double)B * D, 1 << 14);
-  const Split sp{(size_t)B, 1, parts};
-  pool().run(parts, [&](int t) {
-    const size_t b = sp.begin(t), e = sp.begin(t + 1);
-    if (e > b) bernoulliNllGradRows((int)(e - b), D, dy + b, l + b * D, x + b * D, g + b * D);
+  forRows(B, D, 1 << 14, [&](size_t b, size_t e) {
+    bernoulliNllGradRows((int)(e - b), D, dy + b, l + b * D, x + b * D, g + b * D);
   });
 #endif
 }
@@ -1174,12 +1172,7 @@ void sumTrailing(size_t outer, size_t inner, const float* x, float* y) {
     for (size_t i = 0; i < outer; i++) y[i] = (float)sums[i];
     return;
   }
-  const int parts = partsFor((double)outer * inner, 1 << 16);
-  const Split sp{outer, 1, parts};
-  pool().run(parts, [&](int t) {
-    const size_t b = sp.begin(t), e = sp.begin(t + 1);
-    if (e > b) sumTrailingAvx(e - b, inner, x + b * inner, y + b);
-  });
+  forRows(outer, inner, 1 << 16, [&](size_t b, size_t e) { sumTrailingAvx(e - b, inner, x + b * inner, y + b); });
 }
 #endif
 
@@ -1229,12 +1222,7 @@ void im2colRows(const ConvGeom& g, const float* x, size_t r0, size_t rows, float
 // im2colRows across the pool (disjoint rows of col).
 void im2colParallel(const ConvGeom& g, const float* x, size_t r0, size_t rows, float* col) {
   const size_t K = (size_t)g.kh * g.kw * g.C;
-  const int parts = partsFor((double)rows * K, 1 << 15);
-  const Split sp{rows, 1, parts};
-  pool().run(parts, [&](int t) {
-    const size_t b = sp.begin(t), e = sp.begin(t + 1);
-    if (e > b) im2colRows(g, x, r0 + b, e - b, col + b * K);
-  });
+  forRows(rows, K, 1 << 15, [&](size_t b, size_t e) { im2colRows(g, x, r0 + b, e - b, col + b * K); });
 }
 
 void conv2d(const ConvGeom& g, const float* x, const float* f, float* y, const float* bias) {
