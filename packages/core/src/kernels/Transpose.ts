@@ -8,7 +8,7 @@ import type * as tf from '@tensorflow/tfjs-core';
 import { KernelFn, VaekitKernel, WasmBackendLike } from './util';
 
 /** Whether permuting axes of `shape` by `perm` leaves the values in the same order. */
-export function keepsOrder(shape: readonly number[], perm: readonly number[]): boolean {
+function keepsOrder(shape: readonly number[], perm: readonly number[]): boolean {
   let last = -1;
   for (const axis of perm) {
     if (shape[axis] === 1) continue;
