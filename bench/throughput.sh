@@ -45,52 +45,76 @@ for m in "${models[@]}"; do
   fi
 done
 
-steps() { case "$1" in mlp) echo 100 ;; conv) echo 20 ;; text) echo 30 ;; esac; }
-# One run of each side: prints the speed (samples/s, tokens/s for text).
+steps() { case "$1" in mlp) echo 300 ;; conv) echo 30 ;; text) echo 40 ;; esac; }
+# Runs a command; prints the last line of its stdout, then the cores it kept busy on average over
+# the whole run, start-up included: (user + system CPU time) / wall time.
+TIMEFORMAT='%R %U %S'
+busy() {
+  local out times
+  out=$(mktemp); times=$(mktemp)
+  { time "$@" >"$out" 2>/dev/null; } 2>"$times"
+  echo "$(tail -1 "$out") $(tail -1 "$times" | awk '{ printf "%.2f", ($2 + $3) / $1 }')"
+  rm -f "$out" "$times"
+}
+# One run of vaekit: prints the speed (samples/s, tokens/s for text), the backend and the cores busy.
 ours() {
-  node packages/tuner/dist/cli/main.js bench --model "$1" --steps "$(steps "$1")" --threads "$2" --json 2>/dev/null | tail -1 |
-    node -e 'const o=JSON.parse(require("fs").readFileSync(0,"utf8")); console.log(o.tokensPerSec ?? o.samplesPerSec, o.backend)'
+  busy node packages/tuner/dist/cli/main.js bench --model "$1" --steps "$(steps "$1")" --threads "$2" --json |
+    node -e 'const l=require("fs").readFileSync(0,"utf8").trim(); const i=l.lastIndexOf(" "); const o=JSON.parse(l.slice(0,i));
+      console.log(o.tokensPerSec ?? o.samplesPerSec, o.backend, l.slice(i+1))'
 }
+# One run of PyTorch with $2 threads of its own (torch.set_num_threads) and $3 threads in OpenBLAS,
+# whose pool torch.set_num_threads does not reach: without OPENBLAS_NUM_THREADS, PyTorch's matrix
+# products run on every core even at --threads 1. Prints the speed and the cores busy.
 theirs() {
-  if [ "$1" = text ]; then
-    /usr/bin/python3 "$TORCH_SEQ_VAE" throughput --steps "$(steps text)" --threads "$2" | tail -1
-  else
-    /usr/bin/python3 "$TORCH_VAE" throughput --model "$1" --steps "$(steps "$1")" --threads "$2" | tail -1
-  fi | node -e 'const o=JSON.parse(require("fs").readFileSync(0,"utf8")); console.log(o.tokensPerSec ?? o.samplesPerSec)'
+  local script=(/usr/bin/python3 "$TORCH_VAE" throughput --model "$1")
+  [ "$1" = text ] && script=(/usr/bin/python3 "$TORCH_SEQ_VAE" throughput)
+  busy env OMP_NUM_THREADS="$2" OPENBLAS_NUM_THREADS="$3" MKL_NUM_THREADS="$3" "${script[@]}" --steps "$(steps "$1")" --threads "$2" |
+    node -e 'const l=require("fs").readFileSync(0,"utf8").trim(); const i=l.lastIndexOf(" "); const o=JSON.parse(l.slice(0,i));
+      console.log(o.tokensPerSec ?? o.samplesPerSec, l.slice(i+1))'
 }
-max() { node -e 'console.log(Math.max(...process.argv.slice(1).map(Number)))' "$@"; }
+# PyTorch's thread splits tried at t threads ("torch OpenBLAS"): one thread is 1 and 1; at more,
+# every thread in both, or all of them in one of the two (both at once oversubscribe the cores).
+splits() { if [ "$1" -eq 1 ]; then echo "1,1"; else echo "$1,$1 1,$1 $1,1"; fi; }
 
 cpu=$(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2- | sed 's/^ *//')
 echo "machine: ${cpu:-unknown CPU}, $cores cores; load average at start: $(cut -d' ' -f1-3 /proc/loadavg)"
-echo "method: vaekit bench and the PyTorch reference alternately, $rounds runs each per model and thread count, best run kept"
+echo "method: vaekit bench and the PyTorch reference alternately, $rounds runs each per model, thread count"
+echo "        and PyTorch thread split (torch.set_num_threads, OPENBLAS_NUM_THREADS), best run kept;"
+echo "        cores busy = CPU time / wall time of that run, start-up included"
 echo "units: samples/s (mlp, conv: batch 128), tokens/s (text: 32 sequences of 22 tokens + <eos>)"
-declare -A best_ours best_theirs backend
+declare -A ours_v ours_c theirs_v theirs_c theirs_s backend
 for t in "${threadsList[@]}"; do
   for m in "${models[@]}"; do
-    o=0; p=0
+    ours_v[$m,$t]=0; theirs_v[$m,$t]=0
     for ((r = 0; r < rounds; r++)); do
-      read -r v b < <(ours "$m" "$t"); o=$(max "$o" "$v"); backend[$m]=$b
-      v=$(theirs "$m" "$t"); p=$(max "$p" "$v")
+      read -r v b c < <(ours "$m" "$t"); backend[$m]=$b
+      if node -e 'process.exit(+process.argv[1] > +process.argv[2] ? 0 : 1)' "$v" "${ours_v[$m,$t]}"; then ours_v[$m,$t]=$v; ours_c[$m,$t]=$c; fi
+      for s in $(splits "$t"); do
+        read -r v c < <(theirs "$m" "${s%,*}" "${s#*,}")
+        if node -e 'process.exit(+process.argv[1] > +process.argv[2] ? 0 : 1)' "$v" "${theirs_v[$m,$t]}"; then
+          theirs_v[$m,$t]=$v; theirs_c[$m,$t]=$c; theirs_s[$m,$t]=$s
+        fi
+      done
     done
-    best_ours[$m,$t]=$o; best_theirs[$m,$t]=$p
   done
   echo
   echo "$t thread$([ "$t" -gt 1 ] && echo s):"
-  printf '| model | vaekit | backend | PyTorch | ratio |\n| --- | --- | --- | --- | --- |\n'
+  printf '| model | vaekit | backend | cores busy | PyTorch | PyTorch threads (torch, OpenBLAS) | cores busy | ratio |\n'
+  printf '| --- | --- | --- | --- | --- | --- | --- | --- |\n'
   for m in "${models[@]}"; do
-    node -e 'const [m,o,b,p]=process.argv.slice(1); console.log(`| ${m} | ${(+o).toFixed(0)} | ${b} | ${(+p).toFixed(0)} | ${(o/p).toFixed(2)} |`)' \
-      "$m" "${best_ours[$m,$t]}" "${backend[$m]}" "${best_theirs[$m,$t]}"
+    node -e 'const [m,o,b,oc,p,ps,pc]=process.argv.slice(1); console.log(`| ${m} | ${(+o).toFixed(0)} | ${b} | ${oc} | ${(+p).toFixed(0)} | ${ps.replace(",", ", ")} | ${pc} | ${(o/p).toFixed(2)} |`)' \
+      "$m" "${ours_v[$m,$t]}" "${backend[$m]}" "${ours_c[$m,$t]}" "${theirs_v[$m,$t]}" "${theirs_s[$m,$t]}" "${theirs_c[$m,$t]}"
   done
 done
 if [ "${#threadsList[@]}" -gt 1 ]; then
   n=${threadsList[1]}
   echo
-  echo "scaling and PyTorch's best thread count:"
-  printf '| model | vaekit %s threads ÷ 1 | PyTorch best (threads) | vaekit %s threads ÷ PyTorch best |\n| --- | --- | --- | --- |\n' "$n" "$n"
+  echo "scaling, and PyTorch at its best:"
+  printf '| model | vaekit %s threads ÷ 1 | PyTorch best (torch, OpenBLAS threads) | vaekit %s threads ÷ PyTorch best |\n| --- | --- | --- | --- |\n' "$n" "$n"
   for m in "${models[@]}"; do
-    node -e 'const [m,n,o1,on,p1,pn]=process.argv.slice(1); const [pb,pt]=+pn>+p1?[+pn,n]:[+p1,1];
-      console.log(`| ${m} | ${(on/o1).toFixed(2)} | ${pb.toFixed(0)} (${pt}) | ${(on/pb).toFixed(2)} |`)' \
-      "$m" "$n" "${best_ours[$m,1]}" "${best_ours[$m,$n]}" "${best_theirs[$m,1]}" "${best_theirs[$m,$n]}"
+    node -e 'const [m,o1,on,p1,pn,sn]=process.argv.slice(1); const [pb,ps]=+pn>+p1?[+pn,sn]:[+p1,"1,1"];
+      console.log(`| ${m} | ${(on/o1).toFixed(2)} | ${pb.toFixed(0)} (${ps.replace(",", ", ")}) | ${(on/pb).toFixed(2)} |`)' \
+      "$m" "${ours_v[$m,1]}" "${ours_v[$m,$n]}" "${theirs_v[$m,1]}" "${theirs_v[$m,$n]}" "${theirs_s[$m,$n]}"
   done
 fi
 echo

@@ -18,13 +18,18 @@ if any(k not in os.environ for k in MALLOC_ENV):  # malloc reads these at start-
     os.environ.update({k: v for k, v in MALLOC_ENV.items() if k not in os.environ})
     os.execv(sys.executable, [sys.executable] + sys.argv)
 
-import torch  # noqa: E402
-
 p = argparse.ArgumentParser()
 p.add_argument("--threads", type=int, default=1)
 p.add_argument("--budget", type=float, default=0.3)
 p.add_argument("--only", default=None, help="regular expression: only the shapes whose name matches")
 args = p.parse_args()
+# torch.set_num_threads does not reach OpenBLAS's own thread pool (Debian's torch calls OpenBLAS),
+# which by default uses every core: its thread count is read from the environment when torch loads.
+for k in ("OPENBLAS_NUM_THREADS", "MKL_NUM_THREADS", "OMP_NUM_THREADS"):
+    os.environ[k] = str(args.threads)
+
+import torch  # noqa: E402
+
 torch.set_num_threads(args.threads)
 torch.manual_seed(0)
 with open(os.path.join(os.path.dirname(os.path.abspath(__file__)), "shapes.json")) as f:

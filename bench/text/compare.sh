@@ -19,7 +19,8 @@ node packages/tuner/dist/cli/main.js train --config configs/text-ptb.yaml --thre
   --set data.train="$PTB_DIR/ptb.train.txt" --set data.validation="$PTB_DIR/ptb.valid.txt" --set data.test="$PTB_DIR/ptb.test.txt" \
   > "$OUT/vaekit.json" 2> "$OUT/vaekit.log" &
 ours=$!
-/usr/bin/python3 "$TORCH_SEQ_VAE" train --train "$PTB_DIR/ptb.train.txt" --valid "$PTB_DIR/ptb.valid.txt" --test "$PTB_DIR/ptb.test.txt" \
+# One thread each: OPENBLAS_NUM_THREADS too, since torch.set_num_threads does not reach OpenBLAS's pool.
+OMP_NUM_THREADS=1 OPENBLAS_NUM_THREADS=1 MKL_NUM_THREADS=1 /usr/bin/python3 "$TORCH_SEQ_VAE" train --train "$PTB_DIR/ptb.train.txt" --valid "$PTB_DIR/ptb.valid.txt" --test "$PTB_DIR/ptb.test.txt" \
   --epochs 5 --iwae-k 50 --threads 1 > "$OUT/torch.jsonl" 2> "$OUT/torch.log" &
 ref=$!
 wait $ours $ref
