@@ -185,7 +185,8 @@ describe.each(paths)('wasm kernels, %s path', (which, available) => {
       [[32, 14, 14, 16], [7, 7, 16, 24], [1, 1], [[0, 0], [1, 0], [1, 0], [0, 0]], [2, 2]],
       [[1, 13, 11, 7], [3, 5, 7, 33], [1, 1], 'same', [2, 3]],
       [[4, 8, 8, 20], [2, 2, 20, 16], [1, 1], 1, [1, 1]],
-      [[2, 9, 9, 3], [3, 3, 3, 4], [2, 2], 'same', [1, 1]], // narrow: the wasm kernel
+      [[2, 9, 9, 3], [3, 3, 3, 4], [2, 2], 'same', [1, 1]], // few output channels: computed transposed
+      [[4, 28, 28, 1], [4, 4, 1, 32], [2, 2], 'same', [1, 1]], // one input channel: a 16-long im2col row
     ];
     let seed = 600;
     const before = calls.conv2d;
@@ -197,9 +198,8 @@ describe.each(paths)('wasm kernels, %s path', (which, available) => {
       await compare([x, f, b], (xt, ft, bt) => tf.fused.conv2d({ x: xt as tf.Tensor4D, filter: ft as tf.Tensor4D, strides, pad, dilations: dil, bias: bt }), 1e-5);
       await compare([x, f, b], (xt, ft, bt) => tf.fused.conv2d({ x: xt as tf.Tensor4D, filter: ft as tf.Tensor4D, strides, pad, dilations: dil, bias: bt, activation: 'relu' }), 1e-5);
     }
-    // Conv2D + FusedConv2D (linear) of the 6 cases the native kernel takes (not the narrow 5->19
-    // 2x3 and 3->4 ones); relu goes to wasm.
-    expect(calls.conv2d - before).toBe(which === 'native' ? 12 : 0);
+    // Conv2D + FusedConv2D (linear) of every case run natively; relu goes to wasm.
+    expect(calls.conv2d - before).toBe(which === 'native' ? 2 * cases.length : 0);
   });
 
   maybe('Softplus matches cpu, including large and tiny logits', async () => {

@@ -1187,33 +1187,63 @@ struct ConvGeom {
   int B, H, W, C, kh, kw, outC, sh, sw, dh, dw, padTop, padLeft, OH, OW;
 };
 
+// n floats from s to d (n is often a few floats: one channel, or one kernel row of one channel).
+inline void copyFloats(float* d, const float* s, size_t n) {
+  if (n < 16) {
+    for (size_t c = 0; c < n; c++) d[c] = s[c];
+  } else {
+    std::memcpy(d, s, sizeof(float) * n);
+  }
+}
+
+inline void zeroFloats(float* d, size_t n) {
+  if (n < 16) {
+    for (size_t c = 0; c < n; c++) d[c] = 0.f;
+  } else {
+    std::memset(d, 0, sizeof(float) * n);
+  }
+}
+
+// Rows r0..r0+rows of the im2col matrix: row (b, oh, ow) holds the kh x kw x C window of x that
+// output reads, zeros where it falls outside. The row's position is stepped, not divided out per
+// row, and a kernel row inside the input with no dilation is one copy of kw*C floats.
 void im2colRows(const ConvGeom& g, const float* x, size_t r0, size_t rows, float* col) {
   const size_t K = (size_t)g.kh * g.kw * g.C;
+  const size_t rowLen = (size_t)g.kw * g.C;
+  int ow = (int)(r0 % g.OW);
+  int oh = (int)((r0 / g.OW) % g.OH);
+  size_t b = r0 / ((size_t)g.OW * g.OH);
   for (size_t r = 0; r < rows; r++) {
-    const size_t row = r0 + r;
-    const int ow = (int)(row % g.OW);
-    const int oh = (int)((row / g.OW) % g.OH);
-    const int b = (int)(row / ((size_t)g.OW * g.OH));
     float* dst = col + r * K;
+    const float* xb = x + b * g.H * g.W * g.C;
+    const int ih0 = oh * g.sh - g.padTop, iw0 = ow * g.sw - g.padLeft;
+    const bool rowInside = g.dw == 1 && iw0 >= 0 && iw0 + g.kw <= g.W;
     for (int i = 0; i < g.kh; i++) {
-      const int ih = oh * g.sh - g.padTop + i * g.dh;
+      const int ih = ih0 + i * g.dh;
+      float* d = dst + (size_t)i * rowLen;
+      if (ih < 0 || ih >= g.H) {
+        zeroFloats(d, rowLen);
+        continue;
+      }
+      const float* src = xb + (size_t)ih * g.W * g.C;
+      if (rowInside) {
+        copyFloats(d, src + (size_t)iw0 * g.C, rowLen);
+        continue;
+      }
       for (int j = 0; j < g.kw; j++) {
-        const int iw = ow * g.sw - g.padLeft + j * g.dw;
-        float* d = dst + ((size_t)i * g.kw + j) * g.C;
-        if (ih < 0 || ih >= g.H || iw < 0 || iw >= g.W) {
-          if (g.C < 16) {
-            for (int c = 0; c < g.C; c++) d[c] = 0.f;
-          } else {
-            std::memset(d, 0, sizeof(float) * g.C);
-          }
+        const int iw = iw0 + j * g.dw;
+        if (iw < 0 || iw >= g.W) {
+          zeroFloats(d + (size_t)j * g.C, g.C);
         } else {
-          const float* src = x + (((size_t)b * g.H + ih) * g.W + iw) * g.C;
-          if (g.C < 16) {
-            for (int c = 0; c < g.C; c++) d[c] = src[c];
-          } else {
-            std::memcpy(d, src, sizeof(float) * g.C);
-          }
+          copyFloats(d + (size_t)j * g.C, src + (size_t)iw * g.C, g.C);
         }
+      }
+    }
+    if (++ow == g.OW) {
+      ow = 0;
+      if (++oh == g.OH) {
+        oh = 0;
+        b++;
       }
     }
   }
@@ -1233,8 +1263,9 @@ void conv2d(const ConvGeom& g, const float* x, const float* f, float* y, const f
     sgemm((int)rowsTotal, g.outC, (int)K, x, (int)K, false, f, g.outC, false, y, g.outC, bias);
     return;
   }
-  // Chunk of rows: ~4 MB of im2col at most (at least one MR tile).
-  size_t chunk = (size_t)(1 << 20) / (K ? K : 1);
+  // Chunk of rows: ~512 KB of im2col at most (at least one MR tile), so that it is still in L2
+  // when SGEMM packs it.
+  size_t chunk = (size_t)(1 << 17) / (K ? K : 1);
   if (chunk < (size_t)MR) chunk = MR;
   chunk = (chunk / MR) * MR;
   if (chunk > rowsTotal) chunk = rowsTotal;
@@ -1245,10 +1276,23 @@ void conv2d(const ConvGeom& g, const float* x, const float* f, float* y, const f
     colLen = chunk * K;
     col = static_cast<float*>(std::malloc(sizeof(float) * colLen));
   }
+  // Few output channels (a last layer's 1 to 3 channels, or its 4 sub-pixel phases): the 32-wide
+  // SGEMM tiles would be mostly padding, so compute y^T = f^T col^T, whose long side is the rows,
+  // and transpose it back.
+  const bool narrow = g.outC < 8;
+  static thread_local std::vector<float> yt;
+  if (narrow) yt.resize(chunk * g.outC);
   for (size_t r0 = 0; r0 < rowsTotal; r0 += chunk) {
     const size_t rows = rowsTotal - r0 < chunk ? rowsTotal - r0 : chunk;
     im2colParallel(g, x, r0, rows, col);
-    sgemm((int)rows, g.outC, (int)K, col, (int)K, false, f, g.outC, false, y + r0 * g.outC, g.outC, bias);
+    if (!narrow) {
+      sgemm((int)rows, g.outC, (int)K, col, (int)K, false, f, g.outC, false, y + r0 * g.outC, g.outC, bias);
+      continue;
+    }
+    sgemm(g.outC, (int)rows, (int)K, f, g.outC, true, col, (int)K, true, yt.data(), (int)rows, nullptr);
+    float* yr = y + r0 * g.outC;
+    for (size_t r = 0; r < rows; r++)
+      for (int c = 0; c < g.outC; c++) yr[r * g.outC + c] = yt[(size_t)c * rows + r] + (bias ? bias[c] : 0.f);
   }
 }
 
@@ -1256,7 +1300,8 @@ void conv2d(const ConvGeom& g, const float* x, const float* f, float* y, const f
 void conv2dFilterGrad(const ConvGeom& g, const float* x, const float* dy, float* dw) {
   const size_t K = (size_t)g.kh * g.kw * g.C;
   const size_t rowsTotal = (size_t)g.B * g.OH * g.OW;
-  size_t chunk = (size_t)(1 << 20) / (K ? K : 1);
+  // Chunks of ~512 KB of im2col, as in conv2d.
+  size_t chunk = (size_t)(1 << 17) / (K ? K : 1);
   if (chunk < 16) chunk = 16;
   if (chunk > rowsTotal) chunk = rowsTotal;
   static float* col = nullptr;

@@ -193,6 +193,9 @@ describe('@vaekit/native', () => {
       [2, 14, 14, 32, 4, 4, 64, 2, 2, 1, 1, 1, 1],
       [4, 14, 14, 6, 7, 7, 5, 1, 1, 2, 2, 1, 1],
       [1, 13, 11, 7, 3, 5, 33, 1, 1, 2, 3, 2, 6],
+      // Few output channels (computed transposed), over more than one im2col chunk.
+      [12, 28, 28, 1, 4, 4, 4, 1, 1, 1, 1, 1, 1],
+      [2, 9, 8, 3, 3, 3, 1, 2, 1, 2, 1, 2, 0],
     ];
     let seed = 50;
     for (const [B, H, W, C, kh, kw, outC, sh, sw, dh, dw, pt, pl] of cases) {

@@ -1,8 +1,7 @@
 /**
  * Conv2D on wasm with @vaekit/native: NHWC, any stride / dilation / padding, as im2col + the
  * native SGEMM (wasm's XNNPACK convolution reaches ~10 GFLOP/s on the dilated convolutions of a
- * filter gradient). NCHW, other dtypes and narrow GEMMs (fewer than 16 output channels or an
- * im2col row shorter than 64) go to tfjs-backend-wasm's own kernel.
+ * filter gradient). NCHW and other dtypes go to tfjs-backend-wasm's own kernel.
  */
 import * as tf from '@tensorflow/tfjs-core';
 import { KernelFn, NativeKernels, VaekitKernel, WasmBackendLike, offsetOf, sizeOf } from './util';
@@ -27,8 +26,6 @@ export function nativeConv2D(native: NativeKernels, fallback: KernelFn<WasmBacke
       attrs.dimRoundingMode as 'floor' | 'round' | 'ceil' | undefined,
     );
     if (info.batchSize * info.outHeight * info.outWidth * info.outChannels === 0 || info.inChannels === 0) return fallback(args);
-    // Narrow GEMMs (few output channels, or a short im2col row) run faster on XNNPACK.
-    if (info.outChannels < 16 || info.filterHeight * info.filterWidth * info.inChannels < 64) return fallback(args);
     if (bias && (bias.dtype !== 'float32' || sizeOf(bias.shape) !== info.outChannels || bias.shape[bias.shape.length - 1] !== info.outChannels)) {
       return fallback(args);
     }
