@@ -20,11 +20,12 @@ import '../src/gradients';
 
 const loaded = loadNative().kernels;
 /** The addon with call counters (its own exports are read-only). */
-const calls = { sgemm: 0, conv2d: 0, filterGrad: 0 };
+const calls = { sgemm: 0, conv2d: 0, filterGrad: 0, inputGrad: 0 };
 const native: NativeKernels | null = loaded && {
   sgemm: (...a: Parameters<NativeKernels['sgemm']>) => (calls.sgemm++, loaded.sgemm(...a)),
   conv2d: (...a: Parameters<NativeKernels['conv2d']>) => (calls.conv2d++, loaded.conv2d(...a)),
   conv2dFilterGrad: (...a: Parameters<NativeKernels['conv2dFilterGrad']>) => (calls.filterGrad++, loaded.conv2dFilterGrad(...a)),
+  conv2dInputGrad: (...a: Parameters<NativeKernels['conv2dInputGrad']>) => (calls.inputGrad++, loaded.conv2dInputGrad(...a)),
   adam: (...a: Parameters<NativeKernels['adam']>) => loaded.adam(...a),
   softplus: (...a: Parameters<NativeKernels['softplus']>) => loaded.softplus(...a),
   sum: (...a: Parameters<NativeKernels['sum']>) => loaded.sum(...a),
@@ -278,8 +279,8 @@ describe.each(paths)('wasm kernels, %s path', (which, available) => {
   });
 
   maybe('nn.conv2d / nn.conv2dTranspose values and gradients match cpu (filter gradient kernel)', async () => {
-    // On cpu the ops take their portable path (transposes + dilated Conv2D), on wasm+native the
-    // VaekitConv2DFilterGrad kernel and the native Conv2D.
+    // On cpu the ops take their portable path (transposes + dilated Conv2D, sub-pixel Conv2D), on
+    // wasm+native the VaekitConv2DFilterGrad and VaekitConv2DInputGrad kernels and the native Conv2D.
     const weighted = (rt: tf.Tensor) =>
       tf.customGrad((...args: Array<tf.Tensor | tf.GradSaveFunc>) => {
         const y = args[0] as tf.Tensor;
@@ -291,9 +292,12 @@ describe.each(paths)('wasm kernels, %s path', (which, available) => {
       [[2, 14, 14, 32], [4, 4, 32, 64], 2, 1],
       [[3, 28, 28, 1], [4, 4, 1, 32], 2, 1],
       [[1, 7, 9, 5], [2, 3, 5, 17], 2, 'valid'],
+      [[2, 9, 8, 2], [3, 2, 2, 6], 2, 'same'],
+      [[2, 6, 5, 3], [5, 3, 3, 4], 1, 2],
     ];
     let seed = 700;
     const before = calls.filterGrad;
+    const inputGradsBefore = calls.inputGrad;
     for (const [xs, fs, stride, pad] of cases) {
       const x = rand(xs, seed++);
       const w = rand(fs, seed++);
@@ -303,8 +307,9 @@ describe.each(paths)('wasm kernels, %s path', (which, available) => {
       await compare([x, w, b, r], (xt, wt, bt, rt) => {
         const f = (a: tf.Tensor, c: tf.Tensor, d: tf.Tensor) =>
           weighted(rt)(conv2d(a as tf.Tensor4D, c as tf.Tensor4D, d as tf.Tensor1D, stride, pad)) as tf.Scalar;
-        const { value, grads } = tf.valueAndGrads(f)([xt, wt, bt]);
-        return [value, ...grads];
+        // The output itself (not the weighted sum, whose terms may cancel) and the gradients.
+        const { grads } = tf.valueAndGrads(f)([xt, wt, bt]);
+        return [conv2d(xt as tf.Tensor4D, wt as tf.Tensor4D, bt as tf.Tensor1D, stride, pad), ...grads];
       }, 1e-5);
       // The transposed convolution back from [oh, ow, outC] to the input size; filter [kh, kw, inC, outC].
       const y = rand([xs[0], oh, ow, fs[3]], seed++);
@@ -313,12 +318,14 @@ describe.each(paths)('wasm kernels, %s path', (which, available) => {
       await compare([y, w, bt0, rx], (yt, wt, bt, rt) => {
         const f = (a: tf.Tensor, c: tf.Tensor, d: tf.Tensor) =>
           weighted(rt)(conv2dTranspose(a as tf.Tensor4D, c as tf.Tensor4D, d as tf.Tensor1D, [xs[1], xs[2]], stride, pad)) as tf.Scalar;
-        const { value, grads } = tf.valueAndGrads(f)([yt, wt, bt]);
-        return [value, ...grads];
+        const { grads } = tf.valueAndGrads(f)([yt, wt, bt]);
+        return [conv2dTranspose(yt as tf.Tensor4D, wt as tf.Tensor4D, bt as tf.Tensor1D, [xs[1], xs[2]], stride, pad), ...grads];
       }, 1e-5);
     }
-    // One filter gradient per conv2d and per conv2dTranspose.
+    // One filter gradient per conv2d and per conv2dTranspose; the input gradient kernel for
+    // conv2d's backward pass and for each of conv2dTranspose's two forward passes.
     expect(calls.filterGrad - before).toBe(which === 'native' ? 2 * cases.length : 0);
+    expect(calls.inputGrad - inputGradsBefore).toBe(which === 'native' ? 3 * cases.length : 0);
   });
 
   maybe('Bernoulli NLL (VaekitBernoulliNll) and its gradient match softplus(l) − x·l on cpu', async () => {

@@ -44,6 +44,11 @@ export interface NativeKernels {
   /** Filter gradient of conv2d: dw[kh,kw,C,outC] = im2col(x)ᵀ·dy[B,OH,OW,outC]; same geom as conv2d (biasOff ignored). */
   conv2dFilterGrad(heap: Float32Array, xOff: number, dwOff: number, dyOff: number, biasOff: number, geom: Int32Array): void;
   /**
+   * Input gradient of conv2d, the transposed convolution: dx[B,H,W,C] = col2im(dy[B,OH,OW,outC]·fᵀ)
+   * (+ bias[C]); same geom as conv2d, whose input dx is.
+   */
+  conv2dInputGrad(heap: Float32Array, dxOff: number, fOff: number, dyOff: number, biasOff: number, geom: Int32Array): void;
+  /**
    * Softmax cross-entropy of rows: probs[N,V] = softmax(logits), loss[N] = w·(logsumexp − logits[t]);
    * targets are int32 at a float index of the same heap; rows of weight 0 get loss 0 and probs 0.
    */

@@ -1318,6 +1318,145 @@ void conv2dFilterGrad(const ConvGeom& g, const float* x, const float* dy, float*
   }
 }
 
+#if VAEKIT_X86
+__attribute__((target("avx2"))) void addInto(float* d, const float* s, int n) {
+  int c = 0;
+  for (; c + 8 <= n; c += 8) _mm256_storeu_ps(d + c, _mm256_add_ps(_mm256_loadu_ps(d + c), _mm256_loadu_ps(s + c)));
+  for (; c < n; c++) d[c] += s[c];
+}
+#else
+void addInto(float* d, const float* s, int n) {
+  for (int c = 0; c < n; c++) d[c] += s[c];
+}
+#endif
+
+// Calls fn(r, ih0, iw0, b) for rows r0..r0+rows of a convolution's output: the image b and the
+// top-left input position of the row's window. The position is stepped, not divided out per row.
+template <class F>
+void forOutputRows(const ConvGeom& g, size_t r0, size_t rows, const F& fn) {
+  int ow = (int)(r0 % g.OW);
+  int oh = (int)((r0 / g.OW) % g.OH);
+  size_t b = r0 / ((size_t)g.OW * g.OH);
+  for (size_t r = 0; r < rows; r++) {
+    fn(r, oh * g.sh - g.padTop, ow * g.sw - g.padLeft, b);
+    if (++ow == g.OW) {
+      ow = 0;
+      if (++oh == g.OH) {
+        oh = 0;
+        b++;
+      }
+    }
+  }
+}
+
+// Adds rows r0..r0+rows of the window matrix (row r at cols + (r - r0)·K) into dx, the inverse of
+// im2colRows' gather: each window at its place in dx, zero padding dropped; rows in order.
+void col2imRows(const ConvGeom& g, const float* cols, size_t r0, size_t rows, float* dx) {
+  const size_t K = (size_t)g.kh * g.kw * g.C;
+  forOutputRows(g, r0, rows, [&](size_t r, int ih0, int iw0, size_t b) {
+    const float* src = cols + r * K;
+    float* xb = dx + b * g.H * g.W * g.C;
+    for (int i = 0; i < g.kh; i++) {
+      const int ih = ih0 + i * g.dh;
+      if (ih < 0 || ih >= g.H) continue;
+      for (int j = 0; j < g.kw; j++) {
+        const int iw = iw0 + j * g.dw;
+        if (iw < 0 || iw >= g.W) continue;
+        addInto(xb + ((size_t)ih * g.W + iw) * g.C, src + ((size_t)i * g.kw + j) * g.C, g.C);
+      }
+    }
+  });
+}
+
+// The taps of one axis that read input position u: pairs (tap, output position) with
+// out·s − pad + tap·d = u, for every u in [0, n).
+std::vector<std::vector<std::pair<int, int>>> tapsReading(int n, int k, int s, int d, int pad, int out) {
+  std::vector<std::vector<std::pair<int, int>>> taps(n);
+  for (int u = 0; u < n; u++)
+    for (int t = 0; t < k; t++) {
+      const int v = u + pad - t * d;
+      if (v >= 0 && v % s == 0 && v / s < out) taps[u].emplace_back(t, v / s);
+    }
+  return taps;
+}
+
+// dx for whole images [img0, img1) from the transposed window matrix of their rows (element
+// (r, k) at colsT[k·ld + r − img0·OH·OW]), gathered: each value of dx is its bias plus the window
+// values that land on it, in tap order.
+void col2imGatherT(const ConvGeom& g, const float* colsT, size_t ld, size_t img0, size_t img1, const float* bias,
+                   float* dx) {
+  const auto th = tapsReading(g.H, g.kh, g.sh, g.dh, g.padTop, g.OH);
+  const auto tw = tapsReading(g.W, g.kw, g.sw, g.dw, g.padLeft, g.OW);
+  const size_t perImage = (size_t)g.OH * g.OW;
+  for (size_t b = img0; b < img1; b++) {
+    const size_t rowBase = (b - img0) * perImage;
+    for (int ih = 0; ih < g.H; ih++)
+      for (int iw = 0; iw < g.W; iw++) {
+        float* d = dx + ((b * g.H + ih) * g.W + iw) * g.C;
+        for (int c = 0; c < g.C; c++) {
+          float acc = 0.f;
+          for (const auto& [i, oh] : th[ih])
+            for (const auto& [j, ow] : tw[iw])
+              acc += colsT[(((size_t)i * g.kw + j) * g.C + c) * ld + rowBase + (size_t)oh * g.OW + ow];
+          d[c] = (bias ? bias[c] : 0.f) + acc;
+        }
+      }
+  }
+}
+
+// Input gradient of conv2d, which is also the transposed convolution of dy with f:
+//   dx[b, ih, iw, c] = bias[c] + sum over the outputs (b, oh, ow) whose window holds (ih, iw) at
+//                      tap (i, j) of  sum_o dy[b, oh, ow, o] * f[i, j, c, o].
+// Over chunks of rows of dy: the windows' values dy·fᵀ (one SGEMM, exactly the multiply-adds of
+// the convolution: no zeros inserted between the rows of dy, no phase padding), then added into
+// dx. Images are split across the pool; within one, rows are added in order, so any thread
+// count gives the same bits.
+void conv2dInputGrad(const ConvGeom& g, const float* dy, const float* f, float* dx, const float* bias) {
+  const size_t K = (size_t)g.kh * g.kw * g.C;
+  const size_t perImage = (size_t)g.OH * g.OW;
+  const size_t rowsTotal = (size_t)g.B * perImage;
+  static thread_local std::vector<float> cols;
+  // Short windows (one input channel): the 32-wide SGEMM tiles would be mostly padding, so
+  // compute the transposed matrix f·dyᵀ, whose long side is the rows, over whole images (~512 KB
+  // of window values at a time), and gather each value of dx.
+  if (K < 32) {
+    size_t images = (size_t)(1 << 17) / (K * perImage);
+    if (images < 1) images = 1;
+    cols.resize(std::min(images, (size_t)g.B) * perImage * K);
+    for (size_t img0 = 0; img0 < (size_t)g.B; img0 += images) {
+      const size_t img1 = std::min((size_t)g.B, img0 + images), rows = (img1 - img0) * perImage;
+      sgemm((int)K, (int)rows, g.outC, f, g.outC, false, dy + img0 * perImage * g.outC, g.outC, true, cols.data(),
+            (int)rows, nullptr);
+      forRows(img1 - img0, perImage * K, 1 << 15,
+              [&](size_t a, size_t e) { col2imGatherT(g, cols.data() + a * perImage, rows, img0 + a, img0 + e, bias, dx); });
+    }
+    return;
+  }
+  const size_t pixels = (size_t)g.B * g.H * g.W;
+  forRows(pixels, g.C, 1 << 16, [&](size_t b, size_t e) {
+    for (size_t p = b; p < e; p++)
+      for (int c = 0; c < g.C; c++) dx[p * g.C + c] = bias ? bias[c] : 0.f;
+  });
+  // Chunks of ~512 KB of window values, as conv2d's im2col.
+  size_t chunk = (size_t)(1 << 17) / K;
+  if (chunk < (size_t)MR) chunk = MR;
+  if (chunk > rowsTotal) chunk = rowsTotal;
+  cols.resize(chunk * K);
+  for (size_t r0 = 0; r0 < rowsTotal; r0 += chunk) {
+    const size_t rows = rowsTotal - r0 < chunk ? rowsTotal - r0 : chunk;
+    sgemm((int)rows, (int)K, g.outC, dy + r0 * g.outC, g.outC, false, f, g.outC, true, cols.data(), (int)K, nullptr);
+    // Whole images per part (their windows overlap only within an image).
+    const size_t img0 = r0 / perImage, img1 = (r0 + rows - 1) / perImage + 1;
+    const int parts = std::min(partsFor((double)rows * K, 1 << 15), (int)(img1 - img0));
+    const Split sp{img1 - img0, 1, parts};
+    pool().run(parts < 1 ? 1 : parts, [&](int t) {
+      const size_t a = std::max(r0, (img0 + sp.begin(t)) * perImage);
+      const size_t e = std::min(r0 + rows, (img0 + sp.begin(t + 1)) * perImage);
+      if (e > a) col2imRows(g, cols.data() + (a - r0) * K, a, e - a, dx);
+    });
+  }
+}
+
 // Adam, as tf.train.adam computes it in float32, one op at a time, on the gradient scaled by gs
 // first (g = g*gs, as a separate multiply would: gradient clipping; g*1 is g):
 //   m' = m*b1 + g*(1-b1);  v' = v*b2 + g*g*(1-b2)
@@ -1739,7 +1878,9 @@ napi_value Sum(napi_env env, napi_callback_info info) {
 
 // conv2d(heap, xOff, fOff, yOff, biasOff, geom: Int32Array[15] =
 //        [B, H, W, C, kh, kw, outC, sh, sw, dh, dw, padTop, padLeft, OH, OW])
-napi_value ConvCommon(napi_env env, napi_callback_info info, bool filterGrad) {
+enum class ConvMode { Forward, FilterGrad, InputGrad };
+
+napi_value ConvCommon(napi_env env, napi_callback_info info, ConvMode mode) {
   napi_value a[6];
   float* heap;
   size_t len;
@@ -1766,23 +1907,30 @@ napi_value ConvCommon(napi_env env, napi_callback_info info, bool filterGrad) {
   const double xN = (double)g.B * g.H * g.W * g.C, fN = (double)g.kh * g.kw * g.C * g.outC, yN = (double)g.B * g.OH * g.OW * g.outC;
   if (g.B < 1 || g.H < 1 || g.W < 1 || g.C < 1 || g.kh < 1 || g.kw < 1 || g.outC < 1 || g.sh < 1 || g.sw < 1 || g.dh < 1 ||
       g.dw < 1 || g.OH < 1 || g.OW < 1 || xo < 0 || fo < 0 || yo < 0 || xo + xN > (double)len || fo + fN > (double)len ||
-      yo + yN > (double)len || (bo >= 0 && bo + g.outC > (double)len)) {
+      yo + yN > (double)len || (bo >= 0 && bo + (mode == ConvMode::InputGrad ? g.C : g.outC) > (double)len)) {
     napi_throw_range_error(env, nullptr, "vaekit_native.conv2d: bad geometry or operands out of bounds");
     return nullptr;
   }
-  if (filterGrad) {
+  if (mode == ConvMode::FilterGrad) {
     // (x, dw, dy): fOff is the output dw, yOff the input dy.
     conv2dFilterGrad(g, heap + (size_t)xo, heap + (size_t)yo, heap + (size_t)fo);
+  } else if (mode == ConvMode::InputGrad) {
+    // (dx, f, dy, bias over C): xOff is the output dx, yOff the input dy.
+    conv2dInputGrad(g, heap + (size_t)yo, heap + (size_t)fo, heap + (size_t)xo, bo >= 0 ? heap + (size_t)bo : nullptr);
   } else {
     conv2d(g, heap + (size_t)xo, heap + (size_t)fo, heap + (size_t)yo, bo >= 0 ? heap + (size_t)bo : nullptr);
   }
   return nullptr;
 }
 
-napi_value Conv2d(napi_env env, napi_callback_info info) { return ConvCommon(env, info, false); }
+napi_value Conv2d(napi_env env, napi_callback_info info) { return ConvCommon(env, info, ConvMode::Forward); }
 
 // conv2dFilterGrad(heap, xOff, dwOff, dyOff, -1, geom): dw = filter gradient of conv2d(x, .) for dy.
-napi_value Conv2dFilterGrad(napi_env env, napi_callback_info info) { return ConvCommon(env, info, true); }
+napi_value Conv2dFilterGrad(napi_env env, napi_callback_info info) { return ConvCommon(env, info, ConvMode::FilterGrad); }
+
+// conv2dInputGrad(heap, dxOff, fOff, dyOff, biasOff, geom): dx = input gradient of conv2d(., f)
+// for dy (+ bias over dx's channels): the transposed convolution.
+napi_value Conv2dInputGrad(napi_env env, napi_callback_info info) { return ConvCommon(env, info, ConvMode::InputGrad); }
 
 // softmaxXent(heap, N, V, logitsOff, targetsOff, wOff, lossOff, probsOff): targets are int32 in the same heap.
 napi_value SoftmaxXent(napi_env env, napi_callback_info info) {
@@ -1930,6 +2078,7 @@ napi_value Init(napi_env env, napi_value exports) {
       {"sum", nullptr, Sum, nullptr, nullptr, nullptr, napi_default, nullptr},
       {"conv2d", nullptr, Conv2d, nullptr, nullptr, nullptr, napi_default, nullptr},
       {"conv2dFilterGrad", nullptr, Conv2dFilterGrad, nullptr, nullptr, nullptr, napi_default, nullptr},
+      {"conv2dInputGrad", nullptr, Conv2dInputGrad, nullptr, nullptr, nullptr, napi_default, nullptr},
       {"softmaxXent", nullptr, SoftmaxXent, nullptr, nullptr, nullptr, napi_default, nullptr},
       {"softmaxXentGrad", nullptr, SoftmaxXentGrad, nullptr, nullptr, nullptr, napi_default, nullptr},
       {"setThreads", nullptr, SetThreads, nullptr, nullptr, nullptr, napi_default, nullptr},

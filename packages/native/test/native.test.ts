@@ -270,6 +270,58 @@ describe('@vaekit/native', () => {
     }
   });
 
+  maybe('conv2dInputGrad (the transposed convolution) matches a direct float64 input gradient', () => {
+    // [B, H, W, C, kh, kw, outC, sh, sw, padTop, padLeft]: windows of 16..512 values (the short
+    // ones, under 32, take the transposed product and the gather), several chunks, odd sizes.
+    const cases = [
+      [1, 1, 1, 1, 1, 1, 1, 1, 1, 0, 0],
+      [2, 14, 14, 32, 4, 4, 64, 2, 2, 1, 1],
+      [12, 28, 28, 1, 4, 4, 32, 2, 2, 1, 1],
+      [3, 9, 8, 5, 3, 2, 7, 2, 1, 1, 0],
+      [1, 13, 11, 7, 3, 5, 33, 1, 1, 2, 1],
+      [2, 10, 7, 40, 2, 3, 3, 3, 2, 0, 1],
+    ];
+    let seed = 120;
+    for (const [B, H, W, C, kh, kw, outC, sh, sw, pt, pl] of cases) {
+      const OH = Math.floor((H + 2 * pt - kh) / sh) + 1;
+      const OW = Math.floor((W + 2 * pl - kw) / sw) + 1;
+      const xN = B * H * W * C;
+      const dN = B * OH * OW * outC;
+      const wN = kh * kw * C * outC;
+      const heap = new Float32Array(1 + xN + 1 + dN + wN + C);
+      const dxo = 1, dyo = dxo + xN + 1, fo = dyo + dN, bo = fo + wN;
+      fill(heap, dyo, dN, seed++);
+      fill(heap, fo, wN, seed++);
+      fill(heap, bo, C, seed++);
+      heap.fill(NaN, dxo, dxo + xN);
+      heap[dxo + xN] = 99;
+      native!.conv2dInputGrad(heap, dxo, fo, dyo, bo, Int32Array.from([B, H, W, C, kh, kw, outC, sh, sw, 1, 1, pt, pl, OH, OW]));
+      const ref = new Float64Array(xN);
+      for (let p = 0; p < B * H * W; p++) for (let c = 0; c < C; c++) ref[p * C + c] = heap[bo + c];
+      for (let b = 0; b < B; b++) for (let oh = 0; oh < OH; oh++) for (let ow = 0; ow < OW; ow++) {
+        for (let i = 0; i < kh; i++) for (let j = 0; j < kw; j++) {
+          const ih = oh * sh - pt + i;
+          const iw = ow * sw - pl + j;
+          if (ih < 0 || ih >= H || iw < 0 || iw >= W) continue;
+          for (let c = 0; c < C; c++) {
+            let s = 0;
+            for (let o = 0; o < outC; o++) s += heap[dyo + ((b * OH + oh) * OW + ow) * outC + o] * heap[fo + ((i * kw + j) * C + c) * outC + o];
+            ref[((b * H + ih) * W + iw) * C + c] += s;
+          }
+        }
+      }
+      let maxErr = 0;
+      let maxRef = 0;
+      for (let i = 0; i < xN; i++) {
+        const got = heap[dxo + i];
+        maxErr = Math.max(maxErr, Number.isNaN(got) ? Infinity : Math.abs(got - ref[i]));
+        maxRef = Math.max(maxRef, Math.abs(ref[i]));
+      }
+      expect(maxErr / Math.max(maxRef, 1e-6)).toBeLessThan(1e-5);
+      expect(heap[dxo + xN]).toBe(99);
+    }
+  });
+
   maybe('sgemm: every tile edge, B read in place for small M, leading dimensions wider than the matrices', () => {
     // Rows 1..13 and a few more cover every remainder of the 12- and 6-row panels (M <= 48 with an
     // untransposed B is the AVX-512 path that reads B in place); columns every remainder class of
@@ -380,7 +432,7 @@ describe('@vaekit/native threads', () => {
     }
   });
 
-  maybe('conv2d and conv2dFilterGrad give the single-thread results bitwise', () => {
+  maybe('conv2d, conv2dFilterGrad and conv2dInputGrad give the single-thread results bitwise', () => {
     const heap = new Float32Array(1 << 22);
     // [B, H, W, C, kh, kw, outC, stride, pad]
     for (const [B, H, W, C, kh, kw, outC, s, p] of [[16, 28, 28, 1, 4, 4, 32, 2, 1], [8, 14, 14, 32, 4, 4, 64, 2, 1], [3, 9, 11, 5, 3, 3, 7, 1, 1]]) {
@@ -394,6 +446,8 @@ describe('@vaekit/native threads', () => {
       fill(heap, dyo, B * OH * OW * outC, 10);
       sameOnThreads(heap, yo, B * OH * OW * outC, () => native!.conv2d(heap, xo, fo, yo, bo, geom));
       sameOnThreads(heap, dwo, kh * kw * C * outC, () => native!.conv2dFilterGrad(heap, xo, dwo, dyo, -1, geom));
+      // The input gradient into the place of x (overwritten: the last use of x above).
+      sameOnThreads(heap, xo, B * H * W * C, () => native!.conv2dInputGrad(heap, xo, fo, dyo, -1, geom));
     }
   });
 

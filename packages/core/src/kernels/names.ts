@@ -73,6 +73,23 @@ export interface Conv2DFilterGradAttrs {
   padLeft: number;
 }
 
+/**
+ * The input gradient of a stride (strideH, strideW), dilation-1 NHWC convolution with filter w,
+ * which is also the transposed convolution of dy with w: inputs dy [B, OH, OW, outC], w [kh, kw,
+ * C, outC] and optionally bias [C]; output dx [B, inH, inW, C] with
+ *   dx[b, ih, iw, c] = bias[c] + Σ_{oh, ow, i, j: oh·strideH − padTop + i = ih, ow·strideW − padLeft + j = iw} Σ_o dy[b, oh, ow, o] · w[i, j, c, o].
+ * Registered only for wasm with @vaekit/native: nn's ops use it where the backend has it.
+ */
+export const VaekitConv2DInputGrad = 'VaekitConv2DInputGrad';
+export interface Conv2DInputGradAttrs {
+  inH: number;
+  inW: number;
+  strideH: number;
+  strideW: number;
+  padTop: number;
+  padLeft: number;
+}
+
 /** dx = dy·wᵀ, the input gradient of a dense layer: inputs dy [B, O] and w [I, O]; output [B, I]. */
 export const VaekitDenseInputGrad = 'VaekitDenseInputGrad';
 

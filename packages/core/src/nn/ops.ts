@@ -14,9 +14,10 @@
  *    backend one ordinary Conv2D (dilated by the stride) of the transposed
  *    input with the transposed output gradient as its "filter".
  *  - Conv2DBackpropInput (input gradient of conv2d, forward of
- *    conv2dTranspose) is ~10x slower than Conv2D. We compute it as a
- *    "sub-pixel" stride-1 Conv2D that produces all sh*sw output phases as
- *    channels, then a reshape/transpose interleave and a crop.
+ *    conv2dTranspose) is ~10x slower than Conv2D. With @vaekit/native it is
+ *    the VaekitConv2DInputGrad kernel (SGEMM + col2im); elsewhere we compute
+ *    it as a "sub-pixel" stride-1 Conv2D that produces all sh*sw output
+ *    phases as channels, then a reshape/transpose interleave and a crop.
  *  - Slice and Concat are JS loops that copy one innermost run per call (and
  *    Slice first copies its whole input out of the wasm heap); GatherV2,
  *    Reverse and DepthToSpace are slow too. The ops here slice only tensors
@@ -47,7 +48,9 @@
 import * as tf from '@tensorflow/tfjs-core';
 import {
   Conv2DFilterGradAttrs,
+  Conv2DInputGradAttrs,
   VaekitBiasGrad,
+  VaekitConv2DInputGrad,
   VaekitConv2DFilterGrad,
   VaekitDenseFilterGrad,
   VaekitDenseInputGrad,
@@ -295,10 +298,17 @@ function subpixelKernel(w: tf.Tensor4D, g: ConvGeom, ah: SubpixelAxis, aw: Subpi
  * convolution of dy with w), dx[B, H, W, inC], plus an optional bias over inC
  * (used when this is the forward of conv2dTranspose).
  *
- * One stride-1 Conv2D of dy with the sub-pixel kernel (all sh*sw output phases
- * as channels), then a reshape/transpose to interleave the phases and a crop.
+ * The VaekitConv2DInputGrad kernel where the backend has one (wasm with
+ * @vaekit/native); elsewhere one stride-1 Conv2D of dy with the sub-pixel kernel
+ * (all sh*sw output phases as channels), then a reshape/transpose to interleave
+ * the phases and a crop.
  */
 function convInputGrad(dy: tf.Tensor4D, w: tf.Tensor4D, g: ConvGeom, bias?: tf.Tensor1D): tf.Tensor4D {
+  if (tf.getKernel(VaekitConv2DInputGrad, tf.getBackend())) {
+    const attrs: Conv2DInputGradAttrs = { inH: g.h.n, inW: g.w.n, strideH: g.h.s, strideW: g.w.s, padTop: g.h.before, padLeft: g.w.before };
+    const inputs: tf.NamedTensorMap = bias ? { dy, w, bias } : { dy, w };
+    return tf.engine().runKernel(VaekitConv2DInputGrad, inputs, attrs as unknown as tf.NamedAttrMap) as tf.Tensor4D;
+  }
   return tf.tidy(() => {
     const B = g.batch;
     const { s: sh } = g.h;
