@@ -1415,6 +1415,7 @@ void conv2dInputGrad(const ConvGeom& g, const float* dy, const float* f, float* 
   const size_t K = (size_t)g.kh * g.kw * g.C;
   const size_t perImage = (size_t)g.OH * g.OW;
   const size_t rowsTotal = (size_t)g.B * perImage;
+  // Read by the pool's threads through `buf` (each thread has its own thread_local `cols`).
   static thread_local std::vector<float> cols;
   // Short windows (one input channel): the 32-wide SGEMM tiles would be mostly padding, so
   // compute the transposed matrix f·dyᵀ, whose long side is the rows, over whole images (~512 KB
@@ -1423,12 +1424,13 @@ void conv2dInputGrad(const ConvGeom& g, const float* dy, const float* f, float* 
     size_t images = (size_t)(1 << 17) / (K * perImage);
     if (images < 1) images = 1;
     cols.resize(std::min(images, (size_t)g.B) * perImage * K);
+    float* buf = cols.data();
     for (size_t img0 = 0; img0 < (size_t)g.B; img0 += images) {
       const size_t img1 = std::min((size_t)g.B, img0 + images), rows = (img1 - img0) * perImage;
-      sgemm((int)K, (int)rows, g.outC, f, g.outC, false, dy + img0 * perImage * g.outC, g.outC, true, cols.data(),
-            (int)rows, nullptr);
+      sgemm((int)K, (int)rows, g.outC, f, g.outC, false, dy + img0 * perImage * g.outC, g.outC, true, buf, (int)rows,
+            nullptr);
       forRows(img1 - img0, perImage * K, 1 << 15,
-              [&](size_t a, size_t e) { col2imGatherT(g, cols.data() + a * perImage, rows, img0 + a, img0 + e, bias, dx); });
+              [&](size_t a, size_t e) { col2imGatherT(g, buf + a * perImage, rows, img0 + a, img0 + e, bias, dx); });
     }
     return;
   }
@@ -1442,9 +1444,10 @@ void conv2dInputGrad(const ConvGeom& g, const float* dy, const float* f, float* 
   if (chunk < (size_t)MR) chunk = MR;
   if (chunk > rowsTotal) chunk = rowsTotal;
   cols.resize(chunk * K);
+  float* buf = cols.data();
   for (size_t r0 = 0; r0 < rowsTotal; r0 += chunk) {
     const size_t rows = rowsTotal - r0 < chunk ? rowsTotal - r0 : chunk;
-    sgemm((int)rows, (int)K, g.outC, dy + r0 * g.outC, g.outC, false, f, g.outC, true, cols.data(), (int)K, nullptr);
+    sgemm((int)rows, (int)K, g.outC, dy + r0 * g.outC, g.outC, false, f, g.outC, true, buf, (int)K, nullptr);
     // Whole images per part (their windows overlap only within an image).
     const size_t img0 = r0 / perImage, img1 = (r0 + rows - 1) / perImage + 1;
     const int parts = std::min(partsFor((double)rows * K, 1 << 15), (int)(img1 - img0));
@@ -1452,7 +1455,7 @@ void conv2dInputGrad(const ConvGeom& g, const float* dy, const float* f, float* 
     pool().run(parts < 1 ? 1 : parts, [&](int t) {
       const size_t a = std::max(r0, (img0 + sp.begin(t)) * perImage);
       const size_t e = std::min(r0 + rows, (img0 + sp.begin(t + 1)) * perImage);
-      if (e > a) col2imRows(g, cols.data() + (a - r0) * K, a, e - a, dx);
+      if (e > a) col2imRows(g, buf + (a - r0) * K, a, e - a, dx);
     });
   }
 }

@@ -435,7 +435,7 @@ describe('@vaekit/native threads', () => {
   maybe('conv2d, conv2dFilterGrad and conv2dInputGrad give the single-thread results bitwise', () => {
     const heap = new Float32Array(1 << 22);
     // [B, H, W, C, kh, kw, outC, stride, pad]
-    for (const [B, H, W, C, kh, kw, outC, s, p] of [[16, 28, 28, 1, 4, 4, 32, 2, 1], [8, 14, 14, 32, 4, 4, 64, 2, 1], [3, 9, 11, 5, 3, 3, 7, 1, 1]]) {
+    for (const [B, H, W, C, kh, kw, outC, s, p] of [[16, 28, 28, 1, 4, 4, 32, 2, 1], [8, 14, 14, 32, 4, 4, 64, 2, 1], [64, 14, 14, 32, 4, 4, 64, 2, 1], [3, 9, 11, 5, 3, 3, 7, 1, 1]]) {
       const OH = Math.floor((H + 2 * p - kh) / s) + 1, OW = Math.floor((W + 2 * p - kw) / s) + 1;
       const geom = Int32Array.from([B, H, W, C, kh, kw, outC, s, s, 1, 1, p, p, OH, OW]);
       const xo = 1, fo = xo + B * H * W * C + 1, bo = fo + kh * kw * C * outC + 1, yo = bo + outC + 1;
