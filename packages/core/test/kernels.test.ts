@@ -16,6 +16,8 @@ import { applyGradients, clipScale, FusedAdam } from '../src/train/optimizer';
 import { bernoulliNll, conv2d, conv2dTranspose, dense } from '../src/nn';
 import type { Conv2DPad } from '../src/nn';
 import { mulberry32 } from '../src/math/rng';
+import { klPerDim } from '../src/math/kl';
+import { reparameterize } from '../src/math/reparameterize';
 import '../src/gradients';
 
 const loaded = loadNative().kernels;
@@ -326,6 +328,25 @@ describe.each(paths)('wasm kernels, %s path', (which, available) => {
     // conv2d's backward pass and for each of conv2dTranspose's two forward passes.
     expect(calls.filterGrad - before).toBe(which === 'native' ? 2 * cases.length : 0);
     expect(calls.inputGrad - inputGradsBefore).toBe(which === 'native' ? 3 * cases.length : 0);
+  });
+
+  maybe('the Gaussian KL and reparameterization kernels match the tfjs ops on cpu, values and gradients', async () => {
+    // On wasm (either path) klPerDim and reparameterize run VaekitGaussianKl / VaekitReparameterize
+    // and their gradient kernels; on cpu, the tfjs ops they replace. logVar up to ±12.
+    for (const [B, L] of [[1, 1], [3, 7], [128, 20]]) {
+      const mean = rand([B, L], 980 + B, 3);
+      const logVar = rand([B, L], 990 + B, 12);
+      const eps = rand([B, L], 1000 + B, 2);
+      const w = rand([B, L], 1010 + B);
+      await compare([mean, logVar, eps, w], (m, lv, e, wt) => {
+        const f = (a: tf.Tensor, b: tf.Tensor) =>
+          tf.add(tf.sum(tf.mul(klPerDim(a as tf.Tensor2D, b as tf.Tensor2D), wt)), tf.sum(tf.mul(reparameterize(a, b, e), wt))) as tf.Scalar;
+        const { grads } = tf.valueAndGrads(f)([m, lv]);
+        return [klPerDim(m as tf.Tensor2D, lv as tf.Tensor2D), reparameterize(m, lv, e), ...grads];
+      }, 1e-6);
+    }
+    expect(tf.getKernel('VaekitGaussianKl', 'wasm')).toBeDefined();
+    expect(tf.getKernel('VaekitReparameterize', 'wasm')).toBeDefined();
   });
 
   maybe('Bernoulli NLL (VaekitBernoulliNll) and its gradient match softplus(l) − x·l on cpu', async () => {

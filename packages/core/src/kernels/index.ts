@@ -6,7 +6,7 @@
  *    (backend/select.ts) registers them for any other backend it activates;
  *  - when wasm is selected, installWasmKernels: with @vaekit/native, the native BatchMatMul,
  *    _FusedMatMul, Conv2D, FusedConv2D, Softplus, Relu, Multiply, Sum, VaekitAdam, VaekitSumSquares, VaekitReluGrad, VaekitBernoulliNll(Grad), VaekitGruForward/Backward, VaekitConv2DInputGrad and the native forms of
- *    vaekit's kernels; on either path a zero-copy Identity (and Transpose where the order of the values does not
+ *    vaekit's kernels; on either path the Gaussian KL and reparameterization kernels, a zero-copy Identity (and Transpose where the order of the values does not
  *    change), UnsortedSegmentSum (which wasm lacks), a OneHot that honours its dtype (wasm's writes int32 always) and a GatherV2 of
  *    table rows (embeddings) and a Slice by copies on the heap. Every case a native kernel does not handle goes to the kernel it replaced.
  */
@@ -36,6 +36,7 @@ import { sumSquaresKernel } from './VaekitSumSquares';
 import { reluGradKernel } from './VaekitReluGrad';
 import { bernoulliNllGradKernel, bernoulliNllKernel } from './VaekitBernoulliNll';
 import { gruBackwardKernel, gruForwardKernel } from './VaekitGru';
+import { gaussianKlGradKernel, gaussianKlKernel, reparameterizeGradKernel, reparameterizeKernel } from './VaekitGaussian';
 import type { KernelFn, NativeKernels, VaekitKernel, WasmBackendLike } from './util';
 
 export * from './names';
@@ -57,6 +58,10 @@ const KERNELS: VaekitKernel[] = [
   bernoulliNllGradKernel,
   gruForwardKernel,
   gruBackwardKernel,
+  gaussianKlKernel,
+  gaussianKlGradKernel,
+  reparameterizeKernel,
+  reparameterizeGradKernel,
   adamKernel,
   batchMatMulKernel,
   fusedMatMulKernel,

@@ -90,6 +90,21 @@ export interface Conv2DInputGradAttrs {
   padLeft: number;
 }
 
+/**
+ * KL(N(mean, exp(logVar)) ‖ N(0, 1)) of each value: inputs mean and logVar (float32, one shape);
+ * output 0.5·((mean² + exp(logVar)) − (1 + logVar)). Registered for wasm (math/kl.ts).
+ */
+export const VaekitGaussianKl = 'VaekitGaussianKl';
+/** Its gradient: inputs dy, mean, logVar; outputs [dy·mean, dy·0.5·(exp(logVar) − 1)]. */
+export const VaekitGaussianKlGrad = 'VaekitGaussianKlGrad';
+/**
+ * The reparameterization z = mean + exp(0.5·logVar)·eps: inputs mean, logVar and eps (float32,
+ * one shape); output z. Registered for wasm (math/reparameterize.ts).
+ */
+export const VaekitReparameterize = 'VaekitReparameterize';
+/** Its gradient for logVar: inputs dz, logVar, eps; output dz·eps·exp(0.5·logVar)·0.5. */
+export const VaekitReparameterizeGrad = 'VaekitReparameterizeGrad';
+
 /** dx = dy·wᵀ, the input gradient of a dense layer: inputs dy [B, O] and w [I, O]; output [B, I]. */
 export const VaekitDenseInputGrad = 'VaekitDenseInputGrad';
 

@@ -1,14 +1,27 @@
 import * as tf from '@tensorflow/tfjs-core';
+import { VaekitGaussianKl, VaekitGaussianKlGrad } from '../kernels/names';
+import { onKernels } from './onKernels';
 
 /**
  * Analytic KL(N(mean, diag(exp(logVar))) ‖ N(0, I)) per example and latent dimension, in nats:
  * 0.5 · (mean² + exp(logVar) − 1 − logVar). Shape [batch, latent].
  */
 export function klPerDim(mean: tf.Tensor2D, logVar: tf.Tensor2D): tf.Tensor2D {
+  if (onKernels(VaekitGaussianKl, mean, logVar)) return gaussianKl(mean, logVar) as tf.Tensor2D;
   return tf.tidy(() =>
     tf.mul(0.5, tf.sub(tf.add(tf.square(mean), tf.exp(logVar)), tf.add(1, logVar))) as tf.Tensor2D,
   );
 }
+
+/** The same as one VaekitGaussianKl kernel, with VaekitGaussianKlGrad as its gradient. */
+const gaussianKl = tf.customGrad((...args: Array<tf.Tensor | tf.GradSaveFunc>) => {
+  const [mean, logVar] = args as tf.Tensor[];
+  (args[2] as tf.GradSaveFunc)([mean, logVar]);
+  return {
+    value: tf.engine().runKernel(VaekitGaussianKl, { mean, logVar }) as tf.Tensor,
+    gradFunc: (dy: tf.Tensor, saved: tf.Tensor[]) => tf.engine().runKernel(VaekitGaussianKlGrad, { dy, mean: saved[0], logVar: saved[1] }) as tf.Tensor[],
+  };
+});
 
 /** KL per example, summed over latent dimensions: [batch]. */
 export function klPerExample(mean: tf.Tensor2D, logVar: tf.Tensor2D): tf.Tensor1D {
