@@ -1,6 +1,7 @@
 /**
  * VaekitAdam (see names.ts) on wasm with @vaekit/native: one fused Adam update per variable
- * (x, m, v, g -> x', m', v') instead of tf.train.adam's ~12 kernels per variable; the same float32
+ * (x, m, v, g -> x', with m and v updated in place) instead of tf.train.adam's ~12 kernels per
+ * variable and without two new moment tensors per variable and step; the same float32
  * operations in the same order, so bit-identical to tf.train.adam. No other backend registers it,
  * and FusedAdam (train/optimizer.ts) is then tf.train.adam.
  */
@@ -20,13 +21,12 @@ function wasmNative(native: NativeKernels): KernelFn<WasmBackendLike> {
       throw new Error(`${VaekitAdam}: x, m, v, g must have the same size`);
     }
     const xo = backend.makeOutput([...x.shape], 'float32');
-    const mo = backend.makeOutput([...x.shape], 'float32');
-    const vo = backend.makeOutput([...x.shape], 'float32');
-    if (n === 0) return [xo, mo, vo];
-    const heap = backend.wasm.HEAPF32; // after the allocations (the heap may have grown)
-    const offs = [x, m, v, g, xo, mo, vo].map((t) => offsetOf(backend, t)) as [number, number, number, number, number, number, number];
-    native.adam(heap, n, ...offs, a.lr, a.beta1, a.beta2, a.epsilon, a.c1, a.c2, a.gradScale ?? 1);
-    return [xo, mo, vo];
+    if (n === 0) return xo;
+    const heap = backend.wasm.HEAPF32; // after the allocation (the heap may have grown)
+    // m and v are written in place (the native update reads each value before writing it).
+    const [xi, mi, vi, gi, xn] = [x, m, v, g, xo].map((t) => offsetOf(backend, t));
+    native.adam(heap, n, xi, mi, vi, gi, xn, mi, vi, a.lr, a.beta1, a.beta2, a.epsilon, a.c1, a.c2, a.gradScale ?? 1);
+    return xo;
   };
 }
 

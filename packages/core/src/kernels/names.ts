@@ -6,9 +6,11 @@
 import type * as tf from '@tensorflow/tfjs-core';
 
 /**
- * One fused Adam update of one variable: inputs x, m, v, g (float32, same size); outputs
- * [x', m', v']. Registered for wasm when @vaekit/native loads; FusedAdam (train/optimizer.ts)
- * uses it on a backend that has it and is tf.train.adam elsewhere.
+ * One fused Adam update of one variable: inputs x, m, v, g (float32, same size); output x'; the
+ * moments m and v are updated in place (only the optimiser holds them, and nothing caches their
+ * data, as XNNPACK's convolutions cache a filter's: x itself is never written in place).
+ * Registered for wasm when @vaekit/native loads; FusedAdam (train/optimizer.ts) uses it on a
+ * backend that has it and is tf.train.adam elsewhere.
  */
 export const VaekitAdam = 'VaekitAdam';
 /**

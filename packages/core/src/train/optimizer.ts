@@ -133,11 +133,10 @@ export class FusedAdam extends tf.AdamOptimizer {
       if (g == null) return;
       const m = self.accumulatedFirstMoment[i].variable;
       const v = self.accumulatedSecondMoment[i].variable;
-      const [xn, mn, vn] = engine.runKernel(ADAM_KERNEL, { x: value, m, v, g }, attrs as unknown as tf.NamedAttrMap) as tf.Tensor[];
+      // The kernel updates m and v in place and returns the new weights.
+      const xn = engine.runKernel(ADAM_KERNEL, { x: value, m, v, g }, attrs as unknown as tf.NamedAttrMap) as tf.Tensor;
       value.assign(xn);
-      m.assign(mn);
-      v.assign(vn);
-      tf.dispose([xn, mn, vn]);
+      xn.dispose();
     });
     tf.tidy(() => {
       self.accBeta1.assign(tf.mul(self.accBeta1, self.beta1));
