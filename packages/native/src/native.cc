@@ -1263,9 +1263,9 @@ void conv2d(const ConvGeom& g, const float* x, const float* f, float* y, const f
     sgemm((int)rowsTotal, g.outC, (int)K, x, (int)K, false, f, g.outC, false, y, g.outC, bias);
     return;
   }
-  // Chunk of rows: ~512 KB of im2col at most (at least one MR tile), so that it is still in L2
-  // when SGEMM packs it.
-  size_t chunk = (size_t)(1 << 17) / (K ? K : 1);
+  // Chunk of rows: ~512 KB of im2col per thread at most (at least one MR tile), so that each
+  // thread's rows are still in its L2 when SGEMM packs them.
+  size_t chunk = (size_t)(1 << 17) * pool().threads() / (K ? K : 1);
   if (chunk < (size_t)MR) chunk = MR;
   chunk = (chunk / MR) * MR;
   if (chunk > rowsTotal) chunk = rowsTotal;
@@ -1300,9 +1300,11 @@ void conv2d(const ConvGeom& g, const float* x, const float* f, float* y, const f
 void conv2dFilterGrad(const ConvGeom& g, const float* x, const float* dy, float* dw) {
   const size_t K = (size_t)g.kh * g.kw * g.C;
   const size_t rowsTotal = (size_t)g.B * g.OH * g.OW;
-  // Chunks of ~512 KB of im2col, as in conv2d.
-  size_t chunk = (size_t)(1 << 17) / (K ? K : 1);
-  if (chunk < 16) chunk = 16;
+  // Chunks of ~512 KB of im2col per thread, as in conv2d, in whole KC slices of rows: SGEMM adds
+  // each KC slice of its K into C in turn (C += slice), so any chunk made of whole slices gives
+  // the same sums as any other, and every thread count the same bits.
+  size_t chunk = (size_t)(1 << 17) * pool().threads() / (K ? K : 1) / KC * KC;
+  if (chunk < (size_t)KC) chunk = KC;
   if (chunk > rowsTotal) chunk = rowsTotal;
   static float* col = nullptr;
   static size_t colLen = 0;
@@ -1439,8 +1441,8 @@ void conv2dInputGrad(const ConvGeom& g, const float* dy, const float* f, float* 
     for (size_t p = b; p < e; p++)
       for (int c = 0; c < g.C; c++) dx[p * g.C + c] = bias ? bias[c] : 0.f;
   });
-  // Chunks of ~512 KB of window values, as conv2d's im2col.
-  size_t chunk = (size_t)(1 << 17) / K;
+  // Chunks of ~512 KB of window values per thread, as conv2d's im2col.
+  size_t chunk = (size_t)(1 << 17) * pool().threads() / K;
   if (chunk < (size_t)MR) chunk = MR;
   if (chunk > rowsTotal) chunk = rowsTotal;
   cols.resize(chunk * K);
