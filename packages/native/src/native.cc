@@ -1187,6 +1187,25 @@ struct ConvGeom {
   int B, H, W, C, kh, kw, outC, sh, sw, dh, dw, padTop, padLeft, OH, OW;
 };
 
+// Calls fn(r, ih0, iw0, b) for rows r0..r0+rows of a convolution's output: the image b and the
+// top-left input position of the row's window. The position is stepped, not divided out per row.
+template <class F>
+void forOutputRows(const ConvGeom& g, size_t r0, size_t rows, const F& fn) {
+  int ow = (int)(r0 % g.OW);
+  int oh = (int)((r0 / g.OW) % g.OH);
+  size_t b = r0 / ((size_t)g.OW * g.OH);
+  for (size_t r = 0; r < rows; r++) {
+    fn(r, oh * g.sh - g.padTop, ow * g.sw - g.padLeft, b);
+    if (++ow == g.OW) {
+      ow = 0;
+      if (++oh == g.OH) {
+        oh = 0;
+        b++;
+      }
+    }
+  }
+}
+
 // n floats from s to d (n is often a few floats: one channel, or one kernel row of one channel).
 inline void copyFloats(float* d, const float* s, size_t n) {
   if (n < 16) {
@@ -1249,12 +1268,6 @@ void im2colRows(const ConvGeom& g, const float* x, size_t r0, size_t rows, float
   }
 }
 
-// im2colRows across the pool (disjoint rows of col).
-void im2colParallel(const ConvGeom& g, const float* x, size_t r0, size_t rows, float* col) {
-  const size_t K = (size_t)g.kh * g.kw * g.C;
-  forRows(rows, K, 1 << 15, [&](size_t b, size_t e) { im2colRows(g, x, r0 + b, e - b, col + b * K); });
-}
-
 void conv2d(const ConvGeom& g, const float* x, const float* f, float* y, const float* bias) {
   const size_t K = (size_t)g.kh * g.kw * g.C;
   const size_t rowsTotal = (size_t)g.B * g.OH * g.OW;
@@ -1263,61 +1276,109 @@ void conv2d(const ConvGeom& g, const float* x, const float* f, float* y, const f
     sgemm((int)rowsTotal, g.outC, (int)K, x, (int)K, false, f, g.outC, false, y, g.outC, bias);
     return;
   }
-  // Chunk of rows: ~512 KB of im2col per thread at most (at least one MR tile), so that each
-  // thread's rows are still in its L2 when SGEMM packs them.
-  size_t chunk = (size_t)(1 << 17) * pool().threads() / (K ? K : 1);
-  if (chunk < (size_t)MR) chunk = MR;
-  chunk = (chunk / MR) * MR;
-  if (chunk > rowsTotal) chunk = rowsTotal;
-  static float* col = nullptr;
-  static size_t colLen = 0;
-  if (colLen < chunk * K) {
-    std::free(col);
-    colLen = chunk * K;
-    col = static_cast<float*>(std::malloc(sizeof(float) * colLen));
-  }
   // Few output channels (a last layer's 1 to 3 channels, or its 4 sub-pixel phases): the 32-wide
   // SGEMM tiles would be mostly padding, so compute y^T = f^T col^T, whose long side is the rows,
   // and transpose it back.
   const bool narrow = g.outC < 8;
-  static thread_local std::vector<float> yt;
-  if (narrow) yt.resize(chunk * g.outC);
-  for (size_t r0 = 0; r0 < rowsTotal; r0 += chunk) {
-    const size_t rows = rowsTotal - r0 < chunk ? rowsTotal - r0 : chunk;
-    im2colParallel(g, x, r0, rows, col);
-    if (!narrow) {
-      sgemm((int)rows, g.outC, (int)K, col, (int)K, false, f, g.outC, false, y + r0 * g.outC, g.outC, bias);
-      continue;
+  // Each thread takes a range of output rows (one dispatch for the whole convolution) and runs
+  // im2col and a one-thread SGEMM over chunks of ~512 KB of it, which stay in its L2. Every output
+  // value is the same sum on any thread count.
+  const int parts = partsFor(2.0 * rowsTotal * K * g.outC, 4.0e6);
+  const Split sp{rowsTotal, (size_t)MR5, parts};
+  pool().run(parts, [&](int t) {
+    const size_t b = sp.begin(t), e = sp.begin(t + 1);
+    if (e <= b) return;
+    size_t chunk = (size_t)(1 << 17) / (K ? K : 1);
+    if (chunk < (size_t)MR5) chunk = MR5;
+    chunk = std::min((chunk / MR5) * MR5, e - b);
+    static thread_local std::vector<float> col, yt;
+    col.resize(chunk * K);
+    if (narrow) yt.resize(chunk * g.outC);
+    for (size_t r0 = b; r0 < e; r0 += chunk) {
+      const size_t rows = std::min(chunk, e - r0);
+      im2colRows(g, x, r0, rows, col.data());
+      if (!narrow) {
+        sgemmSerial((int)rows, g.outC, (int)K, col.data(), (int)K, false, f, g.outC, false, y + r0 * g.outC, g.outC, bias,
+                    false);
+        continue;
+      }
+      sgemmSerial(g.outC, (int)rows, (int)K, f, g.outC, true, col.data(), (int)K, true, yt.data(), (int)rows, nullptr, false);
+      float* yr = y + r0 * g.outC;
+      for (size_t r = 0; r < rows; r++)
+        for (int c = 0; c < g.outC; c++) yr[r * g.outC + c] = yt[(size_t)c * rows + r] + (bias ? bias[c] : 0.f);
     }
-    sgemm(g.outC, (int)rows, (int)K, f, g.outC, true, col, (int)K, true, yt.data(), (int)rows, nullptr);
-    float* yr = y + r0 * g.outC;
-    for (size_t r = 0; r < rows; r++)
-      for (int c = 0; c < g.outC; c++) yr[r * g.outC + c] = yt[(size_t)c * rows + r] + (bias ? bias[c] : 0.f);
-  }
+  });
 }
 
-// Filter gradient of conv2d: dw[kh*kw*C, outC] = im2col(x)^T * dy[B*OH*OW, outC], over row chunks.
+// Columns [f0, f1) of rows r0..r0+rows of the im2col matrix (a window position is column
+// (i·kw + j)·C + c), as rows of f1 − f0 values.
+void im2colColumns(const ConvGeom& g, const float* x, size_t r0, size_t rows, size_t f0, size_t f1, float* col) {
+  const size_t width = f1 - f0;
+  const int tap0 = (int)(f0 / g.C), tap1 = (int)((f1 + g.C - 1) / g.C);
+  forOutputRows(g, r0, rows, [&](size_t r, int ih0, int iw0, size_t b) {
+    float* dst = col + r * width;
+    const float* xb = x + b * g.H * g.W * g.C;
+    for (int tap = tap0; tap < tap1; tap++) {
+      const int i = tap / g.kw, j = tap % g.kw;
+      const size_t base = (size_t)tap * g.C;
+      const size_t c0 = std::max(base, f0) - base, c1 = std::min(base + g.C, f1) - base;
+      float* d = dst + base + c0 - f0;
+      const int ih = ih0 + i * g.dh, iw = iw0 + j * g.dw;
+      if (ih < 0 || ih >= g.H || iw < 0 || iw >= g.W) {
+        zeroFloats(d, c1 - c0);
+      } else {
+        copyFloats(d, xb + ((size_t)ih * g.W + iw) * g.C + c0, c1 - c0);
+      }
+    }
+  });
+}
+
+// Filter gradient of conv2d: dw[kh*kw*C, outC] = im2col(x)^T * dy[B*OH*OW, outC]. Each thread takes
+// a range of dw's rows (window positions; one dispatch for the whole gradient), gathers only those
+// columns of the im2col matrix, over chunks of ~512 KB of output rows, and accumulates them with a
+// one-thread SGEMM. The chunks are whole KC slices of rows: SGEMM adds each KC slice of its K into
+// C in turn (C += slice), so the sums, and the bits, are the same for any chunking and thread count.
 void conv2dFilterGrad(const ConvGeom& g, const float* x, const float* dy, float* dw) {
   const size_t K = (size_t)g.kh * g.kw * g.C;
   const size_t rowsTotal = (size_t)g.B * g.OH * g.OW;
-  // Chunks of ~512 KB of im2col per thread, as in conv2d, in whole KC slices of rows: SGEMM adds
-  // each KC slice of its K into C in turn (C += slice), so any chunk made of whole slices gives
-  // the same sums as any other, and every thread count the same bits.
-  size_t chunk = (size_t)(1 << 17) * pool().threads() / (K ? K : 1) / KC * KC;
-  if (chunk < (size_t)KC) chunk = KC;
-  if (chunk > rowsTotal) chunk = rowsTotal;
-  static float* col = nullptr;
-  static size_t colLen = 0;
-  if (colLen < chunk * K) {
-    std::free(col);
-    colLen = chunk * K;
-    col = static_cast<float*>(std::malloc(sizeof(float) * colLen));
+  // Short windows (one input channel: 16 positions) are not split: each chunk's im2col rows are
+  // split across the pool instead, then its SGEMM.
+  if (K < 64) {
+    size_t chunk = (size_t)(1 << 17) * pool().threads() / K / KC * KC;
+    chunk = std::min(std::max(chunk, (size_t)KC), rowsTotal);
+    static thread_local std::vector<float> colBuf;
+    colBuf.resize(chunk * K);
+    float* col = colBuf.data();
+    for (size_t r0 = 0; r0 < rowsTotal; r0 += chunk) {
+      const size_t rows = std::min(chunk, rowsTotal - r0);
+      forRows(rows, K, 1 << 15, [&](size_t b, size_t e) { im2colRows(g, x, r0 + b, e - b, col + b * K); });
+      sgemm((int)K, g.outC, (int)rows, col, (int)K, true, dy + r0 * g.outC, g.outC, false, dw, g.outC, nullptr, r0 > 0);
+    }
+    return;
   }
-  for (size_t r0 = 0; r0 < rowsTotal; r0 += chunk) {
-    const size_t rows = rowsTotal - r0 < chunk ? rowsTotal - r0 : chunk;
-    im2colParallel(g, x, r0, rows, col);
-    sgemm((int)K, g.outC, (int)rows, col, (int)K, true, dy + r0 * g.outC, g.outC, false, dw, g.outC, nullptr, r0 > 0);
-  }
+  // At least 32 window positions per thread.
+  const int parts = std::max(1, std::min(partsFor(2.0 * rowsTotal * K * g.outC, 4.0e6), (int)(K / 32)));
+  const Split sp{K, (size_t)MR5, parts};
+  pool().run(parts, [&](int t) {
+    const size_t f0 = sp.begin(t), f1 = sp.begin(t + 1);
+    if (f1 <= f0) return;
+    const size_t width = f1 - f0;
+    size_t chunk = (size_t)(1 << 17) / width / KC * KC;
+    if (chunk < (size_t)KC) chunk = KC;
+    chunk = std::min(chunk, rowsTotal);
+    static thread_local std::vector<float> col;
+    col.resize(chunk * width);
+    for (size_t r0 = 0; r0 < rowsTotal; r0 += chunk) {
+      const size_t rows = std::min(chunk, rowsTotal - r0);
+      if (width == K) {
+        im2colRows(g, x, r0, rows, col.data());
+      } else {
+        im2colColumns(g, x, r0, rows, f0, f1, col.data());
+      }
+      sgemmSerial((int)width, g.outC, (int)rows, col.data(), (int)width, true, dy + r0 * g.outC, g.outC, false,
+                  dw + f0 * g.outC, g.outC, nullptr, r0 > 0);
+    }
+  });
 }
 
 #if VAEKIT_X86
@@ -1332,24 +1393,6 @@ void addInto(float* d, const float* s, int n) {
 }
 #endif
 
-// Calls fn(r, ih0, iw0, b) for rows r0..r0+rows of a convolution's output: the image b and the
-// top-left input position of the row's window. The position is stepped, not divided out per row.
-template <class F>
-void forOutputRows(const ConvGeom& g, size_t r0, size_t rows, const F& fn) {
-  int ow = (int)(r0 % g.OW);
-  int oh = (int)((r0 / g.OW) % g.OH);
-  size_t b = r0 / ((size_t)g.OW * g.OH);
-  for (size_t r = 0; r < rows; r++) {
-    fn(r, oh * g.sh - g.padTop, ow * g.sw - g.padLeft, b);
-    if (++ow == g.OW) {
-      ow = 0;
-      if (++oh == g.OH) {
-        oh = 0;
-        b++;
-      }
-    }
-  }
-}
 
 // Adds rows r0..r0+rows of the window matrix (row r at cols + (r - r0)·K) into dx, the inverse of
 // im2colRows' gather: each window at its place in dx, zero padding dropped; rows in order.
@@ -1409,57 +1452,50 @@ void col2imGatherT(const ConvGeom& g, const float* colsT, size_t ld, size_t img0
 // Input gradient of conv2d, which is also the transposed convolution of dy with f:
 //   dx[b, ih, iw, c] = bias[c] + sum over the outputs (b, oh, ow) whose window holds (ih, iw) at
 //                      tap (i, j) of  sum_o dy[b, oh, ow, o] * f[i, j, c, o].
-// Over chunks of rows of dy: the windows' values dy·fᵀ (one SGEMM, exactly the multiply-adds of
-// the convolution: no zeros inserted between the rows of dy, no phase padding), then added into
-// dx. Images are split across the pool; within one, rows are added in order, so any thread
-// count gives the same bits.
+// Each thread takes whole images (their windows overlap only within an image; one dispatch for
+// the whole convolution) and, over chunks of ~512 KB of window values, computes the windows'
+// values dy·fᵀ (a one-thread SGEMM: exactly the multiply-adds of the convolution, no zeros
+// inserted between the rows of dy, no phase padding) and adds them into dx in row order: the
+// same bits on any thread count.
 void conv2dInputGrad(const ConvGeom& g, const float* dy, const float* f, float* dx, const float* bias) {
   const size_t K = (size_t)g.kh * g.kw * g.C;
   const size_t perImage = (size_t)g.OH * g.OW;
-  const size_t rowsTotal = (size_t)g.B * perImage;
-  // Read by the pool's threads through `buf` (each thread has its own thread_local `cols`).
-  static thread_local std::vector<float> cols;
+  const size_t pixelsPerImage = (size_t)g.H * g.W;
   // Short windows (one input channel): the 32-wide SGEMM tiles would be mostly padding, so
-  // compute the transposed matrix f·dyᵀ, whose long side is the rows, over whole images (~512 KB
-  // of window values at a time), and gather each value of dx.
-  if (K < 32) {
-    size_t images = (size_t)(1 << 17) / (K * perImage);
-    if (images < 1) images = 1;
-    cols.resize(std::min(images, (size_t)g.B) * perImage * K);
-    float* buf = cols.data();
+  // compute the transposed matrix f·dyᵀ, whose long side is the rows, over whole images, and
+  // gather each value of dx.
+  const bool narrow = K < 32;
+  if (narrow) {
+    static thread_local std::vector<float> colsT;
+    const size_t images = std::max((size_t)1, (size_t)(1 << 17) / (K * perImage));
+    colsT.resize(std::min(images, (size_t)g.B) * perImage * K);
+    float* buf = colsT.data();
     for (size_t img0 = 0; img0 < (size_t)g.B; img0 += images) {
       const size_t img1 = std::min((size_t)g.B, img0 + images), rows = (img1 - img0) * perImage;
-      sgemm((int)K, (int)rows, g.outC, f, g.outC, false, dy + img0 * perImage * g.outC, g.outC, true, buf, (int)rows,
-            nullptr);
+      sgemm((int)K, (int)rows, g.outC, f, g.outC, false, dy + img0 * perImage * g.outC, g.outC, true, buf, (int)rows, nullptr);
       forRows(img1 - img0, perImage * K, 1 << 15,
               [&](size_t a, size_t e) { col2imGatherT(g, buf + a * perImage, rows, img0 + a, img0 + e, bias, dx); });
     }
     return;
   }
-  const size_t pixels = (size_t)g.B * g.H * g.W;
-  forRows(pixels, g.C, 1 << 16, [&](size_t b, size_t e) {
-    for (size_t p = b; p < e; p++)
+  const int parts = std::min(partsFor(2.0 * g.B * perImage * K * g.outC, 4.0e6), g.B);
+  const Split sp{(size_t)g.B, 1, parts};
+  pool().run(parts, [&](int t) {
+    const size_t i0 = sp.begin(t), i1 = sp.begin(t + 1);
+    if (i1 <= i0) return;
+    static thread_local std::vector<float> cols;
+    for (size_t p = i0 * pixelsPerImage; p < i1 * pixelsPerImage; p++)
       for (int c = 0; c < g.C; c++) dx[p * g.C + c] = bias ? bias[c] : 0.f;
+    const size_t rb = i0 * perImage, re = i1 * perImage;
+    const size_t chunk = std::min(std::max((size_t)MR5, (size_t)(1 << 17) / K), re - rb);
+    cols.resize(chunk * K);
+    for (size_t r0 = rb; r0 < re; r0 += chunk) {
+      const size_t rows = std::min(chunk, re - r0);
+      sgemmSerial((int)rows, (int)K, g.outC, dy + r0 * g.outC, g.outC, false, f, g.outC, true, cols.data(), (int)K,
+                  nullptr, false);
+      col2imRows(g, cols.data(), r0, rows, dx);
+    }
   });
-  // Chunks of ~512 KB of window values per thread, as conv2d's im2col.
-  size_t chunk = (size_t)(1 << 17) * pool().threads() / K;
-  if (chunk < (size_t)MR) chunk = MR;
-  if (chunk > rowsTotal) chunk = rowsTotal;
-  cols.resize(chunk * K);
-  float* buf = cols.data();
-  for (size_t r0 = 0; r0 < rowsTotal; r0 += chunk) {
-    const size_t rows = rowsTotal - r0 < chunk ? rowsTotal - r0 : chunk;
-    sgemm((int)rows, (int)K, g.outC, dy + r0 * g.outC, g.outC, false, f, g.outC, true, buf, (int)K, nullptr);
-    // Whole images per part (their windows overlap only within an image).
-    const size_t img0 = r0 / perImage, img1 = (r0 + rows - 1) / perImage + 1;
-    const int parts = std::min(partsFor((double)rows * K, 1 << 15), (int)(img1 - img0));
-    const Split sp{img1 - img0, 1, parts};
-    pool().run(parts < 1 ? 1 : parts, [&](int t) {
-      const size_t a = std::max(r0, (img0 + sp.begin(t)) * perImage);
-      const size_t e = std::min(r0 + rows, (img0 + sp.begin(t + 1)) * perImage);
-      if (e > a) col2imRows(g, buf + (a - r0) * K, a, e - a, dx);
-    });
-  }
 }
 
 // Adam, as tf.train.adam computes it in float32, one op at a time, on the gradient scaled by gs
