@@ -228,6 +228,40 @@ describe('@vaekit/native', () => {
       expect(heap[yo + yN]).toBe(777);
     }
   });
+  /** Output size, operand sizes and geom of a stride (sh, sw), dilation-1 convolution case. */
+  function convCase(B: number, H: number, W: number, C: number, kh: number, kw: number, outC: number, sh: number, sw: number, pt: number, pl: number) {
+    const OH = Math.floor((H + 2 * pt - kh) / sh) + 1;
+    const OW = Math.floor((W + 2 * pl - kw) / sw) + 1;
+    const geom = Int32Array.from([B, H, W, C, kh, kw, outC, sh, sw, 1, 1, pt, pl, OH, OW]);
+    return { B, H, W, kh, kw, sh, sw, pt, pl, OH, OW, xN: B * H * W * C, dN: B * OH * OW * outC, wN: kh * kw * C * outC, geom };
+  }
+
+  /** fn for every (output position, kernel tap) whose input position (ih, iw) is inside the input. */
+  function forEachTap(
+    c: { B: number; H: number; W: number; kh: number; kw: number; sh: number; sw: number; pt: number; pl: number; OH: number; OW: number },
+    fn: (b: number, oh: number, ow: number, i: number, j: number, ih: number, iw: number) => void,
+  ): void {
+    for (let b = 0; b < c.B; b++) for (let oh = 0; oh < c.OH; oh++) for (let ow = 0; ow < c.OW; ow++) {
+      for (let i = 0; i < c.kh; i++) for (let j = 0; j < c.kw; j++) {
+        const ih = oh * c.sh - c.pt + i;
+        const iw = ow * c.sw - c.pl + j;
+        if (ih >= 0 && ih < c.H && iw >= 0 && iw < c.W) fn(b, oh, ow, i, j, ih, iw);
+      }
+    }
+  }
+
+  /** heap[off..] against a float64 reference: largest error over largest value below 1e-5, no NaN. */
+  function expectNear(heap: Float32Array, off: number, ref: Float64Array): void {
+    let maxErr = 0;
+    let maxRef = 0;
+    for (let i = 0; i < ref.length; i++) {
+      const got = heap[off + i];
+      maxErr = Math.max(maxErr, Number.isNaN(got) ? Infinity : Math.abs(got - ref[i]));
+      maxRef = Math.max(maxRef, Math.abs(ref[i]));
+    }
+    expect(maxErr / Math.max(maxRef, 1e-6)).toBeLessThan(1e-5);
+  }
+
   maybe('conv2dFilterGrad matches a direct float64 filter gradient', () => {
     // [B, H, W, C, kh, kw, outC, sh, sw, padTop, padLeft]
     const cases = [
@@ -239,33 +273,22 @@ describe('@vaekit/native', () => {
     ];
     let seed = 80;
     for (const [B, H, W, C, kh, kw, outC, sh, sw, pt, pl] of cases) {
-      const OH = Math.floor((H + 2 * pt - kh) / sh) + 1;
-      const OW = Math.floor((W + 2 * pl - kw) / sw) + 1;
-      const xN = B * H * W * C;
-      const dN = B * OH * OW * outC;
-      const wN = kh * kw * C * outC;
+      const cc = convCase(B, H, W, C, kh, kw, outC, sh, sw, pt, pl);
+      const { OH, OW, xN, dN, wN, geom } = cc;
       const heap = new Float32Array(1 + xN + dN + wN + 1);
       const xo = 1, dyo = xo + xN, dwo = dyo + dN;
       fill(heap, xo, xN, seed++);
       fill(heap, dyo, dN, seed++);
       heap.fill(NaN, dwo, dwo + wN);
       heap[dwo + wN] = 99;
-      native!.conv2dFilterGrad(heap, xo, dwo, dyo, -1, Int32Array.from([B, H, W, C, kh, kw, outC, sh, sw, 1, 1, pt, pl, OH, OW]));
-      let maxErr = 0;
-      let maxRef = 0;
-      for (let i = 0; i < kh; i++) for (let j = 0; j < kw; j++) for (let c = 0; c < C; c++) for (let o = 0; o < outC; o++) {
-        let s = 0;
-        for (let b = 0; b < B; b++) for (let oh = 0; oh < OH; oh++) for (let ow = 0; ow < OW; ow++) {
-          const ih = oh * sh - pt + i;
-          const iw = ow * sw - pl + j;
-          if (ih < 0 || ih >= H || iw < 0 || iw >= W) continue;
-          s += heap[xo + ((b * H + ih) * W + iw) * C + c] * heap[dyo + ((b * OH + oh) * OW + ow) * outC + o];
+      native!.conv2dFilterGrad(heap, xo, dwo, dyo, -1, geom);
+      const ref = new Float64Array(wN);
+      forEachTap(cc, (b, oh, ow, i, j, ih, iw) => {
+        for (let c = 0; c < C; c++) for (let o = 0; o < outC; o++) {
+          ref[((i * kw + j) * C + c) * outC + o] += heap[xo + ((b * H + ih) * W + iw) * C + c] * heap[dyo + ((b * OH + oh) * OW + ow) * outC + o];
         }
-        const got = heap[dwo + ((i * kw + j) * C + c) * outC + o];
-        maxErr = Math.max(maxErr, Number.isNaN(got) ? Infinity : Math.abs(got - s));
-        maxRef = Math.max(maxRef, Math.abs(s));
-      }
-      expect(maxErr / Math.max(maxRef, 1e-6)).toBeLessThan(1e-5);
+      });
+      expectNear(heap, dwo, ref);
       expect(heap[dwo + wN]).toBe(99);
     }
   });
@@ -283,11 +306,8 @@ describe('@vaekit/native', () => {
     ];
     let seed = 120;
     for (const [B, H, W, C, kh, kw, outC, sh, sw, pt, pl] of cases) {
-      const OH = Math.floor((H + 2 * pt - kh) / sh) + 1;
-      const OW = Math.floor((W + 2 * pl - kw) / sw) + 1;
-      const xN = B * H * W * C;
-      const dN = B * OH * OW * outC;
-      const wN = kh * kw * C * outC;
+      const cc = convCase(B, H, W, C, kh, kw, outC, sh, sw, pt, pl);
+      const { OH, OW, xN, dN, wN, geom } = cc;
       const heap = new Float32Array(1 + xN + 1 + dN + wN + C);
       const dxo = 1, dyo = dxo + xN + 1, fo = dyo + dN, bo = fo + wN;
       fill(heap, dyo, dN, seed++);
@@ -295,29 +315,17 @@ describe('@vaekit/native', () => {
       fill(heap, bo, C, seed++);
       heap.fill(NaN, dxo, dxo + xN);
       heap[dxo + xN] = 99;
-      native!.conv2dInputGrad(heap, dxo, fo, dyo, bo, Int32Array.from([B, H, W, C, kh, kw, outC, sh, sw, 1, 1, pt, pl, OH, OW]));
+      native!.conv2dInputGrad(heap, dxo, fo, dyo, bo, geom);
       const ref = new Float64Array(xN);
       for (let p = 0; p < B * H * W; p++) for (let c = 0; c < C; c++) ref[p * C + c] = heap[bo + c];
-      for (let b = 0; b < B; b++) for (let oh = 0; oh < OH; oh++) for (let ow = 0; ow < OW; ow++) {
-        for (let i = 0; i < kh; i++) for (let j = 0; j < kw; j++) {
-          const ih = oh * sh - pt + i;
-          const iw = ow * sw - pl + j;
-          if (ih < 0 || ih >= H || iw < 0 || iw >= W) continue;
-          for (let c = 0; c < C; c++) {
-            let s = 0;
-            for (let o = 0; o < outC; o++) s += heap[dyo + ((b * OH + oh) * OW + ow) * outC + o] * heap[fo + ((i * kw + j) * C + c) * outC + o];
-            ref[((b * H + ih) * W + iw) * C + c] += s;
-          }
+      forEachTap(cc, (b, oh, ow, i, j, ih, iw) => {
+        for (let c = 0; c < C; c++) {
+          let s = 0;
+          for (let o = 0; o < outC; o++) s += heap[dyo + ((b * OH + oh) * OW + ow) * outC + o] * heap[fo + ((i * kw + j) * C + c) * outC + o];
+          ref[((b * H + ih) * W + iw) * C + c] += s;
         }
-      }
-      let maxErr = 0;
-      let maxRef = 0;
-      for (let i = 0; i < xN; i++) {
-        const got = heap[dxo + i];
-        maxErr = Math.max(maxErr, Number.isNaN(got) ? Infinity : Math.abs(got - ref[i]));
-        maxRef = Math.max(maxRef, Math.abs(ref[i]));
-      }
-      expect(maxErr / Math.max(maxRef, 1e-6)).toBeLessThan(1e-5);
+      });
+      expectNear(heap, dxo, ref);
       expect(heap[dxo + xN]).toBe(99);
     }
   });

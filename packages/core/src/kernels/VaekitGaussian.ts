@@ -25,20 +25,28 @@ function sameShaped(kernel: string, backend: WasmBackendLike, ...ts: tf.TensorIn
   return { offs: ts.map((t) => offsetOf(backend, t)), n: sizeOf(ts[0].shape) };
 }
 
+/**
+ * A kernel whose output is f of the inputs' values at each position (inputs named `names`, all
+ * float32 of one shape).
+ */
+function elementwise(kernel: string, names: string[], f: (...v: number[]) => number): KernelFn<WasmBackendLike> {
+  return ({ inputs, backend }) => {
+    const ts = names.map((n) => (inputs as Record<string, tf.TensorInfo>)[n]);
+    const { offs, n } = sameShaped(kernel, backend, ...ts);
+    const out = backend.makeOutput([...ts[0].shape], 'float32');
+    const h = backend.wasm.HEAPF32; // after the allocation (the heap may have grown)
+    const o = offsetOf(backend, out);
+    const v = new Array<number>(offs.length);
+    for (let i = 0; i < n; i++) {
+      for (let k = 0; k < offs.length; k++) v[k] = h[offs[k] + i];
+      h[o + i] = f(...v);
+    }
+    return out;
+  };
+}
+
 // kl = 0.5·((mean² + exp(logVar)) − (1 + logVar))
-const klOnHeap: KernelFn<WasmBackendLike> = ({ inputs, backend }) => {
-  const { mean, logVar } = inputs as { mean: tf.TensorInfo; logVar: tf.TensorInfo };
-  const { offs: [m, lv], n } = sameShaped(VaekitGaussianKl, backend, mean, logVar);
-  const out = backend.makeOutput([...mean.shape], 'float32');
-  const h = backend.wasm.HEAPF32;
-  const o = offsetOf(backend, out);
-  for (let i = 0; i < n; i++) {
-    const mi = h[m + i];
-    const li = h[lv + i];
-    h[o + i] = f(0.5 * f(f(f(mi * mi) + f(Math.exp(li))) - f(1 + li)));
-  }
-  return out;
-};
+const klOnHeap = elementwise(VaekitGaussianKl, ['mean', 'logVar'], (m, lv) => f(0.5 * f(f(f(m * m) + f(Math.exp(lv))) - f(1 + lv))));
 
 // dMean = dy·mean, dLogVar = dy·(0.5·(exp(logVar) − 1))
 const klGradOnHeap: KernelFn<WasmBackendLike> = ({ inputs, backend }) => {
@@ -58,26 +66,12 @@ const klGradOnHeap: KernelFn<WasmBackendLike> = ({ inputs, backend }) => {
 };
 
 // z = mean + exp(logVar·0.5)·eps
-const reparameterizeOnHeap: KernelFn<WasmBackendLike> = ({ inputs, backend }) => {
-  const { mean, logVar, eps } = inputs as { mean: tf.TensorInfo; logVar: tf.TensorInfo; eps: tf.TensorInfo };
-  const { offs: [m, lv, e], n } = sameShaped(VaekitReparameterize, backend, mean, logVar, eps);
-  const out = backend.makeOutput([...mean.shape], 'float32');
-  const h = backend.wasm.HEAPF32;
-  const o = offsetOf(backend, out);
-  for (let i = 0; i < n; i++) h[o + i] = f(h[m + i] + f(f(Math.exp(f(h[lv + i] * 0.5))) * h[e + i]));
-  return out;
-};
+const reparameterizeOnHeap = elementwise(VaekitReparameterize, ['mean', 'logVar', 'eps'], (m, lv, e) => f(m + f(f(Math.exp(f(lv * 0.5))) * e)));
 
 // dLogVar = ((dz·eps)·exp(logVar·0.5))·0.5, in the order of the gradients of Add, Multiply, Exp and Multiply
-const reparameterizeGradOnHeap: KernelFn<WasmBackendLike> = ({ inputs, backend }) => {
-  const { dz, logVar, eps } = inputs as { dz: tf.TensorInfo; logVar: tf.TensorInfo; eps: tf.TensorInfo };
-  const { offs: [d, lv, e], n } = sameShaped(VaekitReparameterizeGrad, backend, dz, logVar, eps);
-  const out = backend.makeOutput([...logVar.shape], 'float32');
-  const h = backend.wasm.HEAPF32;
-  const o = offsetOf(backend, out);
-  for (let i = 0; i < n; i++) h[o + i] = f(f(f(h[d + i] * h[e + i]) * f(Math.exp(f(h[lv + i] * 0.5)))) * 0.5);
-  return out;
-};
+const reparameterizeGradOnHeap = elementwise(VaekitReparameterizeGrad, ['dz', 'logVar', 'eps'], (dz, lv, e) =>
+  f(f(f(dz * e) * f(Math.exp(f(lv * 0.5)))) * 0.5),
+);
 
 export const gaussianKlKernel: VaekitKernel = { kernelName: VaekitGaussianKl, wasm: () => klOnHeap };
 export const gaussianKlGradKernel: VaekitKernel = { kernelName: VaekitGaussianKlGrad, wasm: () => klGradOnHeap };
