@@ -985,8 +985,8 @@ void bernoulliNllGrad(int B, int D, const float* dy, const float* l, const float
 // Sums x viewed as [outer, inner] over its leading axis (y[inner]) or its trailing axis
 // (y[outer]), accumulating in double as tfjs' cpu backend does.
 // Leading: columns [0, inner) of rows of stride ld.
-__attribute__((target("avx2,fma"))) void sumLeadingAvx(size_t outer, size_t inner, size_t ld, const float* x, float* y,
-                                                       double* acc) {
+// acc[j] = the sum over the `outer` rows (ld apart) of x[row·ld + j], in double, for j < inner.
+__attribute__((target("avx2,fma"))) void sumLeadingAvx(size_t outer, size_t inner, size_t ld, const float* x, double* acc) {
   for (size_t j = 0; j < inner; j++) acc[j] = 0.0;
   size_t i = 0;
   // Four rows at a time, added pairwise in double before the accumulator: a quarter of the
@@ -1012,7 +1012,6 @@ __attribute__((target("avx2,fma"))) void sumLeadingAvx(size_t outer, size_t inne
     }
     for (; j < inner; j++) acc[j] += row[j];
   }
-  for (size_t j = 0; j < inner; j++) y[j] = (float)acc[j];
 }
 
 // The sum of n floats (Squares: of their squares, each exact in double) in double: two 4-lane
@@ -1125,8 +1124,32 @@ void relu(size_t n, const float* x, float* y) {
 }
 
 #if VAEKIT_X86
-// Sum over the leading axis: columns split across threads (each column summed in row order).
+// Sum over the leading axis. Short rows (under 256 values, as a convolution's bias gradient over
+// [B·H·W, C]) of many: fixed blocks of kLeadBlock rows, summed in double by whichever thread takes
+// them, then added in block order (the blocks do not depend on the thread count, so neither do the
+// bits); a thread splitting the columns would read every line of memory the other reads. Else
+// columns split across threads, each column summed in row order.
+constexpr size_t kLeadBlock = 1024;
+
 void sumLeading(size_t outer, size_t inner, const float* x, float* y) {
+  if (inner < 256 && outer > 2 * kLeadBlock) {
+    const size_t blocks = (outer + kLeadBlock - 1) / kLeadBlock;
+    static thread_local std::vector<double> partial;
+    partial.resize(blocks * inner);
+    double* part = partial.data();
+    forRows(blocks, kLeadBlock * inner, 1 << 16, [&](size_t b, size_t e) {
+      for (size_t blk = b; blk < e; blk++) {
+        const size_t r0 = blk * kLeadBlock;
+        sumLeadingAvx(std::min(kLeadBlock, outer - r0), inner, inner, x + r0 * inner, part + blk * inner);
+      }
+    });
+    for (size_t j = 0; j < inner; j++) {
+      double s = 0;
+      for (size_t blk = 0; blk < blocks; blk++) s += part[blk * inner + j];
+      y[j] = (float)s;
+    }
+    return;
+  }
   const int parts = partsFor((double)outer * inner, 1 << 16);
   const Split sp{inner, 8, parts};
   pool().run(parts, [&](int t) {
@@ -1134,7 +1157,8 @@ void sumLeading(size_t outer, size_t inner, const float* x, float* y) {
     if (e <= b) return;
     static thread_local std::vector<double> acc;
     if (acc.size() < e - b) acc.resize(e - b);
-    sumLeadingAvx(outer, e - b, inner, x + b, y + b, acc.data());
+    sumLeadingAvx(outer, e - b, inner, x + b, acc.data());
+    for (size_t j = b; j < e; j++) y[j] = (float)acc[j - b];
   });
 }
 

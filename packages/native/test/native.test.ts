@@ -169,7 +169,8 @@ describe('@vaekit/native', () => {
   });
 
   maybe('sum over the leading or trailing axis matches a float64 reference', () => {
-    for (const [outer, inner] of [[1, 1], [1, 13], [13, 1], [128, 784], [7, 9]]) {
+    // [5000, 32]: short rows, many of them: summed in blocks of rows.
+    for (const [outer, inner] of [[1, 1], [1, 13], [13, 1], [128, 784], [7, 9], [5000, 32], [2049, 255]]) {
       const heap = new Float32Array(outer * inner + Math.max(outer, inner) + 2);
       fill(heap, 1, outer * inner, outer + inner);
       const yOff = 1 + outer * inner;
