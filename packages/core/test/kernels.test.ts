@@ -275,7 +275,8 @@ describe.each(paths)('wasm kernels, %s path', (which, available) => {
         });
         const f = (a: tf.Tensor, c: tf.Tensor, d: tf.Tensor) => weighted(dense(a as tf.Tensor2D, c as tf.Tensor2D, d as tf.Tensor1D)) as tf.Scalar;
         const { value, grads } = tf.valueAndGrads(f)([xt, wt, bt]);
-        return [value, ...grads];
+        // The output itself, with and without a bias (the VaekitDense kernel either way).
+        return [dense(xt as tf.Tensor2D, wt as tf.Tensor2D, bt as tf.Tensor1D), dense(xt as tf.Tensor2D, wt as tf.Tensor2D), value, ...grads];
       }, 1e-5);
     }
   });

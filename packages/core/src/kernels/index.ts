@@ -29,6 +29,7 @@ import { sliceKernel } from './Slice';
 import { softmaxXentGradKernel, softmaxXentKernel } from './VaekitSoftmaxXent';
 import { conv2dFilterGradKernel } from './VaekitConv2DFilterGrad';
 import { conv2dInputGradKernel } from './VaekitConv2DInputGrad';
+import { denseKernel } from './VaekitDense';
 import { denseInputGradKernel } from './VaekitDenseInputGrad';
 import { denseFilterGradKernel } from './VaekitDenseFilterGrad';
 import { biasGradKernel } from './VaekitBiasGrad';
@@ -49,6 +50,7 @@ export { VaekitAdam as ADAM_KERNEL } from './names';
 const KERNELS: VaekitKernel[] = [
   conv2dFilterGradKernel,
   conv2dInputGradKernel,
+  denseKernel,
   denseInputGradKernel,
   denseFilterGradKernel,
   biasGradKernel,

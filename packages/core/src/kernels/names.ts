@@ -107,6 +107,9 @@ export const VaekitReparameterize = 'VaekitReparameterize';
 /** Its gradient for logVar: inputs dz, logVar, eps; output dz·eps·exp(0.5·logVar)·0.5. */
 export const VaekitReparameterizeGrad = 'VaekitReparameterizeGrad';
 
+/** y = x·w (+ bias), a dense layer: inputs x [B, I], w [I, O] and optionally bias [O]; output [B, O]. */
+export const VaekitDense = 'VaekitDense';
+
 /** dx = dy·wᵀ, the input gradient of a dense layer: inputs dy [B, O] and w [I, O]; output [B, I]. */
 export const VaekitDenseInputGrad = 'VaekitDenseInputGrad';
 

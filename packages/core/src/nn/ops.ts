@@ -52,6 +52,7 @@ import {
   VaekitBiasGrad,
   VaekitConv2DInputGrad,
   VaekitConv2DFilterGrad,
+  VaekitDense,
   VaekitDenseFilterGrad,
   VaekitDenseInputGrad,
 } from '../kernels';
@@ -404,7 +405,7 @@ function withOptionalBias<T extends tf.Tensor>(
  * @param b optional [O]
  * @returns [B, O]
  *
- * Gradients: dx = dy·wᵀ (the VaekitDenseInputGrad kernel), dw = xᵀ·dy
+ * Forward: the VaekitDense kernel. Gradients: dx = dy·wᵀ (the VaekitDenseInputGrad kernel), dw = xᵀ·dy
  * (VaekitDenseFilterGrad), db = sum(dy, 0). On backends where transposed
  * MatMuls are slow (wasm without @vaekit/native) those kernels use explicit
  * transposes and plain MatMuls.
@@ -424,10 +425,7 @@ export function dense(x: tf.Tensor2D, w: tf.Tensor2D, b?: tf.Tensor1D | null, op
     x,
     w,
     b,
-    (xi, wi, bi) =>
-      bi
-        ? (tf.fused.matMul({ a: xi as tf.Tensor2D, b: wi as tf.Tensor2D, bias: bi }) as tf.Tensor2D)
-        : tf.matMul(xi as tf.Tensor2D, wi as tf.Tensor2D),
+    (xi, wi, bi) => tf.engine().runKernel(VaekitDense, bi ? { x: xi, w: wi, bias: bi } : { x: xi, w: wi }) as tf.Tensor2D,
     (dy, xs, ws) => ({
       dx: inputGrad ? (tf.engine().runKernel(VaekitDenseInputGrad, { dy, w: ws }) as tf.Tensor2D) : tf.zerosLike(xs),
       dw: tf.engine().runKernel(VaekitDenseFilterGrad, { x: xs, dy }) as tf.Tensor2D,
