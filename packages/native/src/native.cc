@@ -1248,18 +1248,14 @@ inline void zeroFloats(float* d, size_t n) {
 }
 
 // Rows r0..r0+rows of the im2col matrix: row (b, oh, ow) holds the kh x kw x C window of x that
-// output reads, zeros where it falls outside. The row's position is stepped, not divided out per
-// row, and a kernel row inside the input with no dilation is one copy of kw*C floats.
+// output reads, zeros where it falls outside. A kernel row inside the input with no dilation is one
+// copy of kw*C floats.
 void im2colRows(const ConvGeom& g, const float* x, size_t r0, size_t rows, float* col) {
   const size_t K = (size_t)g.kh * g.kw * g.C;
   const size_t rowLen = (size_t)g.kw * g.C;
-  int ow = (int)(r0 % g.OW);
-  int oh = (int)((r0 / g.OW) % g.OH);
-  size_t b = r0 / ((size_t)g.OW * g.OH);
-  for (size_t r = 0; r < rows; r++) {
+  forOutputRows(g, r0, rows, [&](size_t r, int ih0, int iw0, size_t b) {
     float* dst = col + r * K;
     const float* xb = x + b * g.H * g.W * g.C;
-    const int ih0 = oh * g.sh - g.padTop, iw0 = ow * g.sw - g.padLeft;
     const bool rowInside = g.dw == 1 && iw0 >= 0 && iw0 + g.kw <= g.W;
     for (int i = 0; i < g.kh; i++) {
       const int ih = ih0 + i * g.dh;
@@ -1282,14 +1278,7 @@ void im2colRows(const ConvGeom& g, const float* x, size_t r0, size_t rows, float
         }
       }
     }
-    if (++ow == g.OW) {
-      ow = 0;
-      if (++oh == g.OH) {
-        oh = 0;
-        b++;
-      }
-    }
-  }
+  });
 }
 
 void conv2d(const ConvGeom& g, const float* x, const float* f, float* y, const float* bias) {
@@ -1970,20 +1959,24 @@ napi_value ConvCommon(napi_env env, napi_callback_info info, ConvMode mode) {
   ConvGeom g{gi[0], gi[1], gi[2], gi[3], gi[4], gi[5], gi[6], gi[7], gi[8], gi[9], gi[10], gi[11], gi[12], gi[13], gi[14]};
   const double xo = getNum(env, a[1]), fo = getNum(env, a[2]), yo = getNum(env, a[3]), bo = getNum(env, a[4]);
   const double xN = (double)g.B * g.H * g.W * g.C, fN = (double)g.kh * g.kw * g.C * g.outC, yN = (double)g.B * g.OH * g.OW * g.outC;
+  const char* bounds = "vaekit_native.conv2d: bad geometry or operands out of bounds";
   if (g.B < 1 || g.H < 1 || g.W < 1 || g.C < 1 || g.kh < 1 || g.kw < 1 || g.outC < 1 || g.sh < 1 || g.sw < 1 || g.dh < 1 ||
-      g.dw < 1 || g.OH < 1 || g.OW < 1 || xo < 0 || fo < 0 || yo < 0 || xo + xN > (double)len || fo + fN > (double)len ||
-      yo + yN > (double)len || (bo >= 0 && bo + (mode == ConvMode::InputGrad ? g.C : g.outC) > (double)len)) {
-    napi_throw_range_error(env, nullptr, "vaekit_native.conv2d: bad geometry or operands out of bounds");
+      g.dw < 1 || g.OH < 1 || g.OW < 1) {
+    napi_throw_range_error(env, nullptr, bounds);
     return nullptr;
   }
+  // The bias (biasOff >= 0) is over the output's channels: dx's (C) for the input gradient, else outC.
+  const bool hasBias = bo >= 0;
+  const double biasN = !hasBias ? 0 : mode == ConvMode::InputGrad ? g.C : g.outC;
+  if (!operandsFit(env, len, bounds, {{xo, xN}, {fo, fN}, {yo, yN}, {hasBias ? bo : 0, biasN}})) return nullptr;
   if (mode == ConvMode::FilterGrad) {
     // (x, dw, dy): fOff is the output dw, yOff the input dy.
     conv2dFilterGrad(g, heap + (size_t)xo, heap + (size_t)yo, heap + (size_t)fo);
   } else if (mode == ConvMode::InputGrad) {
     // (dx, f, dy, bias over C): xOff is the output dx, yOff the input dy.
-    conv2dInputGrad(g, heap + (size_t)yo, heap + (size_t)fo, heap + (size_t)xo, bo >= 0 ? heap + (size_t)bo : nullptr);
+    conv2dInputGrad(g, heap + (size_t)yo, heap + (size_t)fo, heap + (size_t)xo, hasBias ? heap + (size_t)bo : nullptr);
   } else {
-    conv2d(g, heap + (size_t)xo, heap + (size_t)fo, heap + (size_t)yo, bo >= 0 ? heap + (size_t)bo : nullptr);
+    conv2d(g, heap + (size_t)xo, heap + (size_t)fo, heap + (size_t)yo, hasBias ? heap + (size_t)bo : nullptr);
   }
   return nullptr;
 }

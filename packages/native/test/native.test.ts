@@ -112,6 +112,22 @@ describe('@vaekit/native', () => {
     expect(() => native!.sgemm(heap, 10, 10, 10, 0, 10, false, 0, 10, false, 50, 10, -1)).toThrow(/out of bounds/);
   });
 
+  maybe('the convolutions reject bad geometry and out-of-bounds operands, the bias by its channels', () => {
+    // [B, H, W, C, kh, kw, outC, sh, sw, dh, dw, padTop, padLeft, OH, OW]: x 2·4·4·3 = 96, f 2·2·3·5 = 60, y 2·3·3·5 = 90.
+    const geom = Int32Array.from([2, 4, 4, 3, 2, 2, 5, 1, 1, 1, 1, 0, 0, 3, 3]);
+    const heap = new Float32Array(96 + 60 + 90 + 5);
+    const [xo, fo, yo, bo] = [0, 96, 156, 246];
+    expect(() => native!.conv2d(heap, xo, fo, yo, bo, geom)).not.toThrow();
+    // The input gradient's bias is over dx's 3 channels, the forward's over 5 outputs.
+    expect(() => native!.conv2dInputGrad(heap, xo, fo, yo, 248, geom)).not.toThrow();
+    expect(() => native!.conv2d(heap, xo, fo, yo, 248, geom)).toThrow(/out of bounds/);
+    expect(() => native!.conv2d(heap, xo, fo, 162, -1, geom)).toThrow(/out of bounds/);
+    expect(() => native!.conv2dFilterGrad(heap, -1, fo, yo, -1, geom)).toThrow(/out of bounds/);
+    const bad = Int32Array.from(geom);
+    bad[13] = 0; // OH
+    expect(() => native!.conv2dInputGrad(heap, xo, fo, yo, -1, bad)).toThrow(/bad geometry/);
+  });
+
   maybe('adam is tf.train.adam, op by op in float32 (bit-identical), on the gradient times gradScale', () => {
     const f = Math.fround;
     for (const [n, gs] of [[1, 1], [7, 1], [8, 0.37], [9, 1], [1003, 0.0123]]) {
