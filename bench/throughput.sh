@@ -56,11 +56,17 @@ busy() {
   echo "$(tail -1 "$out") $(tail -1 "$times" | awk '{ printf "%.2f", ($2 + $3) / $1 }')"
   rm -f "$out" "$times"
 }
+# From busy's line (a JSON result, then the cores busy): the speed (tokens/s for text, samples/s
+# otherwise), the backend when the result names one, and the cores busy.
+speed() {
+  node -e 'const l=require("fs").readFileSync(0,"utf8").trim(); const i=l.lastIndexOf(" "); const o=JSON.parse(l.slice(0,i));
+    console.log([o.tokensPerSec ?? o.samplesPerSec, o.backend, l.slice(i+1)].filter((v) => v !== undefined).join(" "))'
+}
+# Whether $1 > $2 (numbers).
+greater() { node -e 'process.exit(+process.argv[1] > +process.argv[2] ? 0 : 1)' "$1" "$2"; }
 # One run of vaekit: prints the speed (samples/s, tokens/s for text), the backend and the cores busy.
 ours() {
-  busy node packages/tuner/dist/cli/main.js bench --model "$1" --steps "$(steps "$1")" --threads "$2" --json |
-    node -e 'const l=require("fs").readFileSync(0,"utf8").trim(); const i=l.lastIndexOf(" "); const o=JSON.parse(l.slice(0,i));
-      console.log(o.tokensPerSec ?? o.samplesPerSec, o.backend, l.slice(i+1))'
+  busy node packages/tuner/dist/cli/main.js bench --model "$1" --steps "$(steps "$1")" --threads "$2" --json | speed
 }
 # One run of PyTorch with $2 threads of its own (torch.set_num_threads) and $3 threads in OpenBLAS,
 # whose pool torch.set_num_threads does not reach: without OPENBLAS_NUM_THREADS, PyTorch's matrix
@@ -68,9 +74,7 @@ ours() {
 theirs() {
   local script=(/usr/bin/python3 "$TORCH_VAE" throughput --model "$1")
   [ "$1" = text ] && script=(/usr/bin/python3 "$TORCH_SEQ_VAE" throughput)
-  busy env OMP_NUM_THREADS="$2" OPENBLAS_NUM_THREADS="$3" MKL_NUM_THREADS="$3" "${script[@]}" --steps "$(steps "$1")" --threads "$2" |
-    node -e 'const l=require("fs").readFileSync(0,"utf8").trim(); const i=l.lastIndexOf(" "); const o=JSON.parse(l.slice(0,i));
-      console.log(o.tokensPerSec ?? o.samplesPerSec, l.slice(i+1))'
+  busy env OMP_NUM_THREADS="$2" OPENBLAS_NUM_THREADS="$3" MKL_NUM_THREADS="$3" "${script[@]}" --steps "$(steps "$1")" --threads "$2" | speed
 }
 # PyTorch's thread splits tried at t threads ("torch OpenBLAS"): one thread is 1 and 1; at more,
 # every thread in both, or all of them in one of the two (both at once oversubscribe the cores).
@@ -88,10 +92,10 @@ for t in "${threadsList[@]}"; do
     ours_v[$m,$t]=0; theirs_v[$m,$t]=0
     for ((r = 0; r < rounds; r++)); do
       read -r v b c < <(ours "$m" "$t"); backend[$m]=$b
-      if node -e 'process.exit(+process.argv[1] > +process.argv[2] ? 0 : 1)' "$v" "${ours_v[$m,$t]}"; then ours_v[$m,$t]=$v; ours_c[$m,$t]=$c; fi
+      if greater "$v" "${ours_v[$m,$t]}"; then ours_v[$m,$t]=$v; ours_c[$m,$t]=$c; fi
       for s in $(splits "$t"); do
         read -r v c < <(theirs "$m" "${s%,*}" "${s#*,}")
-        if node -e 'process.exit(+process.argv[1] > +process.argv[2] ? 0 : 1)' "$v" "${theirs_v[$m,$t]}"; then
+        if greater "$v" "${theirs_v[$m,$t]}"; then
           theirs_v[$m,$t]=$v; theirs_c[$m,$t]=$c; theirs_s[$m,$t]=$s
         fi
       done
