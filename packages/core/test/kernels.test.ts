@@ -22,7 +22,7 @@ import '../src/gradients';
 
 const loaded = loadNative().kernels;
 /** The addon with call counters (its own exports are read-only). */
-const calls = { sgemm: 0, conv2d: 0, filterGrad: 0, inputGrad: 0 };
+const calls = { sgemm: 0, conv2d: 0, filterGrad: 0, inputGrad: 0, gaussian: 0, add: 0 };
 const native: NativeKernels | null = loaded && {
   sgemm: (...a: Parameters<NativeKernels['sgemm']>) => (calls.sgemm++, loaded.sgemm(...a)),
   conv2d: (...a: Parameters<NativeKernels['conv2d']>) => (calls.conv2d++, loaded.conv2d(...a)),
@@ -35,6 +35,8 @@ const native: NativeKernels | null = loaded && {
   reluGrad: (...a: Parameters<NativeKernels['reluGrad']>) => loaded.reluGrad(...a),
   bernoulliNll: (...a: Parameters<NativeKernels['bernoulliNll']>) => loaded.bernoulliNll(...a),
   bernoulliNllGrad: (...a: Parameters<NativeKernels['bernoulliNllGrad']>) => loaded.bernoulliNllGrad(...a),
+  gaussian: (...a: Parameters<NativeKernels['gaussian']>) => (calls.gaussian++, loaded.gaussian(...a)),
+  add: (...a: Parameters<NativeKernels['add']>) => (calls.add++, loaded.add(...a)),
 };
 const paths: Array<['native' | 'fallback', boolean]> = [
   ['native', native != null],
@@ -333,7 +335,9 @@ describe.each(paths)('wasm kernels, %s path', (which, available) => {
 
   maybe('the Gaussian KL and reparameterization kernels match the tfjs ops on cpu, values and gradients', async () => {
     // On wasm (either path) klPerDim and reparameterize run VaekitGaussianKl / VaekitReparameterize
-    // and their gradient kernels; on cpu, the tfjs ops they replace. logVar up to ±12.
+    // and their gradient kernels (natively on the native path); on cpu, the tfjs ops they replace.
+    // logVar up to ±12.
+    const before = calls.gaussian;
     for (const [B, L] of [[1, 1], [3, 7], [128, 20]]) {
       const mean = rand([B, L], 980 + B, 3);
       const logVar = rand([B, L], 990 + B, 12);
@@ -348,6 +352,27 @@ describe.each(paths)('wasm kernels, %s path', (which, available) => {
     }
     expect(tf.getKernel('VaekitGaussianKl', 'wasm')).toBeDefined();
     expect(tf.getKernel('VaekitReparameterize', 'wasm')).toBeDefined();
+    // Per case: KL and reparameterize twice each (in f and for the values), their gradients once.
+    expect(calls.gaussian - before).toBe(which === 'native' ? 3 * 6 : 0);
+  });
+
+  maybe("Add gives wasm's own values, bit for bit: same shapes, a one-element operand on either side, and broadcasts", async () => {
+    const before = calls.add;
+    const cases: Array<[number[], number[]]> = [[[1], [1]], [[13], [13]], [[128, 400], [128, 400]], [[128, 20], []], [[1, 1], [7, 5]], [[3, 4], [4]]];
+    let seed = 940;
+    for (const [sa, sb] of cases) {
+      const a = rand(sa, seed++, 1e3);
+      const b = rand(sb, seed++, 1e-3);
+      for (let i = 0; i < a.data.length; i += 5) a.data[i] = [0, -0, NaN, Infinity, -Infinity][(i / 5) % 5];
+      const ours = await on('wasm', [a, b], (x, y) => tf.add(x, y));
+      installWasmKernels(null);
+      const own = await on('wasm', [a, b], (x, y) => tf.add(x, y));
+      installWasmKernels(which === 'native' ? native : null);
+      expect(ours[0].shape).toEqual(own[0].shape);
+      expect(Buffer.from(ours[0].data.buffer).equals(Buffer.from(own[0].data.buffer))).toBe(true);
+    }
+    // The last case broadcasts a row: wasm's own kernel.
+    expect(calls.add - before).toBe(which === 'native' ? cases.length - 1 : 0);
   });
 
   maybe('Bernoulli NLL (VaekitBernoulliNll) and its gradient match softplus(l) − x·l on cpu', async () => {

@@ -23,6 +23,18 @@ export interface NativeKernels {
   softplus(heap: Float32Array, n: number, xOff: number, yOff: number): void;
   /** y = a·b over n elements, or a·b[0] when scalar; y may be a or b. */
   mul(heap: Float32Array, n: number, aOff: number, bOff: number, yOff: number, scalar: boolean): void;
+  /** y = a + b over n elements, or a + b[0] when scalar; y may be a or b. */
+  add(heap: Float32Array, n: number, aOff: number, bOff: number, yOff: number, scalar: boolean): void;
+  /**
+   * The diagonal Gaussian posterior's element-wise steps over n values, float32 after every
+   * operation (exp in double, then rounded), in the order of the tfjs ops they replace:
+   *  - op 0, KL per value: y = 0.5·((a² + exp(b)) − (1 + b)), a = mean, b = logVar (c unused);
+   *  - op 1, its gradient: y = c·a, y2 = c·(0.5·(exp(b) − 1)), c = dy;
+   *  - op 2, reparameterization: y = a + exp(b·0.5)·c, c = eps;
+   *  - op 3, its gradient for logVar: y = ((a·c)·exp(b·0.5))·0.5, a = dz, c = eps.
+   * y2Off is read only for op 1.
+   */
+  gaussian(heap: Float32Array, op: 0 | 1 | 2 | 3, n: number, aOff: number, bOff: number, cOff: number, yOff: number, y2Off: number): void;
   /** y = max(x, 0) over n elements (NaN stays NaN); y may be x. */
   relu(heap: Float32Array, n: number, xOff: number, yOff: number): void;
   /**

@@ -713,7 +713,9 @@ void sgemmSerial(int M, int N, int K, const float* A, int lda, bool transA, cons
 // and B. Every element of C is the same sum in the same order as on one thread.
 void sgemm(int M, int N, int K, const float* A, int lda, bool transA, const float* B, int ldb, bool transB, float* C,
            int ldc, const float* bias, bool accumulate = false) {
-  const int parts = partsFor(2.0 * M * N * (K > 0 ? K : 1), 4.0e6);
+  // Small products too (2 MFLOP: the 20-wide layers of a VAE) are split; never into more parts
+  // than threads, as each part packs its own copy of the shared operand.
+  const int parts = std::min(partsFor(2.0 * M * N * (K > 0 ? K : 1), 1.0e6), pool().threads());
   if (parts <= 1) {
     sgemmSerial(M, N, K, A, lda, transA, B, ldb, transB, C, ldc, bias, accumulate);
     return;
@@ -1109,6 +1111,71 @@ void mul(size_t n, const float* a, const float* b, bool scalar, float* y) {
 #if VAEKIT_X86
   forChunks(n, 1 << 16, [&](size_t s0, size_t e) { mulAvx(e - s0, a + s0, scalar ? b : b + s0, scalar, y + s0); });
 #endif
+}
+
+// y = a + b over n elements (b of 1 element: a scalar), exactly rounded as any float add.
+#if VAEKIT_X86
+__attribute__((target("avx2,fma"))) void addAvx(size_t n, const float* a, const float* b, bool scalar, float* y) {
+  size_t i = 0;
+  if (scalar) {
+    const __m256 s = _mm256_set1_ps(b[0]);
+    for (; i + 8 <= n; i += 8) _mm256_storeu_ps(y + i, _mm256_add_ps(_mm256_loadu_ps(a + i), s));
+    for (; i < n; i++) y[i] = a[i] + b[0];
+  } else {
+    for (; i + 8 <= n; i += 8) _mm256_storeu_ps(y + i, _mm256_add_ps(_mm256_loadu_ps(a + i), _mm256_loadu_ps(b + i)));
+    for (; i < n; i++) y[i] = a[i] + b[i];
+  }
+}
+#endif
+
+void add(size_t n, const float* a, const float* b, bool scalar, float* y) {
+#if VAEKIT_X86
+  forChunks(n, 1 << 16, [&](size_t s0, size_t e) { addAvx(e - s0, a + s0, scalar ? b : b + s0, scalar, y + s0); });
+#endif
+}
+
+// The diagonal Gaussian posterior's element-wise steps, in float32 after every operation, in the
+// order of the tfjs ops they replace; exp in double, rounded to float32 (as Math.fround(Math.exp)).
+enum class GaussianOp { Kl = 0, KlGrad = 1, Reparameterize = 2, ReparameterizeGrad = 3 };
+
+inline float expf32(float x) { return (float)std::exp((double)x); }
+
+//  Kl:                 y = 0.5·((a² + exp(b)) − (1 + b))            a = mean, b = logVar
+//  KlGrad:             y = c·a, y2 = c·(0.5·(exp(b) − 1))            c = dy
+//  Reparameterize:     y = a + exp(b·0.5)·c                          c = eps
+//  ReparameterizeGrad: y = ((a·c)·exp(b·0.5))·0.5                    a = dz, c = eps
+void gaussianSerial(GaussianOp op, size_t n, const float* a, const float* b, const float* c, float* y, float* y2) {
+  switch (op) {
+    case GaussianOp::Kl:
+      for (size_t i = 0; i < n; i++) {
+        const float sq = a[i] * a[i];
+        const float s = sq + expf32(b[i]);
+        y[i] = 0.5f * (s - (1.f + b[i]));
+      }
+      break;
+    case GaussianOp::KlGrad:
+      for (size_t i = 0; i < n; i++) {
+        const float d = c[i];
+        y[i] = d * a[i];
+        y2[i] = d * (0.5f * (expf32(b[i]) - 1.f));
+      }
+      break;
+    case GaussianOp::Reparameterize:
+      for (size_t i = 0; i < n; i++) y[i] = a[i] + expf32(b[i] * 0.5f) * c[i];
+      break;
+    case GaussianOp::ReparameterizeGrad:
+      for (size_t i = 0; i < n; i++) {
+        const float t = a[i] * c[i];
+        y[i] = (t * expf32(b[i] * 0.5f)) * 0.5f;
+      }
+      break;
+  }
+}
+
+void gaussian(GaussianOp op, size_t n, const float* a, const float* b, const float* c, float* y, float* y2) {
+  forChunks(n, 1 << 14, [&](size_t s0, size_t e) {
+    gaussianSerial(op, e - s0, a + s0, b + s0, c ? c + s0 : nullptr, y + s0, y2 ? y2 + s0 : nullptr);
+  });
 }
 
 void reluGrad(size_t n, const float* dy, const float* x, float* g) {
@@ -1904,6 +1971,49 @@ napi_value Mul(napi_env env, napi_callback_info info) {
   return nullptr;
 }
 
+// add(heap, n, aOff, bOff, yOff, scalar): y = a + b, b a single value when scalar.
+napi_value Add(napi_env env, napi_callback_info info) {
+  napi_value a[6];
+  float* heap;
+  size_t len;
+  const char* usage = "vaekit_native.add: expected (Float32Array, n, aOff, bOff, yOff, scalar)";
+  if (!heapArgs(env, info, 6, a, &heap, &len, usage, usage)) return nullptr;
+  const double n = getNum(env, a[1]), ao = getNum(env, a[2]), bo = getNum(env, a[3]), yo = getNum(env, a[4]);
+  bool scalar = false;
+  napi_get_value_bool(env, a[5], &scalar);
+  if (!operandsFit(env, len, "vaekit_native.add: operands out of bounds", {{ao, n}, {bo, scalar ? 1 : n}, {yo, n}})) return nullptr;
+  const float *pa = heap + (size_t)ao, *pb = heap + (size_t)bo;
+  float* y = heap + (size_t)yo;
+  add((size_t)n, pa, pb, scalar, y);
+  return nullptr;
+}
+
+// gaussian(heap, op, n, aOff, bOff, cOff, yOff, y2Off): see gaussianSerial; op 0 (Kl) reads no c
+// and op 1 (KlGrad) alone writes y2; unused offsets are ignored.
+napi_value Gaussian(napi_env env, napi_callback_info info) {
+  napi_value a[8];
+  float* heap;
+  size_t len;
+  const char* usage = "vaekit_native.gaussian: expected (Float32Array, op, n, aOff, bOff, cOff, yOff, y2Off)";
+  if (!heapArgs(env, info, 8, a, &heap, &len, usage, usage)) return nullptr;
+  const double opD = getNum(env, a[1]), n = getNum(env, a[2]);
+  if (!(opD >= 0 && opD <= 3) || opD != std::floor(opD)) {
+    napi_throw_range_error(env, nullptr, "vaekit_native.gaussian: op must be 0 (kl), 1 (klGrad), 2 (reparameterize) or 3 (reparameterizeGrad)");
+    return nullptr;
+  }
+  const GaussianOp op = (GaussianOp)(int)opD;
+  const bool usesC = op != GaussianOp::Kl, writesY2 = op == GaussianOp::KlGrad;
+  const double ao = getNum(env, a[3]), bo = getNum(env, a[4]), co = usesC ? getNum(env, a[5]) : 0,
+               yo = getNum(env, a[6]), y2o = writesY2 ? getNum(env, a[7]) : 0;
+  if (!operandsFit(env, len, "vaekit_native.gaussian: operands out of bounds",
+                   {{ao, n}, {bo, n}, {co, usesC ? n : 0}, {yo, n}, {y2o, writesY2 ? n : 0}}))
+    return nullptr;
+  const float *pa = heap + (size_t)ao, *pb = heap + (size_t)bo, *pc = usesC ? heap + (size_t)co : nullptr;
+  float *y = heap + (size_t)yo, *y2 = writesY2 ? heap + (size_t)y2o : nullptr;
+  gaussian(op, (size_t)n, pa, pb, pc, y, y2);
+  return nullptr;
+}
+
 // sum(heap, outer, inner, xOff, yOff, leading)
 napi_value Sum(napi_env env, napi_callback_info info) {
   napi_value a[6];
@@ -2131,6 +2241,8 @@ napi_value Init(napi_env env, napi_value exports) {
       {"bernoulliNll", nullptr, BernoulliNll, nullptr, nullptr, nullptr, napi_default, nullptr},
       {"bernoulliNllGrad", nullptr, BernoulliNllGrad, nullptr, nullptr, nullptr, napi_default, nullptr},
       {"mul", nullptr, Mul, nullptr, nullptr, nullptr, napi_default, nullptr},
+      {"add", nullptr, Add, nullptr, nullptr, nullptr, napi_default, nullptr},
+      {"gaussian", nullptr, Gaussian, nullptr, nullptr, nullptr, napi_default, nullptr},
       {"gruForward", nullptr, GruForward, nullptr, nullptr, nullptr, napi_default, nullptr},
       {"gruBackward", nullptr, GruBackward, nullptr, nullptr, nullptr, napi_default, nullptr},
       {"sum", nullptr, Sum, nullptr, nullptr, nullptr, napi_default, nullptr},

@@ -503,6 +503,14 @@ describe('@vaekit/native threads', () => {
     sameOnThreads(heap, yo, n, () => native!.mul(heap, n, xo, go, yo, false));
     sameOnThreads(heap, yo, n, () => native!.mul(heap, n, xo, go, yo, true));
     for (let i = 0; i < n; i += 997) expect(heap[yo + i]).toBe(Math.fround(heap[xo + i] * heap[go]));
+    sameOnThreads(heap, yo, n, () => native!.add(heap, n, xo, go, yo, false));
+    for (let i = 0; i < n; i += 997) expect(heap[yo + i]).toBe(Math.fround(heap[xo + i] + heap[go + i]));
+    sameOnThreads(heap, yo, n, () => native!.add(heap, n, xo, go, yo, true));
+    for (let i = 0; i < n; i += 997) expect(heap[yo + i]).toBe(Math.fround(heap[xo + i] + heap[go]));
+    // The Gaussian steps (op 1 writes two outputs: y and y2 = y + n).
+    for (const op of [0, 1, 2, 3] as const) {
+      sameOnThreads(heap, yo, op === 1 ? 2 * n : n, () => native!.gaussian(heap, op, n, xo, go, go + 1, yo, yo + n));
+    }
     const sums = new Float32Array(1 << 21);
     const sy = 900000;
     fill(sums, 1, sy - 1, 16);
@@ -572,6 +580,39 @@ describe('@vaekit/native threads', () => {
     const h = new Float32Array(100);
     expect(() => native!.bernoulliNll(h, 10, 5, 0, 50, 99)).toThrow(/out of bounds/);
     expect(() => native!.bernoulliNllGrad(h, 10, 5, 95, 0, 50, 60)).toThrow(/out of bounds/);
+  });
+
+  maybe('gaussian gives the float32 steps of the tfjs ops (exp rounded from double), bit for bit', () => {
+    const n = 1031;
+    const heap = new Float32Array(6 * n + 8);
+    const a = 1, b = a + n, c = b + n, y = c + n, y2 = y + n;
+    fill(heap, a, n, 31, 3);
+    fill(heap, b, n, 32, 12);
+    fill(heap, c, n, 33, 2);
+    const f = Math.fround;
+    const ex = (v: number) => f(Math.exp(v));
+    const want: Array<(i: number) => number[]> = [
+      (i) => [f(0.5 * f(f(f(heap[a + i] * heap[a + i]) + ex(heap[b + i])) - f(1 + heap[b + i])))],
+      (i) => [f(heap[c + i] * heap[a + i]), f(heap[c + i] * f(0.5 * f(ex(heap[b + i]) - 1)))],
+      (i) => [f(heap[a + i] + f(ex(f(heap[b + i] * 0.5)) * heap[c + i]))],
+      (i) => [f(f(f(heap[a + i] * heap[c + i]) * ex(f(heap[b + i] * 0.5))) * 0.5)],
+    ];
+    for (const op of [0, 1, 2, 3] as const) {
+      native!.gaussian(heap, op, n, a, b, c, y, y2);
+      for (let i = 0; i < n; i++) {
+        const w = want[op](i);
+        expect(heap[y + i]).toBe(w[0]);
+        if (op === 1) expect(heap[y2 + i]).toBe(w[1]);
+      }
+    }
+    const h = new Float32Array(100);
+    expect(() => native!.gaussian(h, 0, 10, 0, 95, 0, 50, 0)).toThrow(/out of bounds/);
+    // op 1 alone writes y2; the others ignore it (and c for op 0).
+    expect(() => native!.gaussian(h, 1, 10, 0, 10, 20, 30, 95)).toThrow(/out of bounds/);
+    expect(() => native!.gaussian(h, 0, 10, 0, 10, 99, 30, 95)).not.toThrow();
+    expect(() => native!.gaussian(h, 4, 10, 0, 10, 20, 30, 40)).toThrow(/op must be/);
+    expect(() => native!.add(h, 10, 0, 95, 50, false)).toThrow(/out of bounds/);
+    expect(() => native!.add(h, 10, 0, 99, 50, true)).not.toThrow();
   });
 
   maybe('sumSquares is the sum of squares in double', () => {

@@ -5,7 +5,7 @@
  *    vaekit selects (cpu, wasm, tensorflow), so nn's ops run on any of them; selectBackend
  *    (backend/select.ts) registers them for any other backend it activates;
  *  - when wasm is selected, installWasmKernels: with @vaekit/native, the native BatchMatMul,
- *    _FusedMatMul, Conv2D, FusedConv2D, Softplus, Relu, Multiply, Sum, VaekitAdam, VaekitSumSquares, VaekitReluGrad, VaekitBernoulliNll(Grad), VaekitGruForward/Backward, VaekitConv2DInputGrad and the native forms of
+ *    _FusedMatMul, Conv2D, FusedConv2D, Softplus, Relu, Multiply, Add, Sum, VaekitAdam, VaekitSumSquares, VaekitReluGrad, VaekitBernoulliNll(Grad), VaekitGruForward/Backward, VaekitConv2DInputGrad and the native forms of
  *    vaekit's kernels; on either path the Gaussian KL and reparameterization kernels, a zero-copy Identity (and Transpose where the order of the values does not
  *    change), UnsortedSegmentSum (which wasm lacks), a OneHot that honours its dtype (wasm's writes int32 always) and a GatherV2 of
  *    table rows (embeddings) and a Slice by copies on the heap. Every case a native kernel does not handle goes to the kernel it replaced.
@@ -24,6 +24,7 @@ import { unsortedSegmentSumKernel } from './UnsortedSegmentSum';
 import { oneHotKernel } from './OneHot';
 import { reluKernel } from './Relu';
 import { multiplyKernel } from './Multiply';
+import { addKernel } from './Add';
 import { gatherV2Kernel } from './GatherV2';
 import { sliceKernel } from './Slice';
 import { softmaxXentGradKernel, softmaxXentKernel } from './VaekitSoftmaxXent';
@@ -77,6 +78,7 @@ const KERNELS: VaekitKernel[] = [
   oneHotKernel,
   reluKernel,
   multiplyKernel,
+  addKernel,
   gatherV2Kernel,
   sliceKernel,
   softmaxXentKernel,
