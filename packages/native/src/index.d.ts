@@ -56,6 +56,15 @@ export interface NativeKernels {
   /** Filter gradient of conv2d: dw[kh,kw,C,outC] = im2col(x)ᵀ·dy[B,OH,OW,outC]; same geom as conv2d (biasOff ignored). */
   conv2dFilterGrad(heap: Float32Array, xOff: number, dwOff: number, dyOff: number, biasOff: number, geom: Int32Array): void;
   /**
+   * A dense layer's backward pass (y = x·w + b, x [M, K], w [K, N], dy [M, N]): dx = dy·wᵀ [M, K]
+   * (dxOff < 0: skipped), dw = xᵀ·dy [K, N] and db = the column sums of dy [N] in double (dbOff < 0:
+   * skipped). The two products run side by side on the threads; the same bits as sgemm and sum.
+   */
+  denseGrad(
+    heap: Float32Array, M: number, N: number, K: number,
+    xOff: number, wOff: number, dyOff: number, dxOff: number, dwOff: number, dbOff: number,
+  ): void;
+  /**
    * Input gradient of conv2d, the transposed convolution: dx[B,H,W,C] = col2im(dy[B,OH,OW,outC]·fᵀ)
    * (+ bias[C]); same geom as conv2d, whose input dx is.
    */
@@ -98,6 +107,12 @@ export interface NativeKernels {
   setThreads(n: number): void;
   /** The pool's size, as set by setThreads. */
   threads(): number;
+  /**
+   * Asks Linux to back memory with transparent huge pages (madvise MADV_HUGEPAGE over the whole
+   * 2 MB pages from the array's start, `bytes` long, at least the array: for the wasm heap, the
+   * range it can grow into). Whether the call succeeded (false elsewhere than Linux).
+   */
+  hugePages(array: Float32Array, bytes?: number): boolean;
   /** Whether this CPU has AVX2 and FMA. */
   supported(): boolean;
   /**

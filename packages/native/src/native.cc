@@ -28,6 +28,9 @@
 #include <mutex>
 #include <thread>
 #include <vector>
+#if defined(__linux__)
+#include <sys/mman.h>
+#endif
 
 #if defined(__x86_64__) || defined(_M_X64) || defined(__i386__)
 #define VAEKIT_X86 1
@@ -1229,6 +1232,69 @@ void sumLeading(size_t outer, size_t inner, const float* x, float* y) {
   });
 }
 
+// The panels of one SGEMM across `parts` parts, as sgemm splits it: column panels when C is at
+// least as wide as tall, else row panels. Part t computes its panel with one thread's SGEMM, so
+// every element is the same sum in the same order as on one thread.
+struct GemmSplit {
+  int M, N, K;
+  const float* A;
+  int lda;
+  bool transA;
+  const float* B;
+  int ldb;
+  bool transB;
+  float* C;
+  int ldc;
+  int parts;
+  void run(int t) const {
+    const bool wide = useAvx512();
+    if (N >= M) {
+      const Split sp{(size_t)N, (size_t)(wide ? NR5 : NR), parts};
+      const int j0 = (int)sp.begin(t), j1 = (int)sp.begin(t + 1);
+      if (j1 <= j0) return;
+      const float* Bt = transB ? B + (size_t)j0 * ldb : B + j0;
+      sgemmSerial(M, j1 - j0, K, A, lda, transA, Bt, ldb, transB, C + j0, ldc, nullptr, false);
+    } else {
+      const Split sp{(size_t)M, (size_t)(wide ? MR5 : MR), parts};
+      const int i0 = (int)sp.begin(t), i1 = (int)sp.begin(t + 1);
+      if (i1 <= i0) return;
+      const float* At = transA ? A + i0 : A + (size_t)i0 * lda;
+      sgemmSerial(i1 - i0, N, K, At, lda, transA, B, ldb, transB, C + (size_t)i0 * ldc, ldc, nullptr, false);
+    }
+  }
+};
+
+// A dense layer's backward pass, y = x·w (+ b) with x [M, K], w [K, N], dy [M, N]: dx = dy·wᵀ
+// (when dx is not null), dw = xᵀ·dy and db = the column sums of dy (when db is not null). The two
+// products are independent, so they run side by side, each on its share of the threads at the
+// efficiency of a larger share of the work (no thread packs a panel another packs too); db goes
+// with dw. The same bits as three separate calls on any number of threads.
+void denseGrad(int M, int N, int K, const float* x, const float* w, const float* dy, float* dx, float* dw, float* db) {
+  const double flops = 2.0 * M * N * K;
+  const int threads = pool().threads();
+  // dw [K, N] = xᵀ [K, M] · dy [M, N]; dx [M, K] = dy [M, N] · wᵀ [N, K].
+  const int dwParts = dx ? std::max(1, threads / 2) : std::min(partsFor(flops, 1.0e6), threads);
+  const int dxParts = dx ? std::max(1, threads - dwParts) : 0;
+  const GemmSplit gw{K, N, M, x, K, true, dy, N, false, dw, N, dwParts};
+  const GemmSplit gx{M, K, N, dy, N, false, w, N, true, dx, K, dxParts};
+  const bool split = threads > 1 && (dx ? 2 * flops >= 1.0e6 : dwParts > 1);
+  if (!split) {
+    for (int t = 0; t < dwParts; t++) gw.run(t);
+    for (int t = 0; t < dxParts; t++) gx.run(t);
+    if (db) sumLeading((size_t)M, (size_t)N, dy, db);
+    return;
+  }
+  pool().run(dwParts + dxParts, [&](int t) {
+    if (t < dwParts) {
+      gw.run(t);
+      // The bias gradient with the last part of dw (inline: this is a pool part).
+      if (t == dwParts - 1 && db) sumLeading((size_t)M, (size_t)N, dy, db);
+    } else {
+      gx.run(t - dwParts);
+    }
+  });
+}
+
 // Sum over the trailing axis: rows split across threads; long rows in blocks (kSumBlock).
 // The sums (Squares: of squares) of `rows` rows of `inner` floats into out[rows], each row as blocks
 // of kSumBlock values whose partial sums are added in block order, the blocks spread over the pool:
@@ -2014,6 +2080,60 @@ napi_value Gaussian(napi_env env, napi_callback_info info) {
   return nullptr;
 }
 
+// denseGrad(heap, M, N, K, xOff, wOff, dyOff, dxOff, dwOff, dbOff): see denseGrad; dxOff or
+// dbOff < 0: not computed.
+napi_value DenseGrad(napi_env env, napi_callback_info info) {
+  napi_value a[10];
+  float* heap;
+  size_t len;
+  const char* usage = "vaekit_native.denseGrad: expected (Float32Array, M, N, K, xOff, wOff, dyOff, dxOff, dwOff, dbOff)";
+  if (!heapArgs(env, info, 10, a, &heap, &len, usage, usage)) return nullptr;
+  const double M = getNum(env, a[1]), N = getNum(env, a[2]), K = getNum(env, a[3]);
+  const double xo = getNum(env, a[4]), wo = getNum(env, a[5]), dyo = getNum(env, a[6]), dxo = getNum(env, a[7]),
+               dwo = getNum(env, a[8]), dbo = getNum(env, a[9]);
+  const char* bounds = "vaekit_native.denseGrad: bad sizes or operands out of bounds";
+  if (!(M >= 1 && N >= 1 && K >= 1 && M < 2147483647.0 && N < 2147483647.0 && K < 2147483647.0) || M != std::floor(M) ||
+      N != std::floor(N) || K != std::floor(K)) {
+    napi_throw_range_error(env, nullptr, bounds);
+    return nullptr;
+  }
+  const bool hasDx = dxo >= 0, hasDb = dbo >= 0;
+  if (!operandsFit(env, len, bounds,
+                   {{xo, M * K}, {wo, K * N}, {dyo, M * N}, {hasDx ? dxo : 0, hasDx ? M * K : 0}, {dwo, K * N},
+                    {hasDb ? dbo : 0, hasDb ? N : 0}}))
+    return nullptr;
+#if VAEKIT_X86
+  denseGrad((int)M, (int)N, (int)K, heap + (size_t)xo, heap + (size_t)wo, heap + (size_t)dyo,
+            hasDx ? heap + (size_t)dxo : nullptr, heap + (size_t)dwo, hasDb ? heap + (size_t)dbo : nullptr);
+#endif
+  return nullptr;
+}
+
+// hugePages(array, bytes): asks Linux to back the memory from the array's start, `bytes` long
+// (at least the array), with transparent huge pages (madvise MADV_HUGEPAGE over the 2 MB pages
+// it spans); returns whether the call succeeded.
+napi_value HugePages(napi_env env, napi_callback_info info) {
+  size_t argc = 2;
+  napi_value a[2];
+  NAPI_OK(napi_get_cb_info(env, info, &argc, a, nullptr, nullptr));
+  float* data = nullptr;
+  size_t len = 0;
+  bool ok = false;
+  if (argc >= 1 && getF32(env, a[0], &data, &len) && len > 0) {
+#if defined(__linux__) && defined(MADV_HUGEPAGE)
+    const double want = argc >= 2 ? getNum(env, a[1]) : 0;
+    const size_t bytes = want > (double)(len * sizeof(float)) ? (size_t)want : len * sizeof(float);
+    const uintptr_t huge = (uintptr_t)1 << 21;
+    const uintptr_t b = ((uintptr_t)data + huge - 1) & ~(huge - 1);
+    const uintptr_t e = ((uintptr_t)data + bytes) & ~(huge - 1);
+    ok = e > b && madvise((void*)b, e - b, MADV_HUGEPAGE) == 0;
+#endif
+  }
+  napi_value r;
+  napi_get_boolean(env, ok, &r);
+  return r;
+}
+
 // sum(heap, outer, inner, xOff, yOff, leading)
 napi_value Sum(napi_env env, napi_callback_info info) {
   napi_value a[6];
@@ -2242,6 +2362,8 @@ napi_value Init(napi_env env, napi_value exports) {
       {"bernoulliNllGrad", nullptr, BernoulliNllGrad, nullptr, nullptr, nullptr, napi_default, nullptr},
       {"mul", nullptr, Mul, nullptr, nullptr, nullptr, napi_default, nullptr},
       {"add", nullptr, Add, nullptr, nullptr, nullptr, napi_default, nullptr},
+      {"hugePages", nullptr, HugePages, nullptr, nullptr, nullptr, napi_default, nullptr},
+      {"denseGrad", nullptr, DenseGrad, nullptr, nullptr, nullptr, napi_default, nullptr},
       {"gaussian", nullptr, Gaussian, nullptr, nullptr, nullptr, napi_default, nullptr},
       {"gruForward", nullptr, GruForward, nullptr, nullptr, nullptr, napi_default, nullptr},
       {"gruBackward", nullptr, GruBackward, nullptr, nullptr, nullptr, napi_default, nullptr},

@@ -6,6 +6,7 @@
  * packages/core/test/kernels.test.ts.
  */
 import { execFileSync } from 'child_process';
+import * as fs from 'fs';
 
 // eslint-disable-next-line @typescript-eslint/no-var-requires
 const { load, unavailableReason } = require('../src/index.js') as typeof import('../src/index');
@@ -580,6 +581,46 @@ describe('@vaekit/native threads', () => {
     const h = new Float32Array(100);
     expect(() => native!.bernoulliNll(h, 10, 5, 0, 50, 99)).toThrow(/out of bounds/);
     expect(() => native!.bernoulliNllGrad(h, 10, 5, 95, 0, 50, 60)).toThrow(/out of bounds/);
+  });
+
+  maybe('denseGrad is sgemm for dw and dx and sum for db, bit for bit, on 1, 2 and 3 threads', () => {
+    const heap = new Float32Array(1 << 22);
+    for (const [M, N, K] of [[128, 784, 400], [128, 20, 400], [7, 33, 5], [1, 1, 1]]) {
+      const x = 1, w = x + M * K, dy = w + K * N, dx = dy + M * N, dw = dx + M * K, db = dw + K * N, ref = db + N + 8;
+      fill(heap, x, M * K, 41);
+      fill(heap, w, K * N, 42);
+      fill(heap, dy, M * N, 43);
+      native!.setThreads(1);
+      native!.sgemm(heap, K, N, M, x, K, true, dy, N, false, ref, N, -1);
+      native!.sum(heap, M, N, dy, ref + K * N, true);
+      native!.sgemm(heap, M, K, N, dy, N, false, w, N, true, ref + K * N + N, K, -1);
+      const want = heap.slice(ref, ref + K * N + N + M * K);
+      for (const t of [1, 2, 3]) {
+        native!.setThreads(t);
+        heap.fill(NaN, dx, ref);
+        native!.denseGrad(heap, M, N, K, x, w, dy, dx, dw, db);
+        const got = new Float32Array([...heap.subarray(dw, dw + K * N), ...heap.subarray(db, db + N), ...heap.subarray(dx, dx + M * K)]);
+        expect(Buffer.from(got.buffer).equals(Buffer.from(want.buffer))).toBe(true);
+        // Without dx and db: only dw is written.
+        heap.fill(NaN, dx, ref);
+        native!.denseGrad(heap, M, N, K, x, w, dy, -1, dw, -1);
+        expect(Buffer.from(heap.slice(dw, dw + K * N).buffer).equals(Buffer.from(want.slice(0, K * N).buffer))).toBe(true);
+        expect(Number.isNaN(heap[dx]) && Number.isNaN(heap[db])).toBe(true);
+      }
+      native!.setThreads(1);
+    }
+    const h = new Float32Array(100);
+    expect(() => native!.denseGrad(h, 2, 3, 4, 0, 8, 20, 30, 92, -1)).toThrow(/out of bounds/);
+    expect(() => native!.denseGrad(h, 2, 3, 4, 0, 8, 20, -1, 40, 98)).toThrow(/out of bounds/);
+    expect(() => native!.denseGrad(h, 0, 3, 4, 0, 8, 20, -1, 40, -1)).toThrow(/bad sizes/);
+  });
+
+  maybe('hugePages advises the whole 2 MB pages of an array (and of the range after it) where Linux has THP', () => {
+    const thp = process.platform === 'linux' && fs.existsSync('/sys/kernel/mm/transparent_hugepage/enabled');
+    expect(native!.hugePages(new Float32Array(1 << 21))).toBe(thp);
+    expect(native!.hugePages(new Float32Array(4), 1 << 23)).toBe(thp);
+    // No whole huge page inside 16 bytes.
+    expect(native!.hugePages(new Float32Array(4))).toBe(false);
   });
 
   maybe('gaussian gives the float32 steps of the tfjs ops (exp rounded from double), bit for bit', () => {

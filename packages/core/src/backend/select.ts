@@ -3,6 +3,7 @@ import * as tf from '@tensorflow/tfjs-core';
 import { ConfigError } from '../plugins/types';
 import { installWasmKernels, loadNative, registerGenericKernels, wasmKernelsInstalled } from '../kernels';
 import { applyKernelThreads } from './threads';
+import { adviseHugePages } from './hugePages';
 import { registerVaekitGradients } from '../gradients';
 
 export type BackendChoice = 'auto' | 'tensorflow' | 'wasm' | 'cpu';
@@ -23,6 +24,7 @@ onBackendSelected((name) => {
     installWasmKernels(loadNative().kernels);
     announceNativeKernels();
   }
+  if (name === 'wasm') adviseHugePages();
   applyKernelThreads();
 });
 

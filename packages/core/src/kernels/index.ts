@@ -33,6 +33,7 @@ import { conv2dInputGradKernel } from './VaekitConv2DInputGrad';
 import { denseKernel } from './VaekitDense';
 import { denseInputGradKernel } from './VaekitDenseInputGrad';
 import { denseFilterGradKernel } from './VaekitDenseFilterGrad';
+import { denseGradKernel } from './VaekitDenseGrad';
 import { biasGradKernel } from './VaekitBiasGrad';
 import { sumSquaresKernel } from './VaekitSumSquares';
 import { reluGradKernel } from './VaekitReluGrad';
@@ -54,6 +55,7 @@ const KERNELS: VaekitKernel[] = [
   denseKernel,
   denseInputGradKernel,
   denseFilterGradKernel,
+  denseGradKernel,
   biasGradKernel,
   sumSquaresKernel,
   reluGradKernel,

@@ -116,6 +116,13 @@ export const VaekitDenseInputGrad = 'VaekitDenseInputGrad';
 /** dw = xᵀ·dy, the weight gradient of a dense layer: inputs x [B, I] and dy [B, O]; output [I, O]. */
 export const VaekitDenseFilterGrad = 'VaekitDenseFilterGrad';
 
+/**
+ * A dense layer's backward pass in one kernel: inputs x [B, I], w [I, O] and dy [B, O]; attrs
+ * inputGrad and biasGrad (booleans); outputs [dw [I, O], then db [O] when biasGrad, then dx [B, I]
+ * when inputGrad]: the values of VaekitDenseFilterGrad, VaekitBiasGrad and VaekitDenseInputGrad.
+ */
+export const VaekitDenseGrad = 'VaekitDenseGrad';
+
 /** The bias gradient of a layer: input dy [..., C]; output [C], dy summed over all axes but the last. */
 export const VaekitBiasGrad = 'VaekitBiasGrad';
 

@@ -33,8 +33,8 @@
  * forward and backward use Conv2D / FusedConv2D, BatchMatMul / _FusedMatMul,
  * Transpose, Reshape, Slice, Concat, PadV2, Sum, Tile, Fill and Identity, and
  * vaekit's kernels for the weight and bias gradients (kernels/names.ts:
- * VaekitDenseInputGrad, VaekitDenseFilterGrad, VaekitConv2DFilterGrad,
- * VaekitBiasGrad), registered per backend: each backend runs its fastest form
+ * VaekitDenseGrad, VaekitConv2DFilterGrad, VaekitBiasGrad), registered per
+ * backend: each backend runs its fastest form
  * of them (with @vaekit/native on wasm, transposed MatMuls, an im2col filter
  * gradient and a one-pass Sum), with the same values.
  *
@@ -53,8 +53,7 @@ import {
   VaekitConv2DInputGrad,
   VaekitConv2DFilterGrad,
   VaekitDense,
-  VaekitDenseFilterGrad,
-  VaekitDenseInputGrad,
+  VaekitDenseGrad,
 } from '../kernels';
 
 /** Padding of a convolution: see the module comment. */
@@ -361,7 +360,7 @@ function withOptionalBias<T extends tf.Tensor>(
   w: tf.Tensor,
   b: tf.Tensor | null | undefined,
   forward: (x: tf.Tensor, w: tf.Tensor, b: tf.Tensor | undefined) => T,
-  backward: (dy: T, x: tf.Tensor, w: tf.Tensor) => { dx: tf.Tensor; dw: tf.Tensor; db: () => tf.Tensor },
+  backward: (dy: T, x: tf.Tensor, w: tf.Tensor, hasBias: boolean) => { dx: tf.Tensor; dw: tf.Tensor; db: () => tf.Tensor },
 ): T {
   if (b != null) {
     const op = tf.customGrad((...args: Array<tf.Tensor | tf.GradSaveFunc>) => {
@@ -371,7 +370,7 @@ function withOptionalBias<T extends tf.Tensor>(
       return {
         value: forward(xi, wi, bi),
         gradFunc: (dy: T, saved: tf.Tensor[]) => {
-          const { dx, dw, db } = backward(dy, saved[0], saved[1]);
+          const { dx, dw, db } = backward(dy, saved[0], saved[1], true);
           return [dx, dw, db()];
         },
       };
@@ -385,7 +384,7 @@ function withOptionalBias<T extends tf.Tensor>(
     return {
       value: forward(xi, wi, undefined),
       gradFunc: (dy: T, saved: tf.Tensor[]) => {
-        const { dx, dw } = backward(dy, saved[0], saved[1]);
+        const { dx, dw } = backward(dy, saved[0], saved[1], false);
         return [dx, dw];
       },
     };
@@ -405,10 +404,12 @@ function withOptionalBias<T extends tf.Tensor>(
  * @param b optional [O]
  * @returns [B, O]
  *
- * Forward: the VaekitDense kernel. Gradients: dx = dy·wᵀ (the VaekitDenseInputGrad kernel), dw = xᵀ·dy
- * (VaekitDenseFilterGrad), db = sum(dy, 0). On backends where transposed
- * MatMuls are slow (wasm without @vaekit/native) those kernels use explicit
- * transposes and plain MatMuls.
+ * Forward: the VaekitDense kernel. Gradients: one VaekitDenseGrad kernel for
+ * dw = xᵀ·dy, db = sum(dy, 0) and dx = dy·wᵀ (the last only with inputGrad);
+ * with @vaekit/native the two products run side by side on the threads. On
+ * other backends it runs VaekitDenseFilterGrad, VaekitBiasGrad and
+ * VaekitDenseInputGrad, which, where transposed MatMuls are slow (wasm
+ * without @vaekit/native), use explicit transposes and plain MatMuls.
  */
 export function dense(x: tf.Tensor2D, w: tf.Tensor2D, b?: tf.Tensor1D | null, opts: NnOpOptions = {}): tf.Tensor2D {
   assertRank(x, 2, 'dense x');
@@ -426,11 +427,13 @@ export function dense(x: tf.Tensor2D, w: tf.Tensor2D, b?: tf.Tensor1D | null, op
     w,
     b,
     (xi, wi, bi) => tf.engine().runKernel(VaekitDense, bi ? { x: xi, w: wi, bias: bi } : { x: xi, w: wi }) as tf.Tensor2D,
-    (dy, xs, ws) => ({
-      dx: inputGrad ? (tf.engine().runKernel(VaekitDenseInputGrad, { dy, w: ws }) as tf.Tensor2D) : tf.zerosLike(xs),
-      dw: tf.engine().runKernel(VaekitDenseFilterGrad, { x: xs, dy }) as tf.Tensor2D,
-      db: () => tf.sum(dy, 0),
-    }),
+    (dy, xs, ws, hasBias) => {
+      // One kernel for dw, db and dx (VaekitDenseGrad): outputs [dw, db if hasBias, dx if inputGrad].
+      const attrs = { inputGrad, biasGrad: hasBias };
+      const out = tf.engine().runKernel(VaekitDenseGrad, { x: xs, w: ws, dy }, attrs as unknown as tf.NamedAttrMap) as tf.Tensor[];
+      const [dw, db] = out;
+      return { dx: inputGrad ? out[out.length - 1] : tf.zerosLike(xs), dw, db: () => db };
+    },
   );
 }
 
