@@ -1479,6 +1479,19 @@ void im2colColumns(const ConvGeom& g, const float* x, size_t r0, size_t rows, si
   });
 }
 
+// d += s over n floats (exactly rounded adds, so the same as a scalar loop).
+#if VAEKIT_X86
+__attribute__((target("avx2"))) void addInto(float* d, const float* s, int n) {
+  int c = 0;
+  for (; c + 8 <= n; c += 8) _mm256_storeu_ps(d + c, _mm256_add_ps(_mm256_loadu_ps(d + c), _mm256_loadu_ps(s + c)));
+  for (; c < n; c++) d[c] += s[c];
+}
+#else
+void addInto(float* d, const float* s, int n) {
+  for (int c = 0; c < n; c++) d[c] += s[c];
+}
+#endif
+
 // Filter gradient of conv2d: dw[kh*kw*C, outC] = im2col(x)^T * dy[B*OH*OW, outC]. Each thread takes
 // a range of dw's rows (window positions; one dispatch for the whole gradient), gathers only those
 // columns of the im2col matrix, over chunks of ~512 KB of output rows, and accumulates them with a
@@ -1487,18 +1500,37 @@ void im2colColumns(const ConvGeom& g, const float* x, size_t r0, size_t rows, si
 void conv2dFilterGrad(const ConvGeom& g, const float* x, const float* dy, float* dw) {
   const size_t K = (size_t)g.kh * g.kw * g.C;
   const size_t rowsTotal = (size_t)g.B * g.OH * g.OW;
-  // Short windows (one input channel: 16 positions) are not split: each chunk's im2col rows are
-  // split across the pool instead, then its SGEMM.
+  // Short windows (one input channel: 16 positions), too few to split: the rows are split instead.
+  // SGEMM computes dw one KC slice of rows at a time, dw = p0, then dw += p1, ...: here each
+  // thread computes whole slices' products p_s (im2col of the slice's rows, then the same FMA
+  // chain), into a buffer per slice, and they are added in slice order, so the bits are SGEMM's
+  // on any number of threads. Groups of slices bound the buffer.
   if (K < 64) {
-    size_t chunk = (size_t)(1 << 17) * pool().threads() / K / KC * KC;
-    chunk = std::min(std::max(chunk, (size_t)KC), rowsTotal);
-    static thread_local std::vector<float> colBuf;
-    colBuf.resize(chunk * K);
-    float* col = colBuf.data();
-    for (size_t r0 = 0; r0 < rowsTotal; r0 += chunk) {
-      const size_t rows = std::min(chunk, rowsTotal - r0);
-      forRows(rows, K, 1 << 15, [&](size_t b, size_t e) { im2colRows(g, x, r0 + b, e - b, col + b * K); });
-      sgemm((int)K, g.outC, (int)rows, col, (int)K, true, dy + r0 * g.outC, g.outC, false, dw, g.outC, nullptr, r0 > 0);
+    const size_t slices = (rowsTotal + KC - 1) / KC, group = 64, per = K * g.outC;
+    static thread_local std::vector<float> partialBuf;
+    partialBuf.resize(std::min(slices, group) * per);
+    float* partial = partialBuf.data();
+    for (size_t s0 = 0; s0 < slices; s0 += group) {
+      const size_t n = std::min(group, slices - s0);
+      const int parts = std::min(partsFor(2.0 * n * KC * per, 1.0e6), (int)n);
+      const Split sp{n, 1, parts};
+      pool().run(parts, [&](int t) {
+        static thread_local std::vector<float> colBuf;
+        colBuf.resize((size_t)KC * K);
+        for (size_t i = sp.begin(t); i < sp.begin(t + 1); i++) {
+          const size_t r0 = (s0 + i) * KC, rows = std::min((size_t)KC, rowsTotal - r0);
+          im2colRows(g, x, r0, rows, colBuf.data());
+          sgemmSerial((int)K, g.outC, (int)rows, colBuf.data(), (int)K, true, dy + r0 * g.outC, g.outC, false,
+                      partial + i * per, g.outC, nullptr, false);
+        }
+      });
+      for (size_t i = 0; i < n; i++) {
+        if (s0 + i == 0) {
+          std::memcpy(dw, partial, per * sizeof(float));
+        } else {
+          addInto(dw, partial + i * per, (int)per);
+        }
+      }
     }
     return;
   }
@@ -1527,17 +1559,6 @@ void conv2dFilterGrad(const ConvGeom& g, const float* x, const float* dy, float*
   });
 }
 
-#if VAEKIT_X86
-__attribute__((target("avx2"))) void addInto(float* d, const float* s, int n) {
-  int c = 0;
-  for (; c + 8 <= n; c += 8) _mm256_storeu_ps(d + c, _mm256_add_ps(_mm256_loadu_ps(d + c), _mm256_loadu_ps(s + c)));
-  for (; c < n; c++) d[c] += s[c];
-}
-#else
-void addInto(float* d, const float* s, int n) {
-  for (int c = 0; c < n; c++) d[c] += s[c];
-}
-#endif
 
 
 // Adds rows r0..r0+rows of the window matrix (row r at cols + (r - r0)·K) into dx, the inverse of
