@@ -1,8 +1,9 @@
 #!/usr/bin/env bash
 # Side by side, in one go: training speed of vaekit's benchmark specs (vaekit bench) against the
 # PyTorch references on the same machine, at 1 thread and at every core, each side given the same
-# --threads. Runs alternate (vaekit, PyTorch, vaekit, PyTorch, ...) and each side keeps its best of
-# --rounds, so a busy moment on a shared machine hurts both sides alike. Prints one table per thread
+# --threads. Runs alternate (vaekit, PyTorch, vaekit, PyTorch, ...), each round going through every
+# model at every thread count, and each side keeps its best of --rounds, so a busy moment on a
+# shared machine hurts both sides and both thread counts alike. Prints one table per thread
 # count with the ratio per model, then vaekit's own scaling (every core ÷ 1 thread) and PyTorch's
 # best thread count. The machine, its load average and the method are printed with the tables.
 #
@@ -82,15 +83,17 @@ splits() { if [ "$1" -eq 1 ]; then echo "1,1"; else echo "$1,$1 1,$1 $1,1"; fi; 
 
 cpu=$(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2- | sed 's/^ *//')
 echo "machine: ${cpu:-unknown CPU}, $cores cores; load average at start: $(cut -d' ' -f1-3 /proc/loadavg)"
-echo "method: vaekit bench and the PyTorch reference alternately, $rounds runs each per model, thread count"
-echo "        and PyTorch thread split (torch.set_num_threads, OPENBLAS_NUM_THREADS), best run kept;"
+echo "method: vaekit bench and the PyTorch reference alternately, $rounds rounds of every model at every thread"
+echo "        count and PyTorch thread split (torch.set_num_threads, OPENBLAS_NUM_THREADS), best run kept;"
 echo "        cores busy = CPU time / wall time of that run, start-up included"
 echo "units: samples/s (mlp, conv: batch 128), tokens/s (text: 32 sequences of 22 tokens + <eos>)"
 declare -A ours_v ours_c theirs_v theirs_c theirs_s backend
-for t in "${threadsList[@]}"; do
+for t in "${threadsList[@]}"; do for m in "${models[@]}"; do ours_v[$m,$t]=0; theirs_v[$m,$t]=0; done; done
+# Each round runs every model at every thread count, so that the runs a ratio or a scaling compares
+# are minutes apart at most, never a whole table apart.
+for ((r = 0; r < rounds; r++)); do
   for m in "${models[@]}"; do
-    ours_v[$m,$t]=0; theirs_v[$m,$t]=0
-    for ((r = 0; r < rounds; r++)); do
+    for t in "${threadsList[@]}"; do
       read -r v b c < <(ours "$m" "$t"); backend[$m]=$b
       if greater "$v" "${ours_v[$m,$t]}"; then ours_v[$m,$t]=$v; ours_c[$m,$t]=$c; fi
       for s in $(splits "$t"); do
@@ -101,6 +104,8 @@ for t in "${threadsList[@]}"; do
       done
     done
   done
+done
+for t in "${threadsList[@]}"; do
   echo
   echo "$t thread$([ "$t" -gt 1 ] && echo s):"
   printf '| model | vaekit | backend | cores busy | PyTorch | PyTorch threads (torch, OpenBLAS) | cores busy | ratio |\n'
