@@ -20,7 +20,7 @@ export * from './backend/select';
 export * from './backend/threads';
 export { installWasmKernels, wasmKernelsInstalled, loadNative, registerGenericKernels, ADAM_KERNEL } from './kernels';
 export type { NativeKernels, AdamKernelAttrs, Conv2DFilterGradAttrs } from './kernels';
-export { VaekitAdam, VaekitConv2DFilterGrad, VaekitDenseInputGrad, VaekitDenseFilterGrad, VaekitBiasGrad } from './kernels';
+export { VaekitAdam, VaekitConv2DFilterGrad, VaekitDenseGrad, VaekitDenseInputGrad, VaekitDenseFilterGrad, VaekitBiasGrad } from './kernels';
 export * from './layers/layers';
 export * from './layers/embedding';
 export * from './layers/recurrent';
