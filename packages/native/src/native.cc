@@ -2043,36 +2043,32 @@ napi_value ReluGrad(napi_env env, napi_callback_info info) {
                 "vaekit_native.reluGrad: operands out of bounds", reluGrad);
 }
 
-// mul(heap, n, aOff, bOff, yOff, scalar): y = a·b, b a single value when scalar.
-napi_value Mul(napi_env env, napi_callback_info info) {
+// A binary kernel with a scalar form, name(heap, n, aOff, bOff, yOff, scalar): y = f(a, b) over n
+// elements, b a single value when scalar.
+napi_value BinaryOrScalar(napi_env env, napi_callback_info info, const char* usage, const char* bounds,
+                          void (*f)(size_t, const float*, const float*, bool, float*)) {
   napi_value a[6];
   float* heap;
   size_t len;
-  const char* usage = "vaekit_native.mul: expected (Float32Array, n, aOff, bOff, yOff, scalar)";
   if (!heapArgs(env, info, 6, a, &heap, &len, usage, usage)) return nullptr;
   const double n = getNum(env, a[1]), ao = getNum(env, a[2]), bo = getNum(env, a[3]), yo = getNum(env, a[4]);
   bool scalar = false;
   napi_get_value_bool(env, a[5], &scalar);
-  if (!operandsFit(env, len, "vaekit_native.mul: operands out of bounds", {{ao, n}, {bo, scalar ? 1 : n}, {yo, n}})) return nullptr;
-  mul((size_t)n, heap + (size_t)ao, heap + (size_t)bo, scalar, heap + (size_t)yo);
+  if (!operandsFit(env, len, bounds, {{ao, n}, {bo, scalar ? 1 : n}, {yo, n}})) return nullptr;
+  f((size_t)n, heap + (size_t)ao, heap + (size_t)bo, scalar, heap + (size_t)yo);
   return nullptr;
 }
 
-// add(heap, n, aOff, bOff, yOff, scalar): y = a + b, b a single value when scalar.
+// mul(heap, n, aOff, bOff, yOff, scalar): y = a·b.
+napi_value Mul(napi_env env, napi_callback_info info) {
+  return BinaryOrScalar(env, info, "vaekit_native.mul: expected (Float32Array, n, aOff, bOff, yOff, scalar)",
+                        "vaekit_native.mul: operands out of bounds", mul);
+}
+
+// add(heap, n, aOff, bOff, yOff, scalar): y = a + b.
 napi_value Add(napi_env env, napi_callback_info info) {
-  napi_value a[6];
-  float* heap;
-  size_t len;
-  const char* usage = "vaekit_native.add: expected (Float32Array, n, aOff, bOff, yOff, scalar)";
-  if (!heapArgs(env, info, 6, a, &heap, &len, usage, usage)) return nullptr;
-  const double n = getNum(env, a[1]), ao = getNum(env, a[2]), bo = getNum(env, a[3]), yo = getNum(env, a[4]);
-  bool scalar = false;
-  napi_get_value_bool(env, a[5], &scalar);
-  if (!operandsFit(env, len, "vaekit_native.add: operands out of bounds", {{ao, n}, {bo, scalar ? 1 : n}, {yo, n}})) return nullptr;
-  const float *pa = heap + (size_t)ao, *pb = heap + (size_t)bo;
-  float* y = heap + (size_t)yo;
-  add((size_t)n, pa, pb, scalar, y);
-  return nullptr;
+  return BinaryOrScalar(env, info, "vaekit_native.add: expected (Float32Array, n, aOff, bOff, yOff, scalar)",
+                        "vaekit_native.add: operands out of bounds", add);
 }
 
 // gaussian(heap, op, n, aOff, bOff, cOff, yOff, y2Off): see gaussianSerial; op 0 (Kl) reads no c
