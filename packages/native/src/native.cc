@@ -711,9 +711,42 @@ void sgemmSerial(int M, int N, int K, const float* A, int lda, bool transA, cons
 #endif
 }
 
-// Across the pool: C is split into column panels (multiples of NR) when it is at least as wide
-// as it is tall, else into row panels (multiples of MR); each thread packs its own panels of A
-// and B. Every element of C is the same sum in the same order as on one thread.
+// One SGEMM's panels across `parts` parts: C is split into column panels (multiples of NR) when it
+// is at least as wide as it is tall, else into row panels (multiples of MR); part t computes its
+// panel with one thread's SGEMM, packing its own panels of A and B. Every element of C is the
+// same sum in the same order as on one thread.
+struct GemmSplit {
+  int M, N, K;
+  const float* A;
+  int lda;
+  bool transA;
+  const float* B;
+  int ldb;
+  bool transB;
+  float* C;
+  int ldc;
+  const float* bias;
+  bool accumulate;
+  int parts;
+  void run(int t) const {
+    const bool wide = useAvx512();
+    if (N >= M) {
+      const Split sp{(size_t)N, (size_t)(wide ? NR5 : NR), parts};
+      const int j0 = (int)sp.begin(t), j1 = (int)sp.begin(t + 1);
+      if (j1 <= j0) return;
+      const float* Bt = transB ? B + (size_t)j0 * ldb : B + j0;
+      sgemmSerial(M, j1 - j0, K, A, lda, transA, Bt, ldb, transB, C + j0, ldc, bias ? bias + j0 : nullptr, accumulate);
+    } else {
+      const Split sp{(size_t)M, (size_t)(wide ? MR5 : MR), parts};
+      const int i0 = (int)sp.begin(t), i1 = (int)sp.begin(t + 1);
+      if (i1 <= i0) return;
+      const float* At = transA ? A + i0 : A + (size_t)i0 * lda;
+      sgemmSerial(i1 - i0, N, K, At, lda, transA, B, ldb, transB, C + (size_t)i0 * ldc, ldc, bias, accumulate);
+    }
+  }
+};
+
+// Across the pool, as GemmSplit's panels.
 void sgemm(int M, int N, int K, const float* A, int lda, bool transA, const float* B, int ldb, bool transB, float* C,
            int ldc, const float* bias, bool accumulate = false) {
   // Small products too (2 MFLOP: the 20-wide layers of a VAE) are split; never into more parts
@@ -723,24 +756,8 @@ void sgemm(int M, int N, int K, const float* A, int lda, bool transA, const floa
     sgemmSerial(M, N, K, A, lda, transA, B, ldb, transB, C, ldc, bias, accumulate);
     return;
   }
-  const bool wide = useAvx512();
-  if (N >= M) {
-    const Split sp{(size_t)N, (size_t)(wide ? NR5 : NR), parts};
-    pool().run(parts, [&](int t) {
-      const int j0 = (int)sp.begin(t), j1 = (int)sp.begin(t + 1);
-      if (j1 <= j0) return;
-      const float* Bt = transB ? B + (size_t)j0 * ldb : B + j0;
-      sgemmSerial(M, j1 - j0, K, A, lda, transA, Bt, ldb, transB, C + j0, ldc, bias ? bias + j0 : nullptr, accumulate);
-    });
-  } else {
-    const Split sp{(size_t)M, (size_t)(wide ? MR5 : MR), parts};
-    pool().run(parts, [&](int t) {
-      const int i0 = (int)sp.begin(t), i1 = (int)sp.begin(t + 1);
-      if (i1 <= i0) return;
-      const float* At = transA ? A + i0 : A + (size_t)i0 * lda;
-      sgemmSerial(i1 - i0, N, K, At, lda, transA, B, ldb, transB, C + (size_t)i0 * ldc, ldc, bias, accumulate);
-    });
-  }
+  const GemmSplit split{M, N, K, A, lda, transA, B, ldb, transB, C, ldc, bias, accumulate, parts};
+  pool().run(parts, [&](int t) { split.run(t); });
 }
 
 
@@ -1232,67 +1249,37 @@ void sumLeading(size_t outer, size_t inner, const float* x, float* y) {
   });
 }
 
-// The panels of one SGEMM across `parts` parts, as sgemm splits it: column panels when C is at
-// least as wide as tall, else row panels. Part t computes its panel with one thread's SGEMM, so
-// every element is the same sum in the same order as on one thread.
-struct GemmSplit {
-  int M, N, K;
-  const float* A;
-  int lda;
-  bool transA;
-  const float* B;
-  int ldb;
-  bool transB;
-  float* C;
-  int ldc;
-  int parts;
-  void run(int t) const {
-    const bool wide = useAvx512();
-    if (N >= M) {
-      const Split sp{(size_t)N, (size_t)(wide ? NR5 : NR), parts};
-      const int j0 = (int)sp.begin(t), j1 = (int)sp.begin(t + 1);
-      if (j1 <= j0) return;
-      const float* Bt = transB ? B + (size_t)j0 * ldb : B + j0;
-      sgemmSerial(M, j1 - j0, K, A, lda, transA, Bt, ldb, transB, C + j0, ldc, nullptr, false);
-    } else {
-      const Split sp{(size_t)M, (size_t)(wide ? MR5 : MR), parts};
-      const int i0 = (int)sp.begin(t), i1 = (int)sp.begin(t + 1);
-      if (i1 <= i0) return;
-      const float* At = transA ? A + i0 : A + (size_t)i0 * lda;
-      sgemmSerial(i1 - i0, N, K, At, lda, transA, B, ldb, transB, C + (size_t)i0 * ldc, ldc, nullptr, false);
-    }
-  }
-};
-
 // A dense layer's backward pass, y = x·w (+ b) with x [M, K], w [K, N], dy [M, N]: dx = dy·wᵀ
 // (when dx is not null), dw = xᵀ·dy and db = the column sums of dy (when db is not null). The two
 // products are independent, so they run side by side, each on its share of the threads at the
 // efficiency of a larger share of the work (no thread packs a panel another packs too); db goes
 // with dw. The same bits as three separate calls on any number of threads.
 void denseGrad(int M, int N, int K, const float* x, const float* w, const float* dy, float* dx, float* dw, float* db) {
-  const double flops = 2.0 * M * N * K;
-  const int threads = pool().threads();
   // dw [K, N] = xᵀ [K, M] · dy [M, N]; dx [M, K] = dy [M, N] · wᵀ [N, K].
-  const int dwParts = dx ? std::max(1, threads / 2) : std::min(partsFor(flops, 1.0e6), threads);
-  const int dxParts = dx ? std::max(1, threads - dwParts) : 0;
-  const GemmSplit gw{K, N, M, x, K, true, dy, N, false, dw, N, dwParts};
-  const GemmSplit gx{M, K, N, dy, N, false, w, N, true, dx, K, dxParts};
-  const bool split = threads > 1 && (dx ? 2 * flops >= 1.0e6 : dwParts > 1);
-  if (!split) {
-    for (int t = 0; t < dwParts; t++) gw.run(t);
-    for (int t = 0; t < dxParts; t++) gx.run(t);
+  if (!dx) {
+    sgemm(K, N, M, x, K, true, dy, N, false, dw, N, nullptr);
     if (db) sumLeading((size_t)M, (size_t)N, dy, db);
     return;
   }
-  pool().run(dwParts + dxParts, [&](int t) {
+  const int threads = pool().threads();
+  const int dwParts = std::max(1, threads / 2), dxParts = std::max(1, threads - dwParts);
+  const GemmSplit gw{K, N, M, x, K, true, dy, N, false, dw, N, nullptr, false, dwParts};
+  const GemmSplit gx{M, K, N, dy, N, false, w, N, true, dx, K, nullptr, false, dxParts};
+  const auto part = [&](int t) {
     if (t < dwParts) {
       gw.run(t);
-      // The bias gradient with the last part of dw (inline: this is a pool part).
+      // The bias gradient with the last part of dw (inline when this is a pool part).
       if (t == dwParts - 1 && db) sumLeading((size_t)M, (size_t)N, dy, db);
     } else {
       gx.run(t - dwParts);
     }
-  });
+  };
+  // Side by side from 1 MFLOP of the two products together, as sgemm splits from 1 MFLOP.
+  if (threads > 1 && 4.0 * M * N * K >= 1.0e6) {
+    pool().run(dwParts + dxParts, part);
+  } else {
+    for (int t = 0; t < dwParts + dxParts; t++) part(t);
+  }
 }
 
 // Sum over the trailing axis: rows split across threads; long rows in blocks (kSumBlock).
