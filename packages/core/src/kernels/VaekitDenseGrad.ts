@@ -8,13 +8,8 @@
  *    work per thread than splitting each product in turn, and two kernel launches fewer.
  */
 import type * as tf from '@tensorflow/tfjs-core';
-import { VaekitBiasGrad, VaekitDenseFilterGrad, VaekitDenseGrad, VaekitDenseInputGrad } from './names';
+import { DenseGradAttrs, VaekitBiasGrad, VaekitDenseFilterGrad, VaekitDenseGrad, VaekitDenseInputGrad } from './names';
 import { KernelFn, NativeKernels, VaekitKernel, WasmBackendLike, kernelRunner, offsetOf } from './util';
-
-export interface DenseGradAttrs {
-  inputGrad: boolean;
-  biasGrad: boolean;
-}
 
 function generic(backendName: string): KernelFn {
   return ({ inputs, backend, attrs }) => {

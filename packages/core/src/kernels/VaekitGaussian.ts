@@ -99,11 +99,10 @@ function onNative(
     if (typeof native.gaussian !== 'function') return loop;
     return ({ inputs, backend }) => {
       const ts = ins.map((n) => (inputs as Record<string, tf.TensorInfo>)[n]);
-      const { n } = sameShaped(kernel, backend, ...ts);
+      const { offs: [a, b, c], n } = sameShaped(kernel, backend, ...ts);
       const ys = Array.from({ length: outs }, () => backend.makeOutput([...ts[0].shape], 'float32'));
-      // Offsets after the allocations (one may grow the heap).
-      const [a, b, c] = ts.map((t) => offsetOf(backend, t));
       const [y, y2] = ys.map((t) => offsetOf(backend, t));
+      // The heap view is read after the allocations (they may have grown the heap).
       native.gaussian(backend.wasm.HEAPF32, op, n, a, b, c ?? 0, y, y2 ?? 0);
       return outs === 1 ? ys[0] : ys;
     };

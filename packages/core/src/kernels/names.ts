@@ -122,6 +122,10 @@ export const VaekitDenseFilterGrad = 'VaekitDenseFilterGrad';
  * when inputGrad]: the values of VaekitDenseFilterGrad, VaekitBiasGrad and VaekitDenseInputGrad.
  */
 export const VaekitDenseGrad = 'VaekitDenseGrad';
+export interface DenseGradAttrs {
+  inputGrad: boolean;
+  biasGrad: boolean;
+}
 
 /** The bias gradient of a layer: input dy [..., C]; output [C], dy summed over all axes but the last. */
 export const VaekitBiasGrad = 'VaekitBiasGrad';

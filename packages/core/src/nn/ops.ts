@@ -49,6 +49,7 @@ import * as tf from '@tensorflow/tfjs-core';
 import {
   Conv2DFilterGradAttrs,
   Conv2DInputGradAttrs,
+  DenseGradAttrs,
   VaekitBiasGrad,
   VaekitConv2DInputGrad,
   VaekitConv2DFilterGrad,
@@ -429,7 +430,7 @@ export function dense(x: tf.Tensor2D, w: tf.Tensor2D, b?: tf.Tensor1D | null, op
     (xi, wi, bi) => tf.engine().runKernel(VaekitDense, bi ? { x: xi, w: wi, bias: bi } : { x: xi, w: wi }) as tf.Tensor2D,
     (dy, xs, ws, hasBias) => {
       // One kernel for dw, db and dx (VaekitDenseGrad): outputs [dw, db if hasBias, dx if inputGrad].
-      const attrs = { inputGrad, biasGrad: hasBias };
+      const attrs: DenseGradAttrs = { inputGrad, biasGrad: hasBias };
       const out = tf.engine().runKernel(VaekitDenseGrad, { x: xs, w: ws, dy }, attrs as unknown as tf.NamedAttrMap) as tf.Tensor[];
       const [dw, db] = out;
       return { dx: inputGrad ? out[out.length - 1] : tf.zerosLike(xs), dw, db: () => db };
