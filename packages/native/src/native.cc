@@ -539,7 +539,9 @@ __attribute__((target("avx512f,avx2,fma"))) void packB5(const float* B, int ldb,
 // acc = A panel (R of its 12 rows) x B panel (kc x 32, row k at pb + k*bstep; Masked: read with
 // masks m0, m1 as B is not packed), then C tile (R x the columns in m0, m1) = acc (+ bias) when
 // first, else C += acc. prefetchC: fetch the C tile first (when C is too large to stay in cache).
-template <int R, bool Masked>
+// Half: the tile's columns all lie in its first 16 (m1 is 0): only those are computed, at half the
+// FMAs (the last panel of an N that is 16 more than a multiple of 32, such as 400 or 784).
+template <int R, bool Masked, bool Half>
 __attribute__((target("avx512f"))) void kernel5(int kc, const float* pa, const float* pb, size_t bstep, float* C,
                                                 int ldc, __mmask16 m0, __mmask16 m1, bool first, const float* bias,
                                                 bool prefetchC) {
@@ -558,31 +560,36 @@ __attribute__((target("avx512f"))) void kernel5(int kc, const float* pa, const f
   }
   for (int k = 0; k < kc; k++) {
     const __m512 b0 = Masked ? _mm512_maskz_loadu_ps(m0, pb) : _mm512_load_ps(pb);
-    const __m512 b1 = Masked ? _mm512_maskz_loadu_ps(m1, pb + 16) : _mm512_load_ps(pb + 16);
+    if (Half) {
 #pragma GCC unroll 12
-    for (int r = 0; r < R; r++) {
-      const __m512 a = _mm512_set1_ps(pa[r]);
-      c0[r] = _mm512_fmadd_ps(a, b0, c0[r]);
-      c1[r] = _mm512_fmadd_ps(a, b1, c1[r]);
+      for (int r = 0; r < R; r++) c0[r] = _mm512_fmadd_ps(_mm512_set1_ps(pa[r]), b0, c0[r]);
+    } else {
+      const __m512 b1 = Masked ? _mm512_maskz_loadu_ps(m1, pb + 16) : _mm512_load_ps(pb + 16);
+#pragma GCC unroll 12
+      for (int r = 0; r < R; r++) {
+        const __m512 a = _mm512_set1_ps(pa[r]);
+        c0[r] = _mm512_fmadd_ps(a, b0, c0[r]);
+        c1[r] = _mm512_fmadd_ps(a, b1, c1[r]);
+      }
     }
     pa += MR5;
     pb += bstep;
   }
   if (first) {
     const __m512 bias0 = bias ? _mm512_maskz_loadu_ps(m0, bias) : _mm512_setzero_ps();
-    const __m512 bias1 = bias ? _mm512_maskz_loadu_ps(m1, bias + 16) : _mm512_setzero_ps();
+    const __m512 bias1 = bias && !Half ? _mm512_maskz_loadu_ps(m1, bias + 16) : _mm512_setzero_ps();
 #pragma GCC unroll 12
     for (int r = 0; r < R; r++) {
       float* crow = C + static_cast<size_t>(r) * ldc;
       _mm512_mask_storeu_ps(crow, m0, bias ? _mm512_add_ps(c0[r], bias0) : c0[r]);
-      _mm512_mask_storeu_ps(crow + 16, m1, bias ? _mm512_add_ps(c1[r], bias1) : c1[r]);
+      if (!Half) _mm512_mask_storeu_ps(crow + 16, m1, bias ? _mm512_add_ps(c1[r], bias1) : c1[r]);
     }
   } else {
 #pragma GCC unroll 12
     for (int r = 0; r < R; r++) {
       float* crow = C + static_cast<size_t>(r) * ldc;
       _mm512_mask_storeu_ps(crow, m0, _mm512_add_ps(_mm512_maskz_loadu_ps(m0, crow), c0[r]));
-      _mm512_mask_storeu_ps(crow + 16, m1, _mm512_add_ps(_mm512_maskz_loadu_ps(m1, crow + 16), c1[r]));
+      if (!Half) _mm512_mask_storeu_ps(crow + 16, m1, _mm512_add_ps(_mm512_maskz_loadu_ps(m1, crow + 16), c1[r]));
     }
   }
 }
@@ -590,9 +597,13 @@ __attribute__((target("avx512f"))) void kernel5(int kc, const float* pa, const f
 template <bool Masked>
 void kernel5For(int m, int kc, const float* pa, const float* pb, size_t bstep, float* C, int ldc, __mmask16 m0,
                 __mmask16 m1, bool first, const float* bias, bool prefetchC) {
+  const bool half = m1 == 0;
   switch (m) {
-#define VAEKIT_K5(R) \
-  case R: kernel5<R, Masked>(kc, pa, pb, bstep, C, ldc, m0, m1, first, bias, prefetchC); break;
+#define VAEKIT_K5(R)                                                                      \
+  case R:                                                                                 \
+    if (half) kernel5<R, Masked, true>(kc, pa, pb, bstep, C, ldc, m0, m1, first, bias, prefetchC); \
+    else kernel5<R, Masked, false>(kc, pa, pb, bstep, C, ldc, m0, m1, first, bias, prefetchC);     \
+    break;
     VAEKIT_K5(1) VAEKIT_K5(2) VAEKIT_K5(3) VAEKIT_K5(4) VAEKIT_K5(5) VAEKIT_K5(6)
     VAEKIT_K5(7) VAEKIT_K5(8) VAEKIT_K5(9) VAEKIT_K5(10) VAEKIT_K5(11) VAEKIT_K5(12)
 #undef VAEKIT_K5
@@ -1579,27 +1590,65 @@ std::vector<std::vector<std::pair<int, int>>> tapsReading(int n, int k, int s, i
   return taps;
 }
 
+// For tap t of an axis: the output positions [lo, hi) whose input position out·s − pad + t·d
+// lies in [0, n).
+std::pair<int, int> outputsInRange(int n, int t, int s, int d, int pad, int out) {
+  int lo = 0, hi = out;
+  while (lo < hi && lo * s - pad + t * d < 0) lo++;
+  while (hi > lo && (hi - 1) * s - pad + t * d >= n) hi--;
+  return {lo, hi};
+}
+
 // dx for whole images [img0, img1) from the transposed window matrix of their rows (element
-// (r, k) at colsT[k·ld + r − img0·OH·OW]), gathered: each value of dx is its bias plus the window
-// values that land on it, in tap order.
+// (r, k) at colsT[k·ld + r − img0·OH·OW]). Each value of dx is its bias plus the window values that
+// land on it, added in tap order (vertical tap, then horizontal). One row of dx at a time, into an
+// accumulator that holds the row's positions by phase (iw mod sw), so that each horizontal tap
+// adds a contiguous run of window values to a contiguous run of positions; positions a tap does
+// not reach get nothing added, exactly as if the tap were skipped.
 void col2imGatherT(const ConvGeom& g, const float* colsT, size_t ld, size_t img0, size_t img1, const float* bias,
                    float* dx) {
   const auto th = tapsReading(g.H, g.kh, g.sh, g.dh, g.padTop, g.OH);
-  const auto tw = tapsReading(g.W, g.kw, g.sw, g.dw, g.padLeft, g.OW);
+  const int s = g.sw, Q = (g.W + s - 1) / s;
+  // Tap j: output positions [lo, hi) land on iw = ow·s + off, at phase p, index ow + dq.
+  struct Tap { int lo, hi; size_t at; };
+  std::vector<Tap> taps(g.kw);
+  for (int j = 0; j < g.kw; j++) {
+    const auto [lo, hi] = outputsInRange(g.W, j, s, g.dw, g.padLeft, g.OW);
+    const int off = j * g.dw - g.padLeft;
+    const int p = ((off % s) + s) % s, dq = (off - p) / s;
+    taps[j] = {lo, hi, ((size_t)p * Q + (size_t)(lo + dq)) * g.C};
+  }
+  static thread_local std::vector<float> acc;
+  const size_t accLen = (size_t)s * Q * g.C;
+  acc.resize(accLen);
+  float* __restrict a = acc.data();
   const size_t perImage = (size_t)g.OH * g.OW;
   for (size_t b = img0; b < img1; b++) {
     const size_t rowBase = (b - img0) * perImage;
-    for (int ih = 0; ih < g.H; ih++)
-      for (int iw = 0; iw < g.W; iw++) {
-        float* d = dx + ((b * g.H + ih) * g.W + iw) * g.C;
-        for (int c = 0; c < g.C; c++) {
-          float acc = 0.f;
-          for (const auto& [i, oh] : th[ih])
-            for (const auto& [j, ow] : tw[iw])
-              acc += colsT[(((size_t)i * g.kw + j) * g.C + c) * ld + rowBase + (size_t)oh * g.OW + ow];
-          d[c] = (bias ? bias[c] : 0.f) + acc;
+    for (int ih = 0; ih < g.H; ih++) {
+      std::fill(a, a + accLen, 0.f);
+      for (const auto& [i, oh] : th[ih])
+        for (int j = 0; j < g.kw; j++) {
+          const Tap& t = taps[j];
+          const int n = t.hi - t.lo;
+          for (int c = 0; c < g.C; c++) {
+            const float* __restrict src =
+                colsT + (((size_t)i * g.kw + j) * g.C + c) * ld + rowBase + (size_t)oh * g.OW + t.lo;
+            float* __restrict dst = a + t.at + c;
+            if (g.C == 1) {
+              for (int q = 0; q < n; q++) dst[q] += src[q];
+            } else {
+              for (int q = 0; q < n; q++) dst[(size_t)q * g.C] += src[q];
+            }
+          }
         }
-      }
+      float* d = dx + ((b * g.H + ih) * g.W) * g.C;
+      for (int p = 0; p < s; p++)
+        for (int q = 0, iw = p; iw < g.W; q++, iw += s) {
+          const float* v = a + ((size_t)p * Q + q) * g.C;
+          for (int c = 0; c < g.C; c++) d[(size_t)iw * g.C + c] = (bias ? bias[c] : 0.f) + v[c];
+        }
+    }
   }
 }
 
@@ -1620,16 +1669,23 @@ void conv2dInputGrad(const ConvGeom& g, const float* dy, const float* f, float* 
   // gather each value of dx.
   const bool narrow = K < 32;
   if (narrow) {
-    static thread_local std::vector<float> colsT;
+    // One dispatch: each part takes whole images, in chunks of ~512 KB of window values.
+    const int parts = std::min(partsFor(2.0 * g.B * perImage * K * g.outC, 1.0e6), g.B);
+    const Split sp{(size_t)g.B, 1, parts};
     const size_t images = std::max((size_t)1, (size_t)(1 << 17) / (K * perImage));
-    colsT.resize(std::min(images, (size_t)g.B) * perImage * K);
-    float* buf = colsT.data();
-    for (size_t img0 = 0; img0 < (size_t)g.B; img0 += images) {
-      const size_t img1 = std::min((size_t)g.B, img0 + images), rows = (img1 - img0) * perImage;
-      sgemm((int)K, (int)rows, g.outC, f, g.outC, false, dy + img0 * perImage * g.outC, g.outC, true, buf, (int)rows, nullptr);
-      forRows(img1 - img0, perImage * K, 1 << 15,
-              [&](size_t a, size_t e) { col2imGatherT(g, buf + a * perImage, rows, img0 + a, img0 + e, bias, dx); });
-    }
+    pool().run(parts, [&](int t) {
+      const size_t i0 = sp.begin(t), i1 = sp.begin(t + 1);
+      if (i1 <= i0) return;
+      static thread_local std::vector<float> colsT;
+      colsT.resize(std::min(images, i1 - i0) * perImage * K);
+      float* buf = colsT.data();
+      for (size_t img0 = i0; img0 < i1; img0 += images) {
+        const size_t img1 = std::min(i1, img0 + images), rows = (img1 - img0) * perImage;
+        sgemmSerial((int)K, (int)rows, g.outC, f, g.outC, false, dy + img0 * perImage * g.outC, g.outC, true, buf,
+                    (int)rows, nullptr, false);
+        col2imGatherT(g, buf, rows, img0, img1, bias, dx);
+      }
+    });
     return;
   }
   const int parts = std::min(partsFor(2.0 * g.B * perImage * K * g.outC, 4.0e6), g.B);

@@ -321,6 +321,8 @@ describe('@vaekit/native', () => {
       [3, 9, 8, 5, 3, 2, 7, 2, 1, 1, 0],
       [1, 13, 11, 7, 3, 5, 33, 1, 1, 2, 1],
       [2, 10, 7, 40, 2, 3, 3, 3, 2, 0, 1],
+      [2, 11, 9, 2, 3, 3, 5, 3, 2, 1, 2],
+      [3, 8, 13, 3, 2, 3, 9, 1, 3, 0, 2],
     ];
     let seed = 120;
     for (const [B, H, W, C, kh, kw, outC, sh, sw, pt, pl] of cases) {
@@ -389,7 +391,7 @@ describe('@vaekit/native', () => {
       const rand = () => ((a = (a * 1103515245 + 12345) >>> 0) / 4294967296) - 0.5;
       const out = [native.sgemmIsa()];
       for (const [M, N, K, tA, tB] of [[37, 53, 300, 0, 0], [200, 70, 600, 0, 1], [50, 1000, 97, 1, 0], [13, 77, 700, 1, 1], [32, 768, 256, 0, 0], [300, 1100, 1000, 0, 0],
-        [1, 1, 1, 0, 0], [5, 17, 9, 0, 1], [7, 33, 270, 1, 1], [11, 15, 600, 0, 0], [2, 100, 13, 1, 0]]) {
+        [1, 1, 1, 0, 0], [5, 17, 9, 0, 1], [7, 33, 270, 1, 1], [11, 15, 600, 0, 0], [2, 100, 13, 1, 0], [40, 208, 300, 0, 0], [64, 48, 70, 0, 1]]) {
         const heap = new Float32Array(M * K + K * N + M * N + N);
         for (let i = 0; i < heap.length; i++) heap[i] = rand();
         const c = M * K + K * N;
@@ -461,7 +463,7 @@ describe('@vaekit/native threads', () => {
   maybe('conv2d, conv2dFilterGrad and conv2dInputGrad give the single-thread results bitwise', () => {
     const heap = new Float32Array(1 << 22);
     // [B, H, W, C, kh, kw, outC, stride, pad]
-    for (const [B, H, W, C, kh, kw, outC, s, p] of [[16, 28, 28, 1, 4, 4, 32, 2, 1], [8, 14, 14, 32, 4, 4, 64, 2, 1], [64, 14, 14, 32, 4, 4, 64, 2, 1], [3, 9, 11, 5, 3, 3, 7, 1, 1]]) {
+    for (const [B, H, W, C, kh, kw, outC, s, p] of [[16, 28, 28, 1, 4, 4, 32, 2, 1], [8, 14, 14, 32, 4, 4, 64, 2, 1], [64, 14, 14, 32, 4, 4, 64, 2, 1], [3, 9, 11, 5, 3, 3, 7, 1, 1], [9, 17, 17, 2, 3, 3, 6, 3, 1]]) {
       const OH = Math.floor((H + 2 * p - kh) / s) + 1, OW = Math.floor((W + 2 * p - kw) / s) + 1;
       const geom = Int32Array.from([B, H, W, C, kh, kw, outC, s, s, 1, 1, p, p, OH, OW]);
       const xo = 1, fo = xo + B * H * W * C + 1, bo = fo + kh * kw * C * outC + 1, yo = bo + outC + 1;
