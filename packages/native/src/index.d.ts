@@ -17,6 +17,15 @@ export interface NativeKernels {
     xoOff: number, moOff: number, voOff: number,
     lr: number, beta1: number, beta2: number, epsilon: number, c1: number, c2: number, gradScale: number,
   ): void;
+  /**
+   * adam over several variables in one call, their values cut into chunks that the threads share:
+   * vars holds 6 numbers per variable, [n, xOff, mOff, vOff, gOff, xoOff]; m and v are updated in
+   * place and x' is written at xoOff. The same bits as one adam call per variable.
+   */
+  adamMany(
+    heap: Float32Array, vars: Float64Array,
+    lr: number, beta1: number, beta2: number, epsilon: number, c1: number, c2: number, gradScale: number,
+  ): void;
   /** The sum of the squares of n floats, in double; the same bits on any number of threads. */
   sumSquares(heap: Float32Array, n: number, xOff: number): number;
   /** y = softplus(x) over n elements (tfjs thresholds; AVX2 exp/log, ~1e-7 relative error). */

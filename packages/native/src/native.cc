@@ -1745,6 +1745,40 @@ void adam(size_t n, const float* x, const float* m, const float* v, const float*
   });
 }
 
+// One variable of adamMany: x' = xo, m and v updated in place.
+struct AdamVar {
+  size_t n;
+  const float *x, *g;
+  float *m, *v, *xo;
+};
+
+// Adam over every variable of a model in one job, as PyTorch's multi-tensor ("foreach") Adam: the
+// variables are cut into chunks of 16K values (multiples of 8, so every value takes the path it
+// takes on one thread), which the threads claim one at a time; small variables ride along with
+// the large ones instead of each being a call of its own. The same bits as adam() per variable.
+void adamMany(const std::vector<AdamVar>& vars, double lr, double b1, double b2, double eps, double c1, double c2,
+              double gs) {
+  constexpr size_t kChunk = 1 << 14;
+  struct Chunk {
+    const AdamVar* var;
+    size_t b, e;
+  };
+  std::vector<Chunk> chunks;
+  for (const AdamVar& a : vars)
+    for (size_t b = 0; b < a.n; b += kChunk) chunks.push_back({&a, b, std::min(a.n, b + kChunk)});
+  const auto run = [&](int c) {
+    const Chunk& k = chunks[(size_t)c];
+    const AdamVar& a = *k.var;
+    adamSerial(k.e - k.b, a.x + k.b, a.m + k.b, a.v + k.b, a.g + k.b, a.xo + k.b, a.m + k.b, a.v + k.b, lr, b1, b2, eps,
+               c1, c2, gs);
+  };
+  if (chunks.size() < 2) {
+    for (size_t c = 0; c < chunks.size(); c++) run((int)c);
+    return;
+  }
+  pool().run((int)chunks.size(), run);
+}
+
 #if VAEKIT_X86
 // The sum of x[i]² over n floats, in double (each square is exact in double): blocks of kSumBlock
 // values summed across the pool, their sums added in block order, so the same bits on any number
@@ -1988,6 +2022,42 @@ napi_value Adam(napi_env env, napi_callback_info info) {
   for (int i = 0; i < 7; i++) p[i] = heap + static_cast<size_t>(off[i]);
   adam(static_cast<size_t>(n), p[0], p[1], p[2], p[3], p[4], p[5], p[6], getNum(env, a[9]), getNum(env, a[10]),
        getNum(env, a[11]), getNum(env, a[12]), getNum(env, a[13]), getNum(env, a[14]), getNum(env, a[15]));
+  return nullptr;
+}
+
+// adamMany(heap, vars, lr, b1, b2, eps, c1, c2, gradScale): vars is a Float64Array of 6 numbers per
+// variable, [n, xOff, mOff, vOff, gOff, xoOff]; m and v are updated in place, x' goes to xoOff.
+napi_value AdamMany(napi_env env, napi_callback_info info) {
+  napi_value a[9];
+  float* heap;
+  size_t len;
+  const char* usage = "vaekit_native.adamMany: expected (Float32Array, Float64Array vars, lr, beta1, beta2, epsilon, c1, c2, gradScale)";
+  if (!heapArgs(env, info, 9, a, &heap, &len, usage, usage)) return nullptr;
+  bool isTa = false;
+  napi_typedarray_type type;
+  size_t count = 0;
+  void* data = nullptr;
+  napi_value ab;
+  size_t byteOff = 0;
+  if (napi_is_typedarray(env, a[1], &isTa) != napi_ok || !isTa ||
+      napi_get_typedarray_info(env, a[1], &type, &count, &data, &ab, &byteOff) != napi_ok || type != napi_float64_array ||
+      count % 6 != 0) {
+    napi_throw_type_error(env, nullptr, "vaekit_native.adamMany: vars must be a Float64Array of 6 numbers per variable");
+    return nullptr;
+  }
+  const double* spec = static_cast<const double*>(data);
+  std::vector<AdamVar> vars(count / 6);
+  for (size_t i = 0; i < vars.size(); i++) {
+    const double* s = spec + 6 * i;
+    const double n = s[0];
+    if (!operandsFit(env, len, "vaekit_native.adamMany: operands out of bounds",
+                     {{s[1], n}, {s[2], n}, {s[3], n}, {s[4], n}, {s[5], n}}))
+      return nullptr;
+    vars[i] = {(size_t)n, heap + (size_t)s[1], heap + (size_t)s[4], heap + (size_t)s[2], heap + (size_t)s[3],
+               heap + (size_t)s[5]};
+  }
+  adamMany(vars, getNum(env, a[2]), getNum(env, a[3]), getNum(env, a[4]), getNum(env, a[5]), getNum(env, a[6]),
+           getNum(env, a[7]), getNum(env, a[8]));
   return nullptr;
 }
 
@@ -2414,6 +2484,7 @@ napi_value Init(napi_env env, napi_value exports) {
   napi_property_descriptor props[] = {
       {"sgemm", nullptr, Sgemm, nullptr, nullptr, nullptr, napi_default, nullptr},
       {"adam", nullptr, Adam, nullptr, nullptr, nullptr, napi_default, nullptr},
+      {"adamMany", nullptr, AdamMany, nullptr, nullptr, nullptr, napi_default, nullptr},
       {"sumSquares", nullptr, SumSquares, nullptr, nullptr, nullptr, napi_default, nullptr},
       {"softplus", nullptr, Softplus, nullptr, nullptr, nullptr, napi_default, nullptr},
       {"relu", nullptr, Relu, nullptr, nullptr, nullptr, napi_default, nullptr},

@@ -585,6 +585,44 @@ describe('@vaekit/native threads', () => {
     expect(() => native!.bernoulliNllGrad(h, 10, 5, 95, 0, 50, 60)).toThrow(/out of bounds/);
   });
 
+  maybe('adamMany is adam per variable, bit for bit, on 1, 2 and 3 threads; bad variable lists are refused', () => {
+    // Sizes around the 16K chunk and the 8-lane groups, an empty variable, and one of 313,600.
+    const sizes = [1, 7, 16384, 16385, 0, 40003, 313600];
+    const total = sizes.reduce((a, b) => a + b, 0);
+    const heap = new Float32Array(1 + 8 * total + 16);
+    const spec = new Float64Array(6 * sizes.length);
+    let at = 1;
+    sizes.forEach((n, i) => {
+      const [x, m, v, g, xo] = [0, 1, 2, 3, 4].map((k) => at + k * n);
+      fill(heap, x, n, 30 + i);
+      fill(heap, m, n, 40 + i, 0.1);
+      fill(heap, g, n, 50 + i);
+      for (let j = 0; j < n; j++) heap[v + j] = Math.abs(heap[g + j]) * 0.01;
+      spec.set([n, x, m, v, g, xo], 6 * i);
+      at += 5 * n;
+    });
+    const args = [1e-3, 0.9, 0.999, 1e-7, 0.19, 0.002, 0.6] as const;
+    const start = heap.slice();
+    // The reference: one adam call per variable, on one thread.
+    native!.setThreads(1);
+    sizes.forEach((n, i) => {
+      const [, x, m, v, g, xo] = spec.subarray(6 * i, 6 * i + 6);
+      native!.adam(heap, n, x, m, v, g, xo, m, v, ...args);
+    });
+    const ref = heap.slice();
+    for (const t of [1, 2, 3]) {
+      native!.setThreads(t);
+      heap.set(start);
+      native!.adamMany(heap, spec, ...args);
+      expect(Buffer.from(heap.buffer).equals(Buffer.from(ref.buffer))).toBe(true);
+    }
+    native!.setThreads(1);
+    expect(() => native!.adamMany(heap, new Float64Array(5), ...args)).toThrow(/6 numbers per variable/);
+    expect(() => native!.adamMany(heap, Float64Array.from([10, 0, 0, 0, 0, heap.length - 5]), ...args)).toThrow(/out of bounds/);
+    expect(() => native!.adamMany(heap, Float64Array.from([NaN, 0, 0, 0, 0, 0]), ...args)).toThrow(/out of bounds/);
+    expect(() => native!.adamMany(heap, new Float32Array(6) as unknown as Float64Array, ...args)).toThrow(/Float64Array/);
+  });
+
   maybe('denseGrad is sgemm for dw and dx and sum for db, bit for bit, on 1, 2 and 3 threads', () => {
     const heap = new Float32Array(1 << 22);
     for (const [M, N, K] of [[128, 784, 400], [128, 20, 400], [7, 33, 5], [1, 1, 1]]) {

@@ -6,18 +6,21 @@
 import type * as tf from '@tensorflow/tfjs-core';
 
 /**
- * One fused Adam update of one variable: inputs x, m, v, g (float32, same size); output x'; the
- * moments m and v are updated in place (only the optimiser holds them, and nothing caches their
- * data, as XNNPACK's convolutions cache a filter's: x itself is never written in place).
- * Registered for wasm when @vaekit/native loads; FusedAdam (train/optimizer.ts) uses it on a
- * backend that has it and is tf.train.adam elsewhere.
+ * One fused Adam update of `count` variables: inputs x0, m0, v0, g0, x1, m1, ... (float32, each
+ * quadruple of one size); outputs [x0', x1', ...]; the moments m_i and v_i are updated in place
+ * (only the optimiser holds them, and nothing caches their data, as XNNPACK's convolutions cache
+ * a filter's: x itself is never written in place). Registered for wasm when @vaekit/native
+ * loads; FusedAdam (train/optimizer.ts) uses it on a backend that has it and is tf.train.adam
+ * elsewhere.
  */
 export const VaekitAdam = 'VaekitAdam';
 /**
- * Attributes of VaekitAdam; c1 = 1 − β1^t and c2 = 1 − β2^t (float32); gradScale (default 1)
- * multiplies the gradient first, as a separate float32 multiply would (gradient clipping).
+ * Attributes of VaekitAdam; count (default 1) variables; c1 = 1 − β1^t and c2 = 1 − β2^t
+ * (float32); gradScale (default 1) multiplies the gradient first, as a separate float32 multiply
+ * would (gradient clipping).
  */
 export interface AdamKernelAttrs {
+  count?: number;
   lr: number;
   beta1: number;
   beta2: number;

@@ -83,7 +83,7 @@ interface MomentSlot {
 
 /**
  * tf.train.adam with the same state (moments, accBeta1/2, iterations, getWeights/setWeights),
- * whose update runs as one `VaekitAdam` kernel per variable when the current backend has one
+ * whose update runs as one `VaekitAdam` kernel for all the variables when the current backend has one
  * (wasm with @vaekit/native: see kernels/VaekitAdam.ts) instead of ~12 elementwise kernels. The
  * kernel computes what AdamOptimizer computes, op by op in float32, so the weights are the same
  * (with a gradScale, as if each gradient had been multiplied by it first).
@@ -119,8 +119,10 @@ export class FusedAdam extends tf.AdamOptimizer {
     // 1 − β^t exactly as AdamOptimizer computes it: sub(1, accBeta) in float32.
     const c1 = Math.fround(1 - self.accBeta1.dataSync()[0]);
     const c2 = Math.fround(1 - self.accBeta2.dataSync()[0]);
-    const attrs: AdamKernelAttrs = { lr: self.learningRate, beta1: self.beta1, beta2: self.beta2, epsilon: self.epsilon, c1, c2, gradScale };
     const engine = tf.engine();
+    // Every variable with a gradient goes into one kernel call.
+    const inputs: tf.NamedTensorMap = {};
+    const updated: tf.Variable[] = [];
     names.forEach((name, i) => {
       const value = engine.registeredVariables[name];
       if (self.accumulatedFirstMoment[i] == null) {
@@ -131,13 +133,22 @@ export class FusedAdam extends tf.AdamOptimizer {
       }
       const g = list ? (variableGradients as NamedGradient[])[i].tensor : (variableGradients as tf.NamedTensorMap)[name];
       if (g == null) return;
-      const m = self.accumulatedFirstMoment[i].variable;
-      const v = self.accumulatedSecondMoment[i].variable;
-      // The kernel updates m and v in place and returns the new weights.
-      const xn = engine.runKernel(ADAM_KERNEL, { x: value, m, v, g }, attrs as unknown as tf.NamedAttrMap) as tf.Tensor;
-      value.assign(xn);
-      xn.dispose();
+      const k = updated.length;
+      inputs[`x${k}`] = value;
+      inputs[`m${k}`] = self.accumulatedFirstMoment[i].variable;
+      inputs[`v${k}`] = self.accumulatedSecondMoment[i].variable;
+      inputs[`g${k}`] = g;
+      updated.push(value);
     });
+    if (updated.length > 0) {
+      const attrs: AdamKernelAttrs = { count: updated.length, lr: self.learningRate, beta1: self.beta1, beta2: self.beta2, epsilon: self.epsilon, c1, c2, gradScale };
+      // The kernel updates the moments in place and returns the new weights.
+      const xs = engine.runKernel(ADAM_KERNEL, inputs, attrs as unknown as tf.NamedAttrMap) as unknown as tf.Tensor[];
+      xs.forEach((xn, k) => {
+        updated[k].assign(xn);
+        xn.dispose();
+      });
+    }
     tf.tidy(() => {
       self.accBeta1.assign(tf.mul(self.accBeta1, self.beta1));
       self.accBeta2.assign(tf.mul(self.accBeta2, self.beta2));
