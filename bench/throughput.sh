@@ -85,7 +85,9 @@ cpu=$(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2- | sed 's/^ *//')
 echo "machine: ${cpu:-unknown CPU}, $cores cores; load average at start: $(cut -d' ' -f1-3 /proc/loadavg)"
 echo "method: vaekit bench and the PyTorch reference alternately, $rounds rounds of every model at every thread"
 echo "        count and PyTorch thread split (torch.set_num_threads, OPENBLAS_NUM_THREADS), best run kept;"
-echo "        cores busy = CPU time / wall time of that run, start-up included"
+echo "        timed steps: mlp $(steps mlp), conv $(steps conv), text $(steps text); before them vaekit runs as many untimed"
+echo "        (V8's compiler and heap warm up over a fresh process's first few hundred steps), PyTorch 3 (it is"
+echo "        steady after them); cores busy = CPU time / wall time of that run, start-up and warm-up included"
 echo "units: samples/s (mlp, conv: batch 128), tokens/s (text: 32 sequences of 22 tokens + <eos>)"
 declare -A ours_v ours_c theirs_v theirs_c theirs_s backend
 for t in "${threadsList[@]}"; do for m in "${models[@]}"; do ours_v[$m,$t]=0; theirs_v[$m,$t]=0; done; done

@@ -241,6 +241,7 @@ describe('upper bounds on values that make no sense at 1e12', () => {
     fs.writeFileSync(path.join(dir, 'd.csv'), '0.1,0.2\n');
     expectUserError(run(['score', '--checkpoint', 'ck', '--data', 'd.csv', '--samples', '1000000000000'], dir), /--samples: expected an integer from 1 to 10000, found "1000000000000"/);
     expectUserError(run(['bench', '--steps', '1e12'], dir), /--steps: expected an integer from 1 to 1000000/);
+    expectUserError(run(['bench', '--warmup', '-1'], dir), /--warmup: expected an integer from 0 to 1000000, found "-1"/);
     fs.writeFileSync(path.join(dir, 's.yaml'), searchConfig());
     expectUserError(run(['search', '--config', 's.yaml', '--workers', '100000'], dir), /--workers: expected an integer from 1 to 256/);
   });

@@ -137,7 +137,9 @@ describe('vaekit bench --model text', () => {
     const r = runCli(['bench', '--model', 'text', '--steps', '1', '--json'], dir);
     expect(r.code).toBe(0);
     const j = JSON.parse(r.stdout.trim());
-    expect(Object.keys(j).sort()).toEqual(['backend', 'model', 'threads', 'tokensPerSec']);
+    expect(Object.keys(j).sort()).toEqual(['backend', 'model', 'steps', 'threads', 'tokensPerSec', 'warmup']);
+    // By default as many untimed steps as timed ones, at least 3.
+    expect([j.steps, j.warmup]).toEqual([1, 3]);
     expect(j.model).toBe('text');
     expect(j.tokensPerSec).toBeGreaterThan(0);
   }, 60_000);

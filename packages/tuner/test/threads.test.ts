@@ -55,11 +55,13 @@ describe('thread counts on the command line and in configs', () => {
   });
 
   it('bench reports the thread count it ran with', () => {
-    const r = run(['bench', '--model', 'mlp', '--steps', '2', '--threads', '2', '--json'], dir);
+    const r = run(['bench', '--model', 'mlp', '--steps', '4', '--warmup', '0', '--threads', '2', '--json'], dir);
     expect(r.code).toBe(0);
     const o = JSON.parse(r.stdout.trim());
     expect(o.model).toBe('mlp');
     expect(o.samplesPerSec).toBeGreaterThan(0);
+    expect([o.steps, o.warmup]).toEqual([4, 0]);
+    expect(r.stderr).toMatch(/4 steps of 128 in [0-9.]+ s, after 0 untimed/);
     // 2 with the native kernels; 1 when they are not in use (plain wasm or another backend).
     expect(o.threads).toBe(o.backend === 'wasm+native' ? 2 : 1);
   });

@@ -21,6 +21,7 @@ export interface BenchOptions {
   model: 'mlp' | 'conv' | 'text';
   steps: number;
   backend: BackendChoice;
+  /** Untimed steps first (default: as many as `steps`, at least 3). */
   warmup?: number;
   /** Threads of the native kernels (default: every core). */
   threads?: number;
@@ -69,16 +70,17 @@ export async function runTextBench(o: { steps: number; backend: BackendChoice; w
   const seqs = Array.from({ length: batch }, () => Array.from({ length }, () => 4 + Math.floor(rng.next() * (V - 4))));
   const b = sequenceBatch(sequenceData(seqs), null, 0, batch);
   const x = tf.tensor2d(b.ids, [b.rows, b.T], 'int32');
-  const seconds = timeTrainingSteps(model, x, rng, { steps: o.steps, warmup: o.warmup, clipNorm: 5 });
+  const warmup = warmupSteps(o);
+  const seconds = timeTrainingSteps(model, x, rng, { steps: o.steps, warmup, clipNorm: 5 });
   const tokens = o.steps * b.predicted;
-  return { model: 'text' as const, backend, threads: kernelThreads(), tokensPerSec: tokens / seconds, sequencesPerSec: (o.steps * batch) / seconds, steps: o.steps, seconds };
+  return { model: 'text' as const, backend, threads: kernelThreads(), tokensPerSec: tokens / seconds, sequencesPerSec: (o.steps * batch) / seconds, steps: o.steps, warmup, seconds };
 }
 
 /**
  * Training steps per second of the benchmark spec on fixed random binary data (batch 128,
  * Adam 1e-3, Bernoulli loss, latent 20), timed after a warm-up, as samples/s.
  */
-export async function runBench(o: BenchOptions & { model: 'mlp' | 'conv' }): Promise<{ model: string; backend: string; threads: number; samplesPerSec: number; steps: number; seconds: number }> {
+export async function runBench(o: BenchOptions & { model: 'mlp' | 'conv' }): Promise<{ model: string; backend: string; threads: number; samplesPerSec: number; steps: number; warmup: number; seconds: number }> {
   await selectBackend(o.backend);
   setKernelThreads(o.threads ?? defaultThreads());
   // "wasm+native" when the native SGEMM kernels of @vaekit/native are in use (VAEKIT_NATIVE=0 turns them off).
@@ -92,16 +94,28 @@ export async function runBench(o: BenchOptions & { model: 'mlp' | 'conv' }): Pro
   );
   const rng = new Rng(0);
   const x = tf.tensor2d(Float32Array.from({ length: batch * 784 }, () => (rng.next() > 0.5 ? 1 : 0)), [batch, 784]);
-  const seconds = timeTrainingSteps(model, x, rng, { steps: o.steps, warmup: o.warmup });
-  return { model: o.model, backend, threads: kernelThreads(), samplesPerSec: (o.steps * batch) / seconds, steps: o.steps, seconds };
+  const warmup = warmupSteps(o);
+  const seconds = timeTrainingSteps(model, x, rng, { steps: o.steps, warmup });
+  return { model: o.model, backend, threads: kernelThreads(), samplesPerSec: (o.steps * batch) / seconds, steps: o.steps, warmup, seconds };
+}
+
+/**
+ * Untimed steps before the timed ones: o.warmup, by default as many as are timed (at least 3).
+ * A fresh Node.js process runs its first few hundred steps slower while V8 compiles the hot code
+ * and sizes its heap, and more so on several threads, where its background threads take turns
+ * with the kernels' (measured: the MLP spec's first 300 steps ran 7% slower on one thread and 18%
+ * on two than the next 300); a benchmark is after the steady speed that a training run's epochs run at.
+ */
+function warmupSteps(o: { steps: number; warmup?: number }): number {
+  return o.warmup ?? Math.max(3, o.steps);
 }
 
 /**
  * Seconds taken by `steps` Adam 1e-3 training steps of a model on one fixed batch x, after
- * `warmup` untimed ones (default 3), with the gradient norm clipped at `clipNorm` when given.
+ * `warmup` untimed ones, with the gradient norm clipped at `clipNorm` when given.
  * Releases x and the model's weights.
  */
-function timeTrainingSteps(model: VAE, x: tf.Tensor2D, rng: Rng, o: { steps: number; warmup?: number; clipNorm?: number }): number {
+function timeTrainingSteps(model: VAE, x: tf.Tensor2D, rng: Rng, o: { steps: number; warmup: number; clipNorm?: number }): number {
   const optimizer = createOptimizer({ name: 'adam', lr: 1e-3 });
   const vars = model.weights();
   const step = () => {
@@ -110,7 +124,7 @@ function timeTrainingSteps(model: VAE, x: tf.Tensor2D, rng: Rng, o: { steps: num
     value.dataSync();
     tf.dispose([value, ...Object.values(grads)]);
   };
-  for (let i = 0; i < (o.warmup ?? 3); i++) step();
+  for (let i = 0; i < o.warmup; i++) step();
   const t0 = process.hrtime.bigint();
   for (let i = 0; i < o.steps; i++) step();
   const seconds = Number(process.hrtime.bigint() - t0) / 1e9;

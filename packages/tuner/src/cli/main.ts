@@ -18,9 +18,10 @@ commands:
          [--set path=value ...] [--json]
       run or resume a hyperparameter study described by the config's study: and search:
       sections; writes OUT/STUDY/trial-N/, OUT/STUDY/summary.json and OUT/STUDY/best.yaml
-  bench --model mlp|conv|text [--steps N] [--backend B] [--threads N] [--json]
+  bench --model mlp|conv|text [--steps N] [--warmup N] [--backend B] [--threads N] [--json]
       samples/s (tokens/s for text) of training steps of the benchmark models (those of the
-      PyTorch references torch_vae.py and torch_seq_vae.py); --threads: default every core
+      PyTorch references torch_vae.py and torch_seq_vae.py), timed after --warmup untimed steps
+      (default: as many as --steps, so that the JIT and the heap are warm); --threads: default every core
   generate --checkpoint DIR [--n 10] [--method greedy|sample|beam] [--beam 5] [--temperature 1]
            [--seed S] [--max-length N] [--json]
            [--reconstruct FILE | --interpolate "first sentence" "second sentence" [--steps 6]]
@@ -153,14 +154,14 @@ async function train(argv: string[]): Promise<void> {
 }
 
 /** Upper bounds of the numeric flags: generous, but finite. */
-export const FLAG_LIMITS = { trials: 1_000_000, workers: 256, threads: 256, steps: 1_000_000, samples: 10_000, n: 100_000, beam: 100, 'max-length': 10_000 } as const;
+export const FLAG_LIMITS = { trials: 1_000_000, workers: 256, threads: 256, steps: 1_000_000, warmup: 1_000_000, samples: 10_000, n: 100_000, beam: 100, 'max-length': 10_000 } as const;
 
-function intFlag(v: unknown, name: keyof typeof FLAG_LIMITS): number | undefined {
+function intFlag(v: unknown, name: keyof typeof FLAG_LIMITS, min = 1): number | undefined {
   if (v === undefined) return undefined;
   const n = Number(v);
   const max = FLAG_LIMITS[name];
-  if (!Number.isInteger(n) || n < 1 || n > max) {
-    throw new UsageError(`--${name}: expected an integer from 1 to ${max}, found "${v}"`);
+  if (!Number.isInteger(n) || n < min || n > max) {
+    throw new UsageError(`--${name}: expected an integer from ${min} to ${max}, found "${v}"`);
   }
   return n;
 }
@@ -185,27 +186,30 @@ async function search(argv: string[]): Promise<void> {
 }
 
 async function bench(argv: string[]): Promise<void> {
-  const a = parseArgs(argv, { values: ['model', 'steps', 'backend', 'threads'], booleans: ['json'] }, 'bench');
+  const a = parseArgs(argv, { values: ['model', 'steps', 'warmup', 'backend', 'threads'], booleans: ['json'] }, 'bench');
   const model = String(a.flags.model ?? 'mlp');
   if (model !== 'mlp' && model !== 'conv' && model !== 'text') throw new UsageError(`vaekit bench: --model: expected mlp, conv or text, found "${model}"`);
   const backend = String(a.flags.backend ?? 'auto');
   if (!['auto', 'tensorflow', 'wasm', 'cpu'].includes(backend)) throw new UsageError(`vaekit bench: --backend: expected auto, tensorflow, wasm or cpu, found "${backend}"`);
   const threads = intFlag(a.flags.threads, 'threads');
+  const warmup = intFlag(a.flags.warmup, 'warmup', 0);
   const { runBench, runTextBench } = await import('@vaekit/pipelines');
+  const timed = (steps: number, what: string, seconds: number, warm: number) =>
+    `${steps} steps of ${what} in ${seconds.toFixed(2)} s, after ${warm} untimed`;
   if (model === 'text') {
-    const r = await runTextBench({ steps: intFlag(a.flags.steps, 'steps') ?? 30, backend: backend as 'auto', threads });
-    const line = `text on ${r.backend}, ${r.threads} thread${r.threads > 1 ? 's' : ''}: ${Math.round(r.tokensPerSec)} tokens/s (${r.steps} steps of 32 sequences of 22 tokens in ${r.seconds.toFixed(2)} s)`;
+    const r = await runTextBench({ steps: intFlag(a.flags.steps, 'steps') ?? 30, warmup, backend: backend as 'auto', threads });
+    const line = `text on ${r.backend}, ${r.threads} thread${r.threads > 1 ? 's' : ''}: ${Math.round(r.tokensPerSec)} tokens/s (${timed(r.steps, '32 sequences of 22 tokens', r.seconds, r.warmup)})`;
     if (a.flags.json) {
       process.stderr.write(line + '\n');
-      process.stdout.write(JSON.stringify({ model: r.model, backend: r.backend, threads: r.threads, tokensPerSec: r.tokensPerSec }) + '\n');
+      process.stdout.write(JSON.stringify({ model: r.model, backend: r.backend, threads: r.threads, tokensPerSec: r.tokensPerSec, steps: r.steps, warmup: r.warmup }) + '\n');
     } else process.stdout.write(line + '\n');
     return;
   }
-  const r = await runBench({ model: model as 'mlp', steps: intFlag(a.flags.steps, 'steps') ?? (model === 'mlp' ? 100 : 20), backend: backend as 'auto', threads });
-  const line = `${r.model} on ${r.backend}, ${r.threads} thread${r.threads > 1 ? 's' : ''}: ${Math.round(r.samplesPerSec)} samples/s (${r.steps} steps of 128 in ${r.seconds.toFixed(2)} s)`;
+  const r = await runBench({ model: model as 'mlp', steps: intFlag(a.flags.steps, 'steps') ?? (model === 'mlp' ? 100 : 20), warmup, backend: backend as 'auto', threads });
+  const line = `${r.model} on ${r.backend}, ${r.threads} thread${r.threads > 1 ? 's' : ''}: ${Math.round(r.samplesPerSec)} samples/s (${timed(r.steps, '128', r.seconds, r.warmup)})`;
   if (a.flags.json) {
     process.stderr.write(line + '\n');
-    process.stdout.write(JSON.stringify({ model: r.model, backend: r.backend, threads: r.threads, samplesPerSec: r.samplesPerSec }) + '\n');
+    process.stdout.write(JSON.stringify({ model: r.model, backend: r.backend, threads: r.threads, samplesPerSec: r.samplesPerSec, steps: r.steps, warmup: r.warmup }) + '\n');
   } else process.stdout.write(line + '\n');
 }
 
