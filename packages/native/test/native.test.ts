@@ -127,6 +127,8 @@ describe('@vaekit/native', () => {
     const bad = Int32Array.from(geom);
     bad[13] = 0; // OH
     expect(() => native!.conv2dInputGrad(heap, xo, fo, yo, -1, bad)).toThrow(/bad geometry/);
+    expect(() => native!.conv2d(heap, xo, fo, yo, -1, Float64Array.from(geom) as unknown as Int32Array)).toThrow(/geom must be an Int32Array of 15/);
+    expect(() => native!.conv2d(heap, xo, fo, yo, -1, geom.subarray(1))).toThrow(/geom must be an Int32Array of 15/);
   });
 
   maybe('adam is tf.train.adam, op by op in float32 (bit-identical), on the gradient times gradScale', () => {
