@@ -1665,8 +1665,8 @@ void conv2dInputGrad(const ConvGeom& g, const float* dy, const float* f, float* 
   const size_t perImage = (size_t)g.OH * g.OW;
   const size_t pixelsPerImage = (size_t)g.H * g.W;
   // Short windows (one input channel): the 32-wide SGEMM tiles would be mostly padding, so
-  // compute the transposed matrix f·dyᵀ, whose long side is the rows, over whole images, and
-  // gather each value of dx.
+  // compute the transposed matrix f·dyᵀ, whose long side is the rows, over whole images, and add
+  // its values into dx row by row (col2imGatherT).
   const bool narrow = K < 32;
   if (narrow) {
     // One dispatch: each part takes whole images, in chunks of ~512 KB of window values.
@@ -1972,17 +1972,19 @@ bool operandsFit(napi_env env, size_t len, const char* bounds, std::initializer_
   return true;
 }
 
-// The elements of a typed array argument of the given type (nullptr when it is not one).
-const void* typedArrayData(napi_env env, napi_value v, napi_typedarray_type want, size_t* count) {
+// Whether v is a typed array of the given type; if so, its elements (*data, which may be null
+// when it is empty) and their number.
+bool typedArrayOf(napi_env env, napi_value v, napi_typedarray_type want, const void** data, size_t* count) {
   bool isTa = false;
   napi_typedarray_type type;
-  void* data = nullptr;
+  void* p = nullptr;
   napi_value ab;
   size_t byteOff = 0;
   if (napi_is_typedarray(env, v, &isTa) != napi_ok || !isTa ||
-      napi_get_typedarray_info(env, v, &type, count, &data, &ab, &byteOff) != napi_ok || type != want)
-    return nullptr;
-  return data;
+      napi_get_typedarray_info(env, v, &type, count, &p, &ab, &byteOff) != napi_ok || type != want)
+    return false;
+  *data = p;
+  return true;
 }
 
 // sgemm(heap, M, N, K, aOff, lda, transA, bOff, ldb, transB, cOff, ldc, biasOff)
@@ -2047,11 +2049,12 @@ napi_value AdamMany(napi_env env, napi_callback_info info) {
   const char* usage = "vaekit_native.adamMany: expected (Float32Array, Float64Array vars, lr, beta1, beta2, epsilon, c1, c2, gradScale)";
   if (!heapArgs(env, info, 9, a, &heap, &len, usage, usage)) return nullptr;
   size_t count = 0;
-  const double* spec = static_cast<const double*>(typedArrayData(env, a[1], napi_float64_array, &count));
-  if (!spec || count % 6 != 0) {
+  const void* data = nullptr;
+  if (!typedArrayOf(env, a[1], napi_float64_array, &data, &count) || count % 6 != 0) {
     napi_throw_type_error(env, nullptr, "vaekit_native.adamMany: vars must be a Float64Array of 6 numbers per variable");
     return nullptr;
   }
+  const double* spec = static_cast<const double*>(data);
   std::vector<AdamVar> vars(count / 6);
   for (size_t i = 0; i < vars.size(); i++) {
     const double* s = spec + 6 * i;
@@ -2307,11 +2310,12 @@ napi_value ConvCommon(napi_env env, napi_callback_info info, ConvMode mode) {
   const char* usage = "vaekit_native.conv2d: expected (Float32Array, xOff, fOff, yOff, biasOff, Int32Array geom)";
   if (!heapArgs(env, info, 6, a, &heap, &len, usage, usage)) return nullptr;
   size_t glen = 0;
-  const int32_t* gi = static_cast<const int32_t*>(typedArrayData(env, a[5], napi_int32_array, &glen));
-  if (!gi || glen != 15) {
+  const void* gdata = nullptr;
+  if (!typedArrayOf(env, a[5], napi_int32_array, &gdata, &glen) || glen != 15) {
     napi_throw_type_error(env, nullptr, "vaekit_native.conv2d: geom must be an Int32Array of 15");
     return nullptr;
   }
+  const int32_t* gi = static_cast<const int32_t*>(gdata);
   ConvGeom g{gi[0], gi[1], gi[2], gi[3], gi[4], gi[5], gi[6], gi[7], gi[8], gi[9], gi[10], gi[11], gi[12], gi[13], gi[14]};
   const double xo = getNum(env, a[1]), fo = getNum(env, a[2]), yo = getNum(env, a[3]), bo = getNum(env, a[4]);
   const double xN = (double)g.B * g.H * g.W * g.C, fN = (double)g.kh * g.kw * g.C * g.outC, yN = (double)g.B * g.OH * g.OW * g.outC;

@@ -619,6 +619,10 @@ describe('@vaekit/native threads', () => {
       expect(Buffer.from(heap.buffer).equals(Buffer.from(ref.buffer))).toBe(true);
     }
     native!.setThreads(1);
+    // No variables: nothing to do.
+    heap.set(start);
+    native!.adamMany(heap, new Float64Array(0), ...args);
+    expect(Buffer.from(heap.buffer).equals(Buffer.from(start.buffer))).toBe(true);
     expect(() => native!.adamMany(heap, new Float64Array(5), ...args)).toThrow(/6 numbers per variable/);
     expect(() => native!.adamMany(heap, Float64Array.from([10, 0, 0, 0, 0, heap.length - 5]), ...args)).toThrow(/out of bounds/);
     expect(() => native!.adamMany(heap, Float64Array.from([NaN, 0, 0, 0, 0, 0]), ...args)).toThrow(/out of bounds/);
