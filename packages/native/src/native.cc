@@ -1936,17 +1936,24 @@ void gruBackward(int B, int T, int H, const float* dy, const float* wHh, const f
     }                                                   \
   } while (0)
 
-bool getF32(napi_env env, napi_value v, float** data, size_t* length) {
-  bool is = false;
-  if (napi_is_typedarray(env, v, &is) != napi_ok || !is) return false;
+// Whether v is a typed array of the given type; if so, its elements (*data, which may be null
+// when it is empty) and their number.
+template <class T>
+bool typedArrayOf(napi_env env, napi_value v, napi_typedarray_type want, T** data, size_t* count) {
+  bool isTa = false;
   napi_typedarray_type type;
-  void* ptr = nullptr;
+  void* p = nullptr;
   napi_value ab;
-  size_t off = 0;
-  if (napi_get_typedarray_info(env, v, &type, length, &ptr, &ab, &off) != napi_ok) return false;
-  if (type != napi_float32_array) return false;
-  *data = static_cast<float*>(ptr);
+  size_t byteOff = 0;
+  if (napi_is_typedarray(env, v, &isTa) != napi_ok || !isTa ||
+      napi_get_typedarray_info(env, v, &type, count, &p, &ab, &byteOff) != napi_ok || type != want)
+    return false;
+  *data = static_cast<T*>(p);
   return true;
+}
+
+bool getF32(napi_env env, napi_value v, float** data, size_t* length) {
+  return typedArrayOf(env, v, napi_float32_array, data, length);
 }
 
 double getNum(napi_env env, napi_value v) {
@@ -1985,21 +1992,6 @@ bool operandsFit(napi_env env, size_t len, const char* bounds, std::initializer_
       return false;
     }
   }
-  return true;
-}
-
-// Whether v is a typed array of the given type; if so, its elements (*data, which may be null
-// when it is empty) and their number.
-bool typedArrayOf(napi_env env, napi_value v, napi_typedarray_type want, const void** data, size_t* count) {
-  bool isTa = false;
-  napi_typedarray_type type;
-  void* p = nullptr;
-  napi_value ab;
-  size_t byteOff = 0;
-  if (napi_is_typedarray(env, v, &isTa) != napi_ok || !isTa ||
-      napi_get_typedarray_info(env, v, &type, count, &p, &ab, &byteOff) != napi_ok || type != want)
-    return false;
-  *data = p;
   return true;
 }
 
@@ -2065,12 +2057,11 @@ napi_value AdamMany(napi_env env, napi_callback_info info) {
   const char* usage = "vaekit_native.adamMany: expected (Float32Array, Float64Array vars, lr, beta1, beta2, epsilon, c1, c2, gradScale)";
   if (!heapArgs(env, info, 9, a, &heap, &len, usage, usage)) return nullptr;
   size_t count = 0;
-  const void* data = nullptr;
-  if (!typedArrayOf(env, a[1], napi_float64_array, &data, &count) || count % 6 != 0) {
+  double* spec = nullptr;
+  if (!typedArrayOf(env, a[1], napi_float64_array, &spec, &count) || count % 6 != 0) {
     napi_throw_type_error(env, nullptr, "vaekit_native.adamMany: vars must be a Float64Array of 6 numbers per variable");
     return nullptr;
   }
-  const double* spec = static_cast<const double*>(data);
   std::vector<AdamVar> vars(count / 6);
   for (size_t i = 0; i < vars.size(); i++) {
     const double* s = spec + 6 * i;
@@ -2326,12 +2317,11 @@ napi_value ConvCommon(napi_env env, napi_callback_info info, ConvMode mode) {
   const char* usage = "vaekit_native.conv2d: expected (Float32Array, xOff, fOff, yOff, biasOff, Int32Array geom)";
   if (!heapArgs(env, info, 6, a, &heap, &len, usage, usage)) return nullptr;
   size_t glen = 0;
-  const void* gdata = nullptr;
-  if (!typedArrayOf(env, a[5], napi_int32_array, &gdata, &glen) || glen != 15) {
+  int32_t* gi = nullptr;
+  if (!typedArrayOf(env, a[5], napi_int32_array, &gi, &glen) || glen != 15) {
     napi_throw_type_error(env, nullptr, "vaekit_native.conv2d: geom must be an Int32Array of 15");
     return nullptr;
   }
-  const int32_t* gi = static_cast<const int32_t*>(gdata);
   ConvGeom g{gi[0], gi[1], gi[2], gi[3], gi[4], gi[5], gi[6], gi[7], gi[8], gi[9], gi[10], gi[11], gi[12], gi[13], gi[14]};
   const double xo = getNum(env, a[1]), fo = getNum(env, a[2]), yo = getNum(env, a[3]), bo = getNum(env, a[4]);
   const double xN = (double)g.B * g.H * g.W * g.C, fN = (double)g.kh * g.kw * g.C * g.outC, yN = (double)g.B * g.OH * g.OW * g.outC;

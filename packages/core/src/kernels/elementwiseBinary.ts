@@ -4,12 +4,10 @@
  * native pass (`native.add` / `native.mul`: exactly rounded float operations, so the values of
  * wasm's own kernel); other dtypes and broadcasts go to wasm's kernel.
  */
-import type * as tf from '@tensorflow/tfjs-core';
+import * as tf from '@tensorflow/tfjs-core';
 import { KernelFn, NativeKernels, WasmBackendLike, offsetOf, sizeOf } from './util';
 
 type NativeBinary = (heap: Float32Array, n: number, aOff: number, bOff: number, yOff: number, scalar: boolean) => void;
-
-const sameShape = (a: readonly number[], b: readonly number[]) => a.length === b.length && a.every((d, i) => d === b[i]);
 
 /** A commutative element-wise kernel on `op` (native.add or native.mul), or `fallback` when the addon predates it. */
 export function commutativeOnNative(
@@ -26,7 +24,7 @@ export function commutativeOnNative(
     let x = a;
     let y = b;
     let scalar = false;
-    if (!sameShape(a.shape, b.shape)) {
+    if (!tf.util.arraysEqual(a.shape, b.shape)) {
       if (sizeOf(b.shape) === 1 && b.shape.length <= a.shape.length) scalar = true;
       else if (sizeOf(a.shape) === 1 && a.shape.length <= b.shape.length) [x, y, scalar] = [b, a, true];
       else return fallback!(args);
